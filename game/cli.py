@@ -1,0 +1,56 @@
+"""The `lunar-race` command line: one entry point, one sub-command per way to use the game.
+
+Each area of the project registers its own sub-commands, so that `lunar-race match` never
+imports pygame and `lunar-race play` never imports the tournament runner's dependencies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# module -> the sub-commands it registers (documented in each module's `register`).
+COMMAND_MODULES = (
+    "game.client.cli",  # play
+    "server.cli",  # serve
+    "game.net.cli",  # bot
+    "game.runner.cli",  # match, tournament, replay
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from game import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="lunar-race",
+        description="Lunar Race: run a space agency in the new race to the Moon, 2021-2040.",
+    )
+    parser.add_argument("--version", action="version", version=f"lunar-race {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        register = getattr(module, "register", None)
+        if register is not None:
+            register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 2
+    result = handler(args)
+    return int(result or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1058 @@
+"""Resolving a turn: every agency's secret orders in, a new state and the turn's events out.
+
+The phases run in a fixed order (docs/rules.md, "How a turn resolves"):
+
+1. orders are checked; refused ones are dropped and their sender told why
+2. diplomacy: answers, withdrawals, then new proposals
+3. research and commercial services
+4. programs: scrubs, new programs, rushes, funding, extra testing
+5. launches, step by step against reliability; then milestones are awarded
+6. stations: crews come home, supplies, science, the presence counter
+7. scripted beats and a random event
+8. income, and at the end of each year the budget review; relations drift
+9. the end of the match: sustained presence, or the last turn
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from math import ceil
+from typing import Any
+
+from game.rules import queries as q
+from game.rules.commands import (
+    Answer,
+    BuyService,
+    Command,
+    Delay,
+    Fund,
+    Launch,
+    Propose,
+    Research,
+    Rush,
+    Scrub,
+    SetAccess,
+    StartMission,
+    Withdraw,
+)
+from game.rules.content import ORBIT, EventDef
+from game.rules.legal import accepted, launch_problem
+from game.rules.rng import Rng
+from game.rules.setup import yearly_budget
+from game.rules.state import (
+    Agreement,
+    Event,
+    Outcome,
+    Program,
+    Proposal,
+    State,
+    Station,
+    Termination,
+)
+
+NEWS_KEPT = 40
+
+
+@dataclass
+class _Turn:
+    """What one resolution works on: the new state, its generator and the events so far."""
+
+    s: State
+    rng: Rng
+    events: list[Event] = field(default_factory=list)
+    milestones: list[tuple[str, dict[str, float], str, str]] = field(default_factory=list)
+
+    def emit(
+        self,
+        kind: str,
+        agency: str | None,
+        text: str,
+        visible_to: tuple[str, ...] | list[str] | None = None,
+        **data: Any,
+    ) -> None:
+        vis = None if visible_to is None else tuple(dict.fromkeys(visible_to))
+        self.events.append(Event(kind, self.s.turn, agency, text, data, vis))
+
+    def name(self, agency: str) -> str:
+        return self.s.content.agencies[agency].name
+
+    def prestige(self, agency: str, category: str, points: float) -> int:
+        gained = round(points)
+        if gained:
+            self.s.agency[agency].prestige[category] += gained
+        return gained
+
+    def support(self, agency: str, delta: float) -> None:
+        ag = self.s.agency[agency]
+        ag.support = max(0, min(100, ag.support + round(delta)))
+
+    def relations(self, a: str, b: str, delta: float) -> None:
+        if a == b or round(delta) == 0:
+            return
+        rel = self.s.relations
+        value = max(-100, min(100, rel[a][b] + round(delta)))
+        rel[a][b] = value
+        rel[b][a] = value
+
+
+def resolve_turn(state: State, orders: dict[str, list[Command]]) -> tuple[State, list[Event]]:
+    """Resolve one turn of simultaneous orders. The input state is not changed.
+
+    Orders for agencies not seated are ignored; refused orders are dropped, each with an
+    `order_rejected` event for its sender alone. Raises ValueError if the match is over.
+    """
+    if state.outcome is not None:
+        raise ValueError("the match is over")
+    kept: dict[str, list[Command]] = {}
+    turn = _Turn(state.clone(), Rng(state.rng))
+    for agency in state.agencies:
+        own = list(orders.get(agency, []))
+        good, errors = accepted(state, agency, own)
+        kept[agency] = good
+        for e in errors:
+            turn.emit(
+                "order_rejected",
+                agency,
+                f"Order refused: {e.message}",
+                (agency,),
+                code=str(e.code),
+                index=e.index,
+                command=own[e.index].to_wire() if 0 <= e.index < len(own) else None,
+            )
+    _diplomacy(turn, kept)
+    _research_and_services(turn, kept)
+    _programs(turn, kept)
+    _launches(turn, kept)
+    _settle_milestones(turn)
+    _stations(turn)
+    _events(turn)
+    _economy(turn)
+    s = turn.s
+    s.rng = turn.rng.state
+    _finish(turn)
+    for e in turn.events:
+        if e.visible_to is None:
+            s.news.append({"turn": e.turn, "kind": e.kind, "text": e.text})
+    del s.news[:-NEWS_KEPT]
+    return s, turn.events
+
+
+def _of(kept: dict[str, list[Command]], kind: type) -> list[tuple[str, Any]]:
+    """Every kept order of one kind, as (agency, command), in seat order."""
+    return [(a, c) for a, cmds in kept.items() for c in cmds if isinstance(c, kind)]
+
+
+# --- 2. diplomacy -------------------------------------------------------------------------------
+
+
+def _diplomacy(t: _Turn, kept: dict[str, list[Command]]) -> None:
+    s = t.s
+    dip = s.content.rule("diplomacy")
+    for agency, cmd in _of(kept, Answer):
+        proposal = s.proposals.pop(cmd.proposal, None)
+        if proposal is None:
+            continue
+        pair = (proposal.sender, proposal.to)
+        if not cmd.accept:
+            t.relations(*pair, dip.declined)
+            t.emit(
+                "proposal_declined",
+                agency,
+                f"{t.name(agency)} declines "
+                f"{t.name(proposal.sender)}'s proposal ({_describe(s, proposal)}).",
+                pair,
+                proposal=proposal.id,
+            )
+            continue
+        _accept(t, proposal)
+    for agency, cmd in _of(kept, Withdraw):
+        _withdraw(t, agency, cmd.agreement)
+    for agency, cmd in _of(kept, Propose):
+        pid = s.new_id("p")
+        proposal = Proposal(pid, agency, cmd.to, cmd.treaty, s.turn, cmd.bloc, cmd.program)
+        s.proposals[pid] = proposal
+        t.emit(
+            "proposal_made",
+            agency,
+            f"{t.name(agency)} proposes to {t.name(cmd.to)}: {_describe(s, proposal)}.",
+            (agency, cmd.to),
+            proposal=proposal.to_wire(),
+        )
+    for agency, cmd in _of(kept, SetAccess):
+        station = s.stations[cmd.station]
+        station.access = cmd.access
+        t.emit(
+            "station_access",
+            agency,
+            f"{station.name} is now open to: {cmd.access}.",
+            station=station.id,
+            access=cmd.access,
+        )
+
+
+def _describe(s: State, p: Proposal) -> str:
+    if p.treaty == "join_bloc":
+        bloc = s.agreements.get(p.bloc)
+        return f"membership of the {bloc.name if bloc else p.bloc}"
+    if p.treaty == "joint_mission":
+        program = s.programs.get(p.program)
+        return f"a partnership in {program.name if program else p.program}"
+    return s.content.treaties[p.treaty].name
+
+
+def _accept(t: _Turn, p: Proposal) -> None:
+    s = t.s
+    dip = s.content.rule("diplomacy")
+    pair = (p.sender, p.to)
+    if p.treaty == "join_bloc":
+        bloc = s.agreements.get(p.bloc)
+        if bloc is None or p.sender in bloc.members:
+            t.emit("proposal_lapsed", p.to, "A bloc request lapsed.", pair, proposal=p.id)
+            return
+        bloc.members.append(p.sender)
+        for m in bloc.members:
+            t.relations(p.sender, m, dip.signed / 2)
+        t.prestige(p.sender, "diplomacy", s.content.rule("prestige").treaty_signed)
+        t.emit(
+            "bloc_joined", p.sender, f"{t.name(p.sender)} joins the {bloc.name}.", agreement=bloc.id
+        )
+        return
+    if p.treaty == "joint_mission":
+        program = s.programs.get(p.program)
+        if program is None or program.phase != "building" or p.to in program.partners:
+            t.emit(
+                "proposal_lapsed",
+                p.to,
+                "An invitation lapsed: the program has moved on.",
+                pair,
+                proposal=p.id,
+            )
+            return
+        program.partners.append(p.to)
+        t.relations(*pair, dip.signed / 2)
+        t.emit(
+            "partner_joined",
+            p.to,
+            f"{t.name(p.to)} joins {t.name(p.sender)}'s {program.name} as a partner.",
+            pair,
+            program=program.id,
+        )
+        return
+    if q.treaty_between(s, p.sender, p.to, p.treaty) or s.content.forbidden_reason(*pair):
+        t.emit("proposal_lapsed", p.to, "A treaty proposal lapsed.", pair, proposal=p.id)
+        return
+    treaty = s.content.treaties[p.treaty]
+    gid = s.new_id("t")
+    s.agreements[gid] = Agreement(
+        gid, p.treaty, treaty.name, [p.sender, p.to], p.sender, list(treaty.terms), s.turn
+    )
+    t.relations(*pair, dip.signed)
+    for a in pair:
+        t.prestige(a, "diplomacy", s.content.rule("prestige").treaty_signed)
+    t.emit(
+        "treaty_signed",
+        p.sender,
+        f"{t.name(p.sender)} and {t.name(p.to)} sign the {treaty.name} treaty.",
+        agreement=gid,
+        treaty=p.treaty,
+        members=list(pair),
+    )
+
+
+def _withdraw(t: _Turn, agency: str, gid: str) -> None:
+    s = t.s
+    g = s.agreements.get(gid)
+    if g is None or agency not in g.members:
+        return
+    rules = s.content.rule("prestige")
+    t.prestige(agency, "penalties", -rules.broken_treaty)
+    t.support(agency, -s.content.rule("support").broken_treaty)
+    for other in g.members:
+        t.relations(agency, other, s.content.rule("diplomacy").broken)
+    g.members.remove(agency)
+    if len(g.members) < 2:
+        del s.agreements[gid]
+    elif g.lead == agency:
+        g.lead = g.members[0]
+    t.emit("agreement_left", agency, f"{t.name(agency)} walks out of the {g.name}.", agreement=gid)
+
+
+# --- 3. research and services ---------------------------------------------------------------------
+
+
+def _research_and_services(t: _Turn, kept: dict[str, list[Command]]) -> None:
+    s = t.s
+    techs = s.content.techs
+    for agency, cmd in _of(kept, Research):
+        ag = s.agency[agency]
+        ag.treasury -= cmd.amount
+        ag.research[cmd.tech] = ag.research.get(cmd.tech, 0) + cmd.amount
+        target = q.research_target(s, agency, cmd.tech)
+        if ag.research[cmd.tech] < target:
+            continue
+        del ag.research[cmd.tech]
+        name = techs[cmd.tech].name
+        if cmd.tech in ag.known:
+            ag.known[cmd.tech] += 1
+            t.emit(
+                "tech_refined",
+                agency,
+                f"{t.name(agency)} refines {name} (reliability "
+                f"{q.tech_reliability(s, agency, cmd.tech):.0%}).",
+                (agency,),
+                tech=cmd.tech,
+            )
+        else:
+            ag.known[cmd.tech] = 0
+            t.emit(
+                "tech_learned",
+                agency,
+                f"{t.name(agency)} masters {name}.",
+                (agency,),
+                tech=cmd.tech,
+            )
+    com = s.content.rule("commercial")
+    for agency, _cmd in _of(kept, BuyService):
+        s.agency[agency].treasury -= com.leo_access_cost
+        science = t.prestige(
+            agency, "science", com.leo_access_science * q.trait(s, agency, "science")
+        )
+        t.support(agency, com.leo_access_support)
+        t.emit(
+            "service_bought",
+            agency,
+            f"{t.name(agency)} flies crew to a commercial "
+            f"station in low Earth orbit (+{science} science).",
+            (agency,),
+        )
+
+
+# --- 4. programs --------------------------------------------------------------------------------
+
+
+def _programs(t: _Turn, kept: dict[str, list[Command]]) -> None:
+    s = t.s
+    economy = s.content.rule("economy")
+    for agency, cmd in _of(kept, Scrub):
+        program = s.programs.pop(cmd.program)
+        for a, paid in program.contributions.items():
+            s.agency[a].treasury += int(paid * economy.scrub_refund)
+        t.support(agency, -1)
+        t.emit(
+            "program_scrubbed",
+            agency,
+            f"{t.name(agency)} cancels {program.name}.",
+            program.participants,
+            program=program.id,
+        )
+    for agency, cmd in _of(kept, StartMission):
+        _start(t, agency, cmd)
+    rushed: set[str] = set()
+    for agency, cmd in _of(kept, Rush):
+        program = s.programs.get(cmd.program)
+        if program is None:
+            continue
+        s.agency[agency].treasury -= q.rush_fee(s, program)
+        program.rushes += 1
+        rushed.add(program.id)
+    for agency, cmd in _of(kept, Fund):
+        program = s.programs.get(cmd.program)
+        if program is None or program.phase != "building":
+            continue  # scrubbed this turn: the money stays home
+        room = q.fund_limit(s, program, program.id in rushed) - _paid_now(t, program.id)
+        amount = max(0, min(cmd.amount, room))
+        if amount <= 0:
+            continue
+        s.agency[agency].treasury -= amount
+        program.paid += amount
+        program.contributions[agency] = program.contributions.get(agency, 0) + amount
+        t.emit(
+            "program_funded",
+            agency,
+            f"{t.name(agency)} pays {amount} $M into {program.name}.",
+            (agency,),
+            program=program.id,
+            amount=amount,
+        )
+    for program in s.programs.values():
+        if program.phase == "building" and program.paid >= program.cost:
+            program.phase = "ready"
+            t.emit(
+                "program_ready",
+                program.agency,
+                f"{program.name} is ready to fly.",
+                program.participants,
+                program=program.id,
+            )
+    for agency, cmd in _of(kept, Delay):
+        program = s.programs.get(cmd.program)
+        if program is None:
+            continue
+        s.agency[agency].treasury -= q.test_fee(s, program)
+        program.tests += 1
+        t.emit(
+            "program_tested",
+            agency,
+            f"{program.name} stays on the ground for more tests.",
+            program.participants,
+            program=program.id,
+        )
+
+
+def _paid_now(t: _Turn, pid: str) -> int:
+    return sum(
+        e.data["amount"]
+        for e in t.events
+        if e.kind == "program_funded" and e.data.get("program") == pid
+    )
+
+
+def _start(t: _Turn, agency: str, cmd: StartMission) -> None:
+    s = t.s
+    mtype = s.content.missions[cmd.mission_type]
+    count = 1 + sum(
+        1 for p in s.programs.values() if p.agency == agency and p.mission_type == mtype.id
+    )
+    count += sum(1 for f in s.flights if f["agency"] == agency and f["mission_type"] == mtype.id)
+    name = f"{t.name(agency)} {mtype.name} {count}"
+    pid = s.new_id("m")
+    cost = q.mission_cost(s, agency, mtype, cmd.module, cmd.commercial)
+    s.programs[pid] = Program(
+        id=pid,
+        name=name,
+        agency=agency,
+        mission_type=mtype.id,
+        site=cmd.site,
+        module=cmd.module,
+        commercial=cmd.commercial,
+        cost=cost,
+        started=s.turn,
+        contributions={agency: 0},
+    )
+    t.emit(
+        "program_started",
+        agency,
+        f"{t.name(agency)} opens {name} ({cost} $M).",
+        (agency,),
+        program=pid,
+    )
+
+
+# --- 5. launches --------------------------------------------------------------------------------
+
+
+def _launches(t: _Turn, kept: dict[str, list[Command]]) -> None:
+    s = t.s
+    for agency, cmd in sorted(_of(kept, Launch), key=lambda ac: ac[1].program):
+        program = s.programs.get(cmd.program)
+        if program is None or program.phase != "ready":
+            continue
+        problem = launch_problem(s, program)
+        if problem is not None:
+            t.emit(
+                "launch_held",
+                agency,
+                f"{program.name} stays on the pad: {problem.message}",
+                program.participants,
+                program=program.id,
+                code=str(problem.code),
+            )
+            continue
+        _fly(t, program)
+
+
+def _shares(program: Program) -> dict[str, float]:
+    total = sum(program.contributions.values())
+    if total <= 0:
+        return {program.agency: 1.0}
+    return {a: program.contributions.get(a, 0) / total for a in program.participants}
+
+
+def _fly(t: _Turn, program: Program) -> None:
+    s = t.s
+    content = s.content
+    mtype = content.missions[program.mission_type]
+    lead = program.agency
+    site = q.site_of(s, program.site)
+    station = q.target_station(s, program)
+    founding = mtype.builds_module and station is None
+    staying = False
+    if mtype.crewed and station is not None and q.may_use_station(s, station, lead):
+        staying = station.crew_count + mtype.crew <= q.capacity(s, station)
+    when_ok = {
+        "always": True,
+        "sortie": not staying,
+        "joining": station is not None,
+        "founding": founding,
+        "staying": staying,
+    }
+    steps = [st for st in mtype.steps if when_ok[st.when]]
+    rel_rules = content.rule("reliability")
+    economy = content.rule("economy")
+    best = q.program_reliability_systems(s, program)
+    bonus = (
+        q.trait(s, lead, "reliability")
+        + program.tests * economy.test_bonus
+        - program.rushes * economy.rush_penalty
+    )
+    if mtype.crewed:
+        bonus += q.trait(s, lead, "crewed")
+    else:
+        bonus += q.trait(s, lead, "robotic") + q.tech_effect(s, lead, "robotic_reliability")
+    com = content.rule("commercial")
+    record: list[list[Any]] = []
+    failed = ""
+    passed: set[str] = set()
+    for n, step in enumerate(steps):
+        if n == 0 and program.commercial:
+            heavy = step.system == "heavy_launcher"
+            chance = com.heavy_reliability if heavy else com.launch_reliability
+        else:
+            chance = best[step.system] + bonus
+            if site is not None and step.system in ("landing", "crewed_landing", "hopper"):
+                chance += site.difficulty
+        chance = max(rel_rules.floor, min(rel_rules.ceiling, chance))
+        ok = t.rng.random() < chance
+        record.append([step.name, round(chance, 3), ok])
+        _gain_experience(t, program, step.system, ok, commercial=n == 0 and program.commercial)
+        if not ok:
+            failed = step.name
+            break
+        passed.add(step.name)
+    shares = _shares(program)
+    for milestone, after, when in mtype.milestones:
+        if after in passed and when_ok[when]:
+            where = content.milestones[milestone].where
+            if site is None and where != "any":
+                continue
+            if site is not None and not site.matches(where):
+                continue
+            t.milestones.append((milestone, shares, lead, program.name))
+    ag = s.agency[lead]
+    ag.flights += 1
+    crew_lost = False
+    target_name = site.name if site is not None else (station.name if station else "lunar orbit")
+    if failed:
+        ag.failures += 1
+        penalty = content.rule("prestige").failure
+        t.prestige(lead, "penalties", -penalty)
+        t.support(lead, -content.rule("support").failure * q.trait(s, lead, "failure_support"))
+        if mtype.crewed:
+            crew_lost = not _crew_survives(t, program)
+        if crew_lost:
+            ag.crew_lost += 1
+            t.prestige(lead, "penalties", -content.rule("prestige").crew_lost)
+            t.support(
+                lead, -content.rule("support").crew_lost * q.trait(s, lead, "failure_support")
+            )
+            text = (
+                f"Tragedy: {program.name} ({t.name(lead)}) is lost during {failed}; "
+                f"its crew of {mtype.crew} did not survive."
+            )
+        elif mtype.crewed:
+            text = f"{program.name} ({t.name(lead)}) aborts during {failed}; the crew is safe."
+        else:
+            text = f"{program.name} ({t.name(lead)}) fails during {failed}."
+    else:
+        ag.successes += 1
+        text = f"{program.name} ({t.name(lead)}) succeeds at {target_name}."
+        _science(t, program, shares, site)
+        station = _deliver(t, program, station, staying)
+        for a in program.partners:
+            t.relations(lead, a, content.rule("diplomacy").joint_success)
+    result = "failure" if failed else "success"
+    s.flights.append(
+        {
+            "program": program.id,
+            "name": program.name,
+            "agency": lead,
+            "partners": list(program.partners),
+            "mission_type": mtype.id,
+            "site": site.id if site is not None else ORBIT,
+            "station": station.id if station is not None else "",
+            "turn": s.turn,
+            "result": result,
+            "failed_step": failed,
+            "steps": len(passed),
+            "crew": mtype.crew,
+            "crew_lost": crew_lost,
+        }
+    )
+    del s.programs[program.id]
+    t.emit(
+        "mission_flown",
+        lead,
+        text,
+        None,
+        program=program.id,
+        name=program.name,
+        mission_type=mtype.id,
+        site=program.site,
+        result=result,
+        failed_step=failed,
+        steps=record,
+        partners=list(program.partners),
+        crew_lost=crew_lost,
+    )
+
+
+def _gain_experience(t: _Turn, program: Program, system: str, ok: bool, commercial: bool) -> None:
+    if commercial:
+        return
+    rules = t.s.content.rule("reliability")
+    gain = rules.experience_success if ok else rules.experience_failure
+    for a in program.participants:
+        if not q.has_system(t.s, a, system):
+            continue
+        share = gain if a == program.agency else gain / 2
+        exp = t.s.agency[a].experience
+        exp[system] = round(min(rules.experience_cap, exp.get(system, 0.0) + share), 4)
+
+
+def _crew_survives(t: _Turn, program: Program) -> bool:
+    s = t.s
+    crew = s.content.rule("crew")
+    chance = crew.survival + max(q.tech_effect(s, a, "crew_survival") for a in program.participants)
+    rescuers = q.partners_with(s, program.agency, "emergency_assistance")
+    if any(q.has_system(s, a, "crew") for a in rescuers):
+        chance += crew.assistance
+    return t.rng.random() < min(0.98, chance)
+
+
+def _science(t: _Turn, program: Program, shares: dict[str, float], site: Any) -> None:
+    s = t.s
+    mtype = s.content.missions[program.mission_type]
+    if mtype.science <= 0:
+        return
+    base = mtype.science * (site.science if site is not None else 1.0)
+    for a, share in shares.items():
+        credit = 1.0 if a == program.agency else q.trait(s, a, "partner_credit")
+        value = base * share * credit * q.trait(s, a, "science")
+        value *= 1 + q.tech_effect(s, a, "science")
+        t.prestige(a, "science", value)
+    for a in q.partners_with(s, program.agency, "data_release"):
+        if a not in shares:
+            t.prestige(a, "science", base * 0.1)
+
+
+def _deliver(t: _Turn, program: Program, station: Station | None, staying: bool) -> Station | None:
+    """What a successful mission leaves behind: a relay, a module, a crew, supplies."""
+    s = t.s
+    content = s.content
+    mtype = content.missions[program.mission_type]
+    stations = content.rule("stations")
+    if mtype.id == "relay":
+        s.relays[program.agency] = s.turn + stations.relay_turns
+    if mtype.builds_module:
+        station = _assemble(t, program, station)
+    if mtype.crewed and staying and station is not None:
+        station.crew.append([program.agency, mtype.crew, s.turn + stations.rotation_turns])
+        station.supplies = min(
+            q.storage(s, station), station.supplies + mtype.crew * stations.supplies_per_crew
+        )
+        t.emit(
+            "crew_arrived",
+            program.agency,
+            f"A crew of {mtype.crew} from {t.name(program.agency)} moves into {station.name}.",
+            station=station.id,
+        )
+    if mtype.supplies and station is not None:
+        station.supplies = min(q.storage(s, station), station.supplies + mtype.supplies)
+    return station
+
+
+def _assemble(t: _Turn, program: Program, station: Station | None) -> Station:
+    s = t.s
+    content = s.content
+    module = content.modules[program.module]
+    if station is None:
+        sid = s.new_id("s")
+        if program.station_name:
+            name = program.station_name
+        elif program.site == ORBIT:
+            name = f"{t.name(program.agency)} Lunar Orbital Station"
+        else:
+            name = f"{content.sites[program.site].name} Base"
+        station = Station(sid, name, program.site, s.turn)
+        s.stations[sid] = station
+        t.emit(
+            "station_founded",
+            program.agency,
+            f"{name} is founded by {t.name(program.agency)}.",
+            station=sid,
+            site=program.site,
+        )
+    station.modules.append([module.id, s.turn, program.agency])
+    for a, paid in program.contributions.items():
+        if paid > 0:
+            station.contributions[a] = station.contributions.get(a, 0) + paid
+    station.contributions = dict(sorted(station.contributions.items()))
+    for a, share in _shares(program).items():
+        t.prestige(a, "stations", content.rule("prestige").module * share)
+    t.emit(
+        "module_added",
+        program.agency,
+        f"{module.name} joins {station.name}.",
+        station=station.id,
+        module=module.id,
+    )
+    for bounty in list(s.bounties):
+        if (
+            bounty["module"] == module.id
+            and station.majority_owner() == bounty["owner"]
+            and program.agency != bounty["owner"]
+        ):
+            s.bounties.remove(bounty)
+            t.prestige(program.agency, "diplomacy", bounty["prestige"])
+            t.relations(program.agency, bounty["owner"], bounty["relations"])
+            t.emit(
+                "bounty_claimed",
+                program.agency,
+                f"{t.name(program.agency)} delivers the "
+                f"{module.name} {t.name(bounty['owner'])} asked for.",
+                module=module.id,
+            )
+    return station
+
+
+def _award_milestones(t: _Turn) -> None:
+    """Same-turn achievers share a rank: simultaneous firsts are all firsts."""
+    s = t.s
+    decay = s.content.rule("prestige").decay
+    by_milestone: dict[str, list[tuple[dict[str, float], str, str]]] = {}
+    for milestone, shares, lead, name in t.milestones:
+        by_milestone.setdefault(milestone, []).append((shares, lead, name))
+    for milestone, entries in by_milestone.items():
+        record = s.milestones.setdefault(milestone, [])
+        done = {r[0] for r in record}
+        rank = len(done) + 1
+        value = s.content.milestones[milestone].prestige * decay[min(rank, len(decay)) - 1]
+        for shares, lead, name in entries:
+            for a, share in shares.items():
+                if a in done:
+                    continue
+                done.add(a)
+                record.append([a, s.turn, rank])
+                credit = 1.0 if a == lead else q.trait(s, a, "partner_credit")
+                points = t.prestige(a, "firsts", value * max(share, 0.25) * credit)
+                ordinal = "First" if rank == 1 else f"No. {rank}"
+                t.emit(
+                    "milestone",
+                    a,
+                    f"{ordinal}: {t.name(a)} - "
+                    f"{s.content.milestones[milestone].name} with {name} "
+                    f"(+{points} prestige).",
+                    milestone=milestone,
+                    rank=rank,
+                    points=points,
+                )
+
+
+# --- 6. stations --------------------------------------------------------------------------------
+
+
+def _stations(t: _Turn) -> None:
+    s = t.s
+    content = s.content
+    rules = content.rule("stations")
+    for station in s.stations.values():
+        leaving = [c for c in station.crew if c[2] <= s.turn]
+        if leaving:
+            station.crew = [c for c in station.crew if c[2] > s.turn]
+            for c in leaving:
+                t.emit(
+                    "crew_returned",
+                    c[0],
+                    f"{t.name(c[0])}'s crew of {c[1]} leaves {station.name} for home.",
+                    station=station.id,
+                )
+        site = content.sites.get(station.site)
+        if site is not None and site.ice >= 2:
+            station.supplies += sum(content.modules[m[0]].production for m in station.modules)
+        need = sum(
+            ceil(
+                c[1]
+                * q.trait(s, c[0], "supply")
+                * max(0.25, 1 + q.tech_effect(s, c[0], "supply_use"))
+            )
+            for c in station.crew
+        )
+        if need > station.supplies:
+            for c in station.crew:
+                t.prestige(c[0], "penalties", -content.rule("prestige").failure)
+            t.emit(
+                "station_evacuated",
+                station.majority_owner(),
+                f"{station.name} runs out of supplies; its crew evacuates.",
+                station=station.id,
+            )
+            station.crew = []
+        else:
+            station.supplies -= need
+        station.supplies = min(station.supplies, q.storage(s, station))
+        _station_science(t, station)
+        if station.crew:
+            station.crewed_turns += 1
+            per_turn = content.rule("prestige").crewed_turn
+            for a, share in station.shares().items():
+                t.prestige(a, "stations", per_turn * share)
+            if station.crewed_turns == rules.year_of_presence:
+                owner = station.majority_owner()
+                t.milestones.append(("year_of_presence", {owner: 1.0}, owner, station.name))
+        else:
+            station.crewed_turns = 0
+    _settle_milestones(t)
+    iss = content.rule("commercial").iss_science
+    for g in s.agreements.values():
+        if "leo_science" in g.terms:
+            for a in g.members:
+                t.prestige(a, "science", iss)
+
+
+def _settle_milestones(t: _Turn) -> None:
+    if t.milestones:
+        _award_milestones(t)
+        t.milestones.clear()
+
+
+def _station_science(t: _Turn, station: Station) -> None:
+    s = t.s
+    base = sum(s.content.modules[m[0]].science for m in station.modules)
+    if base <= 0:
+        return
+    crew = station.crew_count
+    science = base * (1 + 0.25 * crew) if crew else base * 0.5
+    for a, share in station.shares().items():
+        bonus = 1 + q.tech_effect(s, a, "science")
+        if station.site != ORBIT:
+            bonus += q.tech_effect(s, a, "surface_science")
+        t.prestige(a, "science", science * share * bonus * q.trait(s, a, "science"))
+
+
+# --- 7. events ----------------------------------------------------------------------------------
+
+
+def _events(t: _Turn) -> None:
+    s = t.s
+    for beat in s.content.beats:
+        if beat.turn != s.turn:
+            continue
+        if beat.relations is not None:
+            a, b, change = beat.relations
+            if a in s.agency and b in s.agency:
+                t.relations(a, b, change)
+        if beat.bounty is not None and beat.bounty["owner"] in s.agency:
+            s.bounties.append(dict(beat.bounty))
+        if beat.open_service and beat.open_service not in s.services:
+            s.services.append(beat.open_service)
+        if beat.dissolve_bloc:
+            s.agreements.pop(beat.dissolve_bloc, None)
+        t.emit("history", None, beat.text)
+    for bounty in list(s.bounties):
+        if bounty["until"] < s.turn:
+            s.bounties.remove(bounty)
+    if t.rng.random() >= s.content.rule("events").chance:
+        return
+    options = [
+        e
+        for e in s.content.events.values()
+        if e.from_year <= s.year <= e.until_year and e.weight > 0
+    ]
+    if not options:
+        return
+    event = options[t.rng.weighted([e.weight for e in options])]
+    _apply_event(t, event)
+
+
+def _apply_event(t: _Turn, event: EventDef) -> None:
+    s = t.s
+    eff = event.effects
+    candidates = list(s.agencies)
+    if "setback" in eff:
+        candidates = [
+            a
+            for a in candidates
+            if any(
+                p.agency == a and p.phase == "building" and p.paid > 0 for p in s.programs.values()
+            )
+        ]
+    if "supplies" in eff:
+        candidates = [
+            a for a in candidates if any(c[0] == a for st in s.stations.values() for c in st.crew)
+        ]
+    if "experience" in eff:
+        candidates = [
+            a for a in candidates if any(s.content.techs[x].system for x in s.agency[a].known)
+        ]
+    if not candidates or (event.target == "pair" and len(candidates) < 2):
+        return
+    if event.target == "all":
+        targets = candidates
+        other = ""
+    else:
+        first = t.rng.choice(candidates)
+        targets = [first]
+        other = ""
+        if event.target == "pair":
+            other = t.rng.choice([a for a in candidates if a != first])
+    program_name = ""
+    private = False
+    for a in targets:
+        ag = s.agency[a]
+        if "support" in eff:
+            t.support(a, eff["support"])
+        if "budget" in eff:
+            ag.treasury = max(0, ag.treasury + round(ag.budget * eff["budget"]))
+        if "science" in eff:
+            t.prestige(a, "science", eff["science"])
+        if "relations" in eff and other:
+            t.relations(a, other, eff["relations"])
+        if "setback" in eff:
+            programs = sorted(
+                (
+                    p
+                    for p in s.programs.values()
+                    if p.agency == a and p.phase == "building" and p.paid > 0
+                ),
+                key=lambda p: p.id,
+            )
+            program = t.rng.choice(programs)
+            program.paid -= min(program.paid, q.schedule(s, program) * int(eff["setback"]))
+            program_name = program.name
+            private = True
+        if "supplies" in eff:
+            stations = [st for st in s.stations.values() if any(c[0] == a for c in st.crew)]
+            st = t.rng.choice(stations)
+            st.supplies = max(0, st.supplies + int(eff["supplies"]))
+        if "experience" in eff:
+            systems = sorted(
+                {s.content.techs[x].system for x in ag.known if s.content.techs[x].system}
+            )
+            system = t.rng.choice(systems)
+            cap = s.content.rule("reliability").experience_cap
+            ag.experience[system] = round(
+                min(cap, ag.experience.get(system, 0.0) + eff["experience"]), 4
+            )
+    text = event.text.format(
+        agency=t.name(targets[0]) if targets else "",
+        other=t.name(other) if other else "",
+        program=program_name,
+    )
+    t.emit(
+        "random_event",
+        targets[0] if len(targets) == 1 else None,
+        text,
+        tuple(targets) if private else None,
+        event=event.id,
+        targets=list(targets),
+        other=other,
+    )
+
+
+# --- 8. economy ---------------------------------------------------------------------------------
+
+
+def _economy(t: _Turn) -> None:
+    s = t.s
+    content = s.content
+    economy = content.rule("economy")
+    support_rules = content.rule("support")
+    year_end = s.turn % 2 == 1
+    for a in s.agencies:
+        ag = s.agency[a]
+        if year_end:
+            gained = ag.total_prestige - ag.year_prestige
+            before = ag.support
+            t.support(a, max(-10, gained * support_rules.prestige_per_point))
+            t.support(a, (50 - ag.support) * support_rules.drift)
+            old_budget = ag.budget
+            ag.budget = yearly_budget(content.agencies[a].budget, ag.support, economy)
+            ag.year_prestige = ag.total_prestige
+            t.emit(
+                "budget_review",
+                a,
+                f"{t.name(a)}'s yearly review: support {before} -> "
+                f"{ag.support}, budget {old_budget} -> {ag.budget} $M a year.",
+                (a,),
+                support=ag.support,
+                budget=ag.budget,
+            )
+        ag.treasury = min(ag.treasury + ag.budget // 2, int(economy.treasury_cap * ag.budget))
+    drift = content.rule("diplomacy").drift
+    for i, a in enumerate(s.agencies):
+        for b in s.agencies[i + 1 :]:
+            gap = content.baseline(a, b) - s.relations[a][b]
+            t.relations(a, b, gap * drift)
+    expiry = content.rule("diplomacy").proposal_expiry
+    for pid in [p.id for p in s.proposals.values() if s.turn - p.turn >= expiry]:
+        p = s.proposals.pop(pid)
+        t.emit(
+            "proposal_expired",
+            p.to,
+            f"A proposal from {t.name(p.sender)} expired unanswered.",
+            (p.sender, p.to),
+            proposal=pid,
+        )
+
+
+# --- 9. the end ---------------------------------------------------------------------------------
+
+
+def _finish(t: _Turn) -> None:
+    s = t.s
+    presence = s.content.rule("stations").presence_turns
+    crewed = sorted(
+        (st for st in s.stations.values() if st.crewed_turns >= presence),
+        key=lambda st: (-st.crewed_turns, st.id),
+    )
+    if crewed:
+        station = crewed[0]
+        owner = station.majority_owner()
+        winners = [
+            a
+            for a in s.agencies
+            if a == owner or (station.contributions.get(a, 0) > 0 and q.allied(s, owner, a))
+        ]
+        _end(t, Termination.SUSTAINED_PRESENCE, winners, station.id)
+    elif s.turn >= s.last_turn:
+        full = s.last_turn + 1 >= int(s.content.rule("time").turns)
+        _end(t, Termination.SCENARIO_END if full else Termination.TURN_LIMIT, None, "")
+    s.turn += 1
+
+
+def final_scores(s: State) -> dict[str, dict[str, int]]:
+    bonus = s.content.rule("prestige").reliability_bonus
+    scores = {}
+    for a in s.agencies:
+        ag = s.agency[a]
+        card = dict(ag.prestige)
+        if ag.flights:
+            card["reliability"] += round(ag.successes * (ag.successes / ag.flights) * bonus)
+        card["total"] = sum(card.values())
+        scores[a] = card
+    return scores
+
+
+def _end(t: _Turn, how: Termination, winners: list[str] | None, station: str) -> None:
+    s = t.s
+    scores = final_scores(s)
+    for a in s.agencies:
+        s.agency[a].prestige["reliability"] = scores[a]["reliability"]
+    if winners is None:
+        best = max(scores[a]["total"] for a in s.agencies)
+        winners = [a for a in s.agencies if scores[a]["total"] == best]
+    s.outcome = Outcome(how, tuple(winners), s.turn, scores, station)
+    names = " and ".join(t.name(a) for a in winners)
+    reason = {
+        Termination.SUSTAINED_PRESENCE: f"keeping {s.stations[station].name} crewed"
+        if station
+        else "sustained presence",
+        Termination.SCENARIO_END: "the highest prestige at the end of the race",
+        Termination.TURN_LIMIT: "the highest prestige when the match was stopped",
+    }[how]
+    t.emit(
+        "match_over",
+        None,
+        f"{names} win{'s' if len(winners) == 1 else ''} by {reason}.",
+        outcome=s.outcome.to_wire(),
+    )

@@ -1,0 +1,275 @@
+"""What each agency may see, and nothing more.
+
+`view(state, agency)` is the only way state leaves the rules for a player, a bot or a
+spectator: public facts (prestige, support, stations, treaties, flights, news) for everyone;
+the agency's own money, research, programs and proposals under "me"; rivals' private numbers
+only as noisy estimates under "intel" - exact for co-signatories of a transparency term.
+Orders are never in a view. `events_for` filters a turn's events the same way, and
+`sample_state` rebuilds a plausible full state from a view, for bots that plan ahead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from game.rules import queries as q
+from game.rules.commands import BuyService, Command, Delay, Fund, Research, Rush
+from game.rules.legal import launch_problem
+from game.rules.setup import new_match
+from game.rules.state import Agreement, Event, Program, Proposal, State, Station
+
+
+def view(state: State, agency: str | None) -> dict[str, Any]:
+    """Everything `agency` may see (None: a spectator's public view), as plain data."""
+    if agency is not None and agency not in state.agency:
+        raise ValueError(f"{agency!r} is not an agency in this match")
+    content = state.content
+    out: dict[str, Any] = {
+        "scenario": content.scenario,
+        "title": content.title,
+        "turn": state.turn,
+        "version": state.turn,
+        "date": content.date(min(state.turn, state.last_turn)),
+        "year": state.year,
+        "half": state.turn % 2 + 1,
+        "last_turn": state.last_turn,
+        "seat": agency,
+        "seats": list(state.agencies),
+        "next_id": state.next_id,
+        "agencies": {a: _public_agency(state, a) for a in state.agencies},
+        "relations": {a: dict(r) for a, r in state.relations.items()},
+        "agreements": {k: g.to_wire() for k, g in state.agreements.items()},
+        "stations": {k: _station(state, st) for k, st in state.stations.items()},
+        "milestones": {k: [list(r) for r in v] for k, v in state.milestones.items()},
+        "flights": [dict(f) for f in state.flights],
+        "relays": dict(state.relays),
+        "services": list(state.services),
+        "bounties": [dict(b) for b in state.bounties],
+        "prices": {"leo_station_access": content.rule("commercial").leo_access_cost},
+        "news": [dict(n) for n in state.news],
+        "outcome": None if state.outcome is None else state.outcome.to_wire(),
+        "programs": {},
+        "proposals": [],
+        "intel": {},
+    }
+    if agency is not None:
+        out["me"] = _me(state, agency)
+        out["programs"] = {
+            p.id: _program(state, p) for p in state.programs.values() if agency in p.participants
+        }
+        out["proposals"] = [
+            p.to_wire() for p in state.proposals.values() if agency in (p.sender, p.to)
+        ]
+    observer = agency or "spectator"
+    out["intel"] = {a: _intel(state, observer, a) for a in state.agencies if a != agency}
+    return out
+
+
+def events_for(events: list[Event], agency: str | None) -> list[dict[str, Any]]:
+    """The wire forms of the events this agency (None: a spectator) may see."""
+    return [e.to_wire() for e in events if e.seen_by(agency)]
+
+
+def _public_agency(state: State, a: str) -> dict[str, Any]:
+    d = state.content.agencies[a]
+    ag = state.agency[a]
+    return {
+        "name": d.name,
+        "country": d.country,
+        "color": d.color,
+        "note": d.note,
+        "prestige": ag.total_prestige,
+        "score": dict(ag.prestige),
+        "support": ag.support,
+        "flights": ag.flights,
+        "successes": ag.successes,
+        "failures": ag.failures,
+        "crew_lost": ag.crew_lost,
+        "blocs": [g.id for g in state.agreements.values() if a in g.members],
+    }
+
+
+def _station(state: State, st: Station) -> dict[str, Any]:
+    wire = st.to_wire()
+    wire["shares"] = st.shares()
+    wire["capacity"] = q.capacity(state, st)
+    wire["storage"] = q.storage(state, st)
+    wire["crew_count"] = st.crew_count
+    wire["owner"] = st.majority_owner() if st.contributions else ""
+    return wire
+
+
+def _program(state: State, p: Program) -> dict[str, Any]:
+    wire = p.to_wire()
+    wire["schedule"] = q.schedule(state, p)
+    wire["remaining"] = p.cost - p.paid
+    wire["fund_limit"] = q.fund_limit(state, p, False)
+    wire["rush_fee"] = q.rush_fee(state, p)
+    wire["test_fee"] = q.test_fee(state, p)
+    wire["reliability"] = {
+        k: round(v, 3) for k, v in q.program_reliability_systems(state, p).items()
+    }
+    problem = launch_problem(state, p) if p.phase == "ready" else None
+    wire["launch_problem"] = None if problem is None else problem.to_wire()
+    return wire
+
+
+def _me(state: State, a: str) -> dict[str, Any]:
+    content = state.content
+    ag = state.agency[a]
+    techs: dict[str, Any] = {}
+    for tid, tech in content.techs.items():
+        known = tid in ag.known
+        if known:
+            status = "known"
+        elif q.prerequisites_met(state, a, tid):
+            status = "available"
+        else:
+            status = "locked"
+        entry: dict[str, Any] = {
+            "status": status,
+            "paid": ag.research.get(tid, 0),
+            "cost": q.research_target(state, a, tid),
+            "limit": q.research_limit(state, a, tid) if status != "locked" else 0,
+        }
+        if known:
+            entry["refinements"] = ag.known[tid]
+            entry["refinable"] = q.can_refine(state, a, tid)
+        if tech.system and known:
+            entry["reliability"] = round(q.tech_reliability(state, a, tid), 3)
+        techs[tid] = entry
+    return {
+        "agency": a,
+        "treasury": ag.treasury,
+        "budget": ag.budget,
+        "income": ag.budget // 2,
+        "support": ag.support,
+        "techs": techs,
+        "systems": {
+            sys: round(q.system_reliability(state, a, sys), 3)
+            for sys in sorted(content.systems)
+            if q.has_system(state, a, sys)
+        },
+        "experience": dict(ag.experience),
+        "mission_costs": {
+            m: q.mission_cost(state, a, mt, "", False) for m, mt in content.missions.items()
+        },
+        "relay": q.has_relay(state, a),
+        "known": dict(ag.known),
+        "research": dict(ag.research),
+        "year_prestige": ag.year_prestige,
+    }
+
+
+def _noise(state: State, observer: str, target: str, key: str) -> float:
+    """A repeatable error in [-1, 1): the same question gets the same wrong answer."""
+    text = f"{state.seed}:{state.turn}:{observer}:{target}:{key}".encode()
+    value = int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "big")
+    return value / 2**63 - 1.0
+
+
+def _intel(state: State, observer: str, target: str) -> dict[str, Any]:
+    ag = state.agency[target]
+    active = sum(1 for p in state.programs.values() if p.agency == target)
+    exact = observer in state.agency and "transparency" in q.terms_between(state, observer, target)
+    if exact:
+        return {
+            "exact": True,
+            "treasury": ag.treasury,
+            "budget": ag.budget,
+            "techs": len(ag.known),
+            "programs": active,
+            "known": sorted(ag.known),
+        }
+    spread = state.content.rule("intel").noise
+
+    def guess(key: str, value: int) -> int:
+        return max(0, round(value * (1 + spread * _noise(state, observer, target, key))))
+
+    return {
+        "exact": False,
+        "treasury": guess("treasury", ag.treasury),
+        "budget": guess("budget", ag.budget),
+        "techs": guess("techs", len(ag.known)),
+        "programs": guess("programs", active),
+    }
+
+
+def sample_state(v: dict[str, Any], seed: int) -> State:
+    """A full state consistent with a view: public facts exact, hidden ones guessed.
+
+    Rivals' hidden research is guessed from their starting techs plus what their flights
+    prove they know; their money from intel. The generator is seeded from `seed`, so the
+    sample is one possible future, not the real one.
+    """
+    s = new_match(v["scenario"], seed=seed, agencies=list(v["seats"]), turns=v["last_turn"] + 1)
+    content = s.content
+    s.turn = v["turn"]
+    s.next_id = v["next_id"]
+    s.relations = {a: dict(r) for a, r in v["relations"].items()}
+    s.agreements = {k: Agreement.from_wire(g) for k, g in v["agreements"].items()}
+    s.stations = {k: Station.from_wire(st) for k, st in v["stations"].items()}
+    s.milestones = {k: [list(r) for r in rs] for k, rs in v["milestones"].items()}
+    s.flights = [dict(f) for f in v["flights"]]
+    s.relays = dict(v["relays"])
+    s.services = list(v["services"])
+    s.bounties = [dict(b) for b in v["bounties"]]
+    s.news = []
+    program_fields = set(Program.__slots__)  # type: ignore[attr-defined]
+    s.programs = {
+        k: Program.from_wire({f: p[f] for f in program_fields}) for k, p in v["programs"].items()
+    }
+    s.proposals = {p["id"]: Proposal.from_wire(p) for p in v["proposals"]}
+    me = v.get("me")
+    for a in s.agencies:
+        ag = s.agency[a]
+        pub = v["agencies"][a]
+        ag.prestige = dict(pub["score"])
+        ag.support = pub["support"]
+        ag.flights, ag.successes = pub["flights"], pub["successes"]
+        ag.failures, ag.crew_lost = pub["failures"], pub["crew_lost"]
+        if me is not None and a == me["agency"]:
+            ag.treasury, ag.budget = me["treasury"], me["budget"]
+            ag.known = dict(me["known"])
+            ag.research = dict(me["research"])
+            ag.experience = dict(me["experience"])
+            ag.year_prestige = me["year_prestige"]
+            continue
+        intel = v["intel"][a]
+        ag.treasury, ag.budget = intel["treasury"], max(1, intel["budget"])
+        ag.year_prestige = ag.total_prestige
+        if intel.get("exact"):
+            ag.known = {t: 0 for t in intel["known"]}
+        else:
+            for flight in s.flights:
+                if flight["agency"] == a:
+                    for req in content.missions[flight["mission_type"]].requires:
+                        _learn_with_prerequisites(s, a, req)
+        ag.research = {}
+    return s
+
+
+def _learn_with_prerequisites(s: State, agency: str, tech: str) -> None:
+    known = s.agency[agency].known
+    if tech in known:
+        return
+    for req in s.content.techs[tech].requires:
+        _learn_with_prerequisites(s, agency, req)
+    known[tech] = 0
+
+
+def orders_cost(v: dict[str, Any], orders: list[Command]) -> int:
+    """What a list of orders would take from the treasury, computed from one's own view."""
+    total = 0
+    programs = v.get("programs", {})
+    for cmd in orders:
+        if isinstance(cmd, Research | Fund):
+            total += cmd.amount
+        elif isinstance(cmd, Rush) and cmd.program in programs:
+            total += programs[cmd.program]["rush_fee"]
+        elif isinstance(cmd, Delay) and cmd.program in programs:
+            total += programs[cmd.program]["test_fee"]
+        elif isinstance(cmd, BuyService):
+            total += v["prices"].get(cmd.service, 0)
+    return total
