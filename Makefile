@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 ARGS   ?=
+CODE   := $(wildcard game server tests benchmarks examples)
 
 .PHONY: play serve match tournament bench test lint format venv clean
 
@@ -31,15 +32,15 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks $(ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check game server tests benchmarks examples
-	$(BIN)/ruff format --check game server tests benchmarks examples
+	$(BIN)/ruff check $(CODE)
+	$(BIN)/ruff format --check $(CODE)
 
 format: $(STAMP)
-	$(BIN)/ruff format game server tests benchmarks examples
-	$(BIN)/ruff check --fix game server tests benchmarks examples
+	$(BIN)/ruff format $(CODE)
+	$(BIN)/ruff check --fix $(CODE)
 
 test: $(STAMP)
-	$(BIN)/ruff check game server tests benchmarks examples
+	$(BIN)/ruff check $(CODE)
 	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(BIN)/python -m pytest -n 2 $(ARGS)
 
 clean:
