@@ -403,9 +403,10 @@ def assets_root() -> Path:
     here = Path(__file__).resolve().parent.parent.parent / "assets"
     if (here / "content").is_dir():
         return here
-    from importlib.resources import files
-
-    return Path(str(files("game.assets")))
+    # Installed, the data is the package game.assets, a folder beside game/rules. It has no
+    # __init__.py, so importlib.resources gives a MultiplexedPath that str() cannot turn
+    # into a path; the folder's place is known, so use it.
+    return Path(__file__).resolve().parent.parent / "assets"
 
 
 def scenario_names(root: Path | None = None) -> list[str]:

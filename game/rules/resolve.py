@@ -117,7 +117,11 @@ def resolve_turn(state: State, orders: dict[str, list[Command]]) -> tuple[State,
                 (agency,),
                 code=str(e.code),
                 index=e.index,
-                command=own[e.index].to_wire() if 0 <= e.index < len(own) else None,
+                command=(
+                    own[e.index].to_wire()
+                    if 0 <= e.index < len(own) and isinstance(own[e.index], Command)
+                    else None
+                ),
             )
     _diplomacy(turn, kept)
     _research_and_services(turn, kept)
@@ -167,6 +171,9 @@ def _diplomacy(t: _Turn, kept: dict[str, list[Command]]) -> None:
         _accept(t, proposal)
     for agency, cmd in _of(kept, Withdraw):
         _withdraw(t, agency, cmd.agreement)
+    # Ended only now, so that partners walking out together all pay, whatever their seats.
+    for gid in [gid for gid, g in s.agreements.items() if len(g.members) < 2]:
+        del s.agreements[gid]
     for agency, cmd in _of(kept, Propose):
         pid = s.new_id("p")
         proposal = Proposal(pid, agency, cmd.to, cmd.treaty, s.turn, cmd.bloc, cmd.program)
@@ -270,9 +277,7 @@ def _withdraw(t: _Turn, agency: str, gid: str) -> None:
     for other in g.members:
         t.relations(agency, other, s.content.rule("diplomacy").broken)
     g.members.remove(agency)
-    if len(g.members) < 2:
-        del s.agreements[gid]
-    elif g.lead == agency:
+    if g.members and g.lead == agency:
         g.lead = g.members[0]
     t.emit("agreement_left", agency, f"{t.name(agency)} walks out of the {g.name}.", agreement=gid)
 

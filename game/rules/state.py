@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from game.rules.content import Content, load_content
+from game.rules.errors import ContentError
 
 PRESTIGE_CATEGORIES = ("firsts", "science", "stations", "reliability", "diplomacy", "penalties")
 WIRE_VERSION = 1
@@ -429,7 +430,10 @@ class State:
             )
         try:
             if content is None:
-                content = load_content(str(d["scenario"]))
+                try:
+                    content = load_content(str(d["scenario"]))
+                except ContentError as exc:
+                    raise StateFormatError(f"the state's scenario is not here: {exc}") from None
             if d["content_hash"] != content.hash:
                 raise StateFormatError(
                     "the state was made with different content (content hash "

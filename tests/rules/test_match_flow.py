@@ -45,19 +45,41 @@ def test_turn_limit_stops_early():
     assert state.outcome.turn == 3
 
 
-def test_same_seed_same_hash_in_another_process_with_another_hash_seed():
-    here, _ = play(3, turns=12)
-    code = "from tests.rules.test_match_flow import play; print(play(3, turns=12)[0])"
-    env = dict(os.environ, PYTHONHASHSEED="12345")
+def hash_in_new_process(seed: int, turns: int, hash_seed: str) -> str:
+    """The final hash of `play(seed, turns)` computed by a fresh Python process."""
+    code = f"from tests.rules.test_match_flow import play; print(play({seed}, turns={turns})[0])"
+    env = dict(os.environ, PYTHONHASHSEED=hash_seed)
     out = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,
         text=True,
         env=env,
         check=True,
+        timeout=120,
         cwd=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
     )
-    assert out.stdout.strip() == here
+    return out.stdout.strip()
+
+
+def test_same_seed_same_hash_in_another_process_with_another_hash_seed():
+    here, _ = play(3, turns=12)
+    assert hash_in_new_process(3, 12, "12345") == here
+
+
+def test_same_seed_same_hash_in_two_processes_with_different_hash_seeds():
+    first = hash_in_new_process(4, 12, "1")
+    second = hash_in_new_process(4, 12, "2")
+    assert first == second
+    assert len(first) == 64
+
+
+def test_a_different_seed_gives_a_different_hash():
+    assert play(3, turns=12)[0] != play(4, turns=12)[0]
+    assert state_hash(new_match(seed=3)) != state_hash(new_match(seed=4))
+
+
+def test_the_same_seed_and_orders_give_the_same_hash_every_time():
+    assert play(6, turns=10)[0] == play(6, turns=10)[0]
 
 
 def test_resolve_turn_does_not_change_its_input():

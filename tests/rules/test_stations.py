@@ -1,0 +1,195 @@
+"""Stations: founded and grown module by module, crewed, supplied, and held for the win."""
+
+from __future__ import annotations
+
+from game.rules import Launch, SetAccess, StartMission, Termination, check
+from game.rules.state import State
+from tests.rules.builders import (
+    add_program,
+    add_station,
+    flight,
+    learn,
+    of_kind,
+    opening,
+    resolve_quiet,
+    resolve_until,
+    succeeded,
+)
+
+
+def _nasa_station_ready(modules: list[str], **kwargs) -> tuple[State, str]:
+    state = opening()
+    learn(state, "nasa", "heavy_launcher")
+    station = add_station(state, "orbit", modules, {"nasa": 1000}, **kwargs)
+    return state, station.id
+
+
+def test_a_founding_module_founds_a_station_owned_by_its_contributors():
+    state = opening()
+    learn(state, "nasa", "heavy_launcher")
+    program = add_program(
+        state, "nasa", "orbital_module", "orbit", module="power_propulsion", partners={"esa": 200}
+    )
+    after, events = resolve_until(state, {"nasa": [Launch(program.id)]}, succeeded(program.id))
+    founded = of_kind(events, "station_founded")
+    assert len(founded) == 1 and founded[0].agency == "nasa"
+    station = after.stations[founded[0].data["station"]]
+    assert station.site == "orbit"
+    assert [m[0] for m in station.modules] == ["power_propulsion"]
+    assert station.contributions == {"esa": 200, "nasa": program.cost - 200}
+    assert abs(sum(station.shares().values()) - 1) < 1e-9
+    assert "docking" not in [r[0] for r in flight(events, program.id).data["steps"]]
+    assert [e.agency for e in of_kind(events, "milestone")] == ["nasa", "esa"]
+
+
+def test_a_module_joins_an_existing_station_after_docking_and_shifts_the_shares():
+    state, sid = _nasa_station_ready(["power_propulsion"])
+    program = add_program(
+        state, "nasa", "orbital_module", sid, module="habitat", partners={"esa": 500}
+    )
+    after, events = resolve_until(state, {"nasa": [Launch(program.id)]}, succeeded(program.id))
+    assert "docking" in [r[0] for r in flight(events, program.id).data["steps"]]
+    station = after.stations[sid]
+    assert [m[0] for m in station.modules] == ["power_propulsion", "habitat"]
+    assert station.contributions == {"esa": 500, "nasa": 1000 + program.cost - 500}
+    total = 1000 + program.cost
+    assert station.shares() == {"esa": 500 / total, "nasa": (1000 + program.cost - 500) / total}
+    assert [e.data["module"] for e in of_kind(events, "module_added")] == ["habitat"]
+    assert not of_kind(events, "station_founded")
+
+
+def test_a_crew_arrives_with_supplies_and_starts_the_presence_counter():
+    state, sid = _nasa_station_ready(["power_propulsion", "habitat"])
+    program = add_program(state, "nasa", "orbital_crew", sid)
+    after, events = resolve_until(state, {"nasa": [Launch(program.id)]}, succeeded(program.id))
+    rules = state.content.rule("stations")
+    station = after.stations[sid]
+    assert [e.agency for e in of_kind(events, "crew_arrived")] == ["nasa"]
+    assert station.crew == [["nasa", 4, state.turn + rules.rotation_turns]]
+    # The crew brings two supplies a head and eats one a head the same turn.
+    assert station.supplies == 4 * rules.supplies_per_crew - 4
+    assert station.crewed_turns == 1
+    milestones = {e.data["milestone"] for e in of_kind(events, "milestone")}
+    assert {"crewed_lunar_orbit", "station_crewed"} <= milestones
+
+
+def test_a_crew_eats_one_supply_a_head_each_turn():
+    state, sid = _nasa_station_ready(
+        ["power_propulsion", "habitat"], crew=[("nasa", 4)], supplies=10
+    )
+    after, _ = resolve_quiet(state)
+    assert after.stations[sid].supplies == 6
+
+
+def test_a_resupply_flight_brings_supplies_up_to_the_stations_storage():
+    state, sid = _nasa_station_ready(
+        ["power_propulsion", "habitat"], crew=[("nasa", 4)], supplies=4
+    )
+    program = add_program(state, "nasa", "resupply", sid)
+    after, _ = resolve_until(state, {"nasa": [Launch(program.id)]}, succeeded(program.id))
+    storage = 4 + 8  # power and propulsion element + habitation module
+    assert after.stations[sid].supplies == min(storage, 4 + 8) - 4
+
+
+def test_a_crew_without_enough_supplies_evacuates_and_the_counter_resets():
+    state, sid = _nasa_station_ready(
+        ["power_propulsion", "habitat"], crew=[("nasa", 4)], supplies=2, crewed_turns=3
+    )
+    after, events = resolve_quiet(state)
+    station = after.stations[sid]
+    assert [e.data["station"] for e in of_kind(events, "station_evacuated")] == [sid]
+    assert station.crew == []
+    assert station.crewed_turns == 0
+    penalty = state.content.rule("prestige").failure
+    assert after.agency["nasa"].prestige["penalties"] == -penalty
+
+
+def test_a_crew_goes_home_after_its_rotation():
+    state, sid = _nasa_station_ready(
+        ["power_propulsion", "habitat"], crew=[("nasa", 4)], supplies=8
+    )
+    state.stations[sid].crew[0][2] = state.turn
+    after, events = resolve_quiet(state)
+    assert [e.agency for e in of_kind(events, "crew_returned")] == ["nasa"]
+    assert after.stations[sid].crew == []
+    assert after.stations[sid].supplies == 8
+
+
+def test_the_presence_counter_grows_while_crewed_and_resets_when_empty():
+    state, crewed = _nasa_station_ready(
+        ["power_propulsion", "habitat"], crew=[("nasa", 2)], supplies=8, crewed_turns=3
+    )
+    empty = add_station(state, "orbit", ["power_propulsion"], {"esa": 500}, crewed_turns=3).id
+    after, _ = resolve_quiet(state)
+    assert after.stations[crewed].crewed_turns == 4
+    assert after.stations[empty].crewed_turns == 0
+
+
+def test_a_year_of_presence_earns_its_milestone_for_the_largest_owner():
+    state, sid = _nasa_station_ready(
+        ["power_propulsion", "habitat"], crew=[("nasa", 2)], supplies=8, crewed_turns=1
+    )
+    state.stations[sid].contributions = {"esa": 400, "nasa": 1000}
+    _, events = resolve_quiet(state)
+    awards = [e for e in of_kind(events, "milestone") if e.data["milestone"] == "year_of_presence"]
+    assert [(e.agency, e.data["rank"]) for e in awards] == [("nasa", 1)]
+
+
+def test_a_crewed_stations_owners_share_prestige_by_ownership_each_turn():
+    state, sid = _nasa_station_ready(
+        ["power_propulsion", "habitat"], crew=[("nasa", 2)], supplies=8
+    )
+    state.stations[sid].contributions = {"esa": 500, "nasa": 1500}
+    after, _ = resolve_quiet(state)
+    per_turn = state.content.rule("prestige").crewed_turn
+    gained = {a: after.agency[a].prestige["stations"] for a in ("nasa", "esa")}
+    assert gained == {"nasa": round(per_turn * 0.75), "esa": round(per_turn * 0.25)}
+
+
+def test_sustained_presence_wins_for_the_owner_and_its_allied_co_owners():
+    state, sid = _nasa_station_ready(
+        ["power_propulsion", "habitat"], crew=[("nasa", 4)], supplies=12
+    )
+    station = state.stations[sid]
+    station.contributions = {"esa": 300, "nasa": 600, "roscosmos": 100}
+    station.crewed_turns = state.content.rule("stations").presence_turns - 1
+    after, events = resolve_quiet(state)
+    outcome = after.outcome
+    assert outcome is not None
+    assert outcome.termination == Termination.SUSTAINED_PRESENCE
+    assert outcome.station == sid
+    # ESA is NASA's ally through the Gateway partnership; Roscosmos only shares the ISS with it.
+    assert outcome.winners == ("nasa", "esa")
+    assert [e.visible_to for e in of_kind(events, "match_over")] == [None]
+
+
+def test_a_station_one_short_of_sustained_presence_does_not_end_the_match():
+    state, sid = _nasa_station_ready(
+        ["power_propulsion", "habitat"], crew=[("nasa", 4)], supplies=12
+    )
+    state.stations[sid].crewed_turns = state.content.rule("stations").presence_turns - 2
+    after, _ = resolve_quiet(state)
+    assert after.outcome is None
+
+
+def test_an_ice_site_station_with_a_plant_makes_supplies():
+    state = opening()
+    sid = add_station(
+        state, "shackleton", ["surface_power", "surface_habitat", "isru_plant"], {"nasa": 2000}
+    ).id
+    after, _ = resolve_quiet(state)
+    production = state.content.modules["isru_plant"].production
+    assert after.stations[sid].supplies == production
+
+
+def test_the_largest_owner_sets_access_and_opening_a_station_admits_anyone():
+    state, sid = _nasa_station_ready(["power_propulsion", "habitat"])
+    learn(state, "cnsa", "deep_space_capsule", "heavy_launcher")
+    crew = StartMission("orbital_crew", sid)
+    assert check(state, "cnsa", crew) is not None
+    after, events = resolve_quiet(state, {"nasa": [SetAccess(sid, "open")]})
+    assert after.stations[sid].access == "open"
+    assert [(e.agency, e.data["access"]) for e in of_kind(events, "station_access")] == [
+        ("nasa", "open")
+    ]
+    assert check(after, "cnsa", crew) is None
