@@ -286,7 +286,9 @@ def launch_problem(state: State, program: Program) -> RuleError | None:
         return error
     if mtype.target == "station" and mtype.crewed:
         station = state.stations.get(program.site) or q.station_at(state, program.site)
-        if station is not None and station.crew_count + mtype.crew > q.capacity(state, station):
+        if station is not None and q.crew_staying(state, station) + mtype.crew > q.capacity(
+            state, station
+        ):
             return _err(
                 Code.STATION_FULL, f"{station.name} has no berths for {mtype.crew} more crew"
             )

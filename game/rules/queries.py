@@ -186,6 +186,14 @@ def test_fee(state: State, program: Program) -> int:
     return max(1, ceil(program.cost * state.content.rule("economy").test_fee))
 
 
+def commercial_steps(mtype: MissionType) -> int:
+    """How many leading steps a commercial launch flies: the launch, and the cruise to the
+    Moon when the next step is propulsion."""
+    if len(mtype.steps) > 1 and mtype.steps[1].system == "propulsion":
+        return 2
+    return 1
+
+
 def launch_system(mtype: MissionType) -> str:
     return mtype.steps[0].system
 
@@ -243,6 +251,11 @@ def capacity(state: State, station: Station) -> int:
     return sum(modules[m[0]].capacity for m in station.modules)
 
 
+def crew_staying(state: State, station: Station) -> int:
+    """Crew aboard who stay past this turn: berths of a crew going home now can be handed over."""
+    return sum(c[1] for c in station.crew if c[2] > state.turn)
+
+
 def storage(state: State, station: Station) -> int:
     modules = state.content.modules
     return sum(modules[m[0]].storage for m in station.modules)
@@ -266,7 +279,7 @@ def missing_systems(state: State, program: Program) -> list[str]:
     mtype = state.content.missions[program.mission_type]
     missing = []
     for n, step in enumerate(mtype.steps):
-        if n == 0 and program.commercial:
+        if program.commercial and n < commercial_steps(mtype):
             continue
         if step.system not in missing and not any(
             has_system(state, a, step.system) for a in program.participants

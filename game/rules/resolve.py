@@ -483,7 +483,7 @@ def _fly(t: _Turn, program: Program) -> None:
     founding = mtype.builds_module and station is None
     staying = False
     if mtype.crewed and station is not None and q.may_use_station(s, station, lead):
-        staying = station.crew_count + mtype.crew <= q.capacity(s, station)
+        staying = q.crew_staying(s, station) + mtype.crew <= q.capacity(s, station)
     when_ok = {
         "always": True,
         "sortie": not staying,
@@ -509,8 +509,9 @@ def _fly(t: _Turn, program: Program) -> None:
     failed = ""
     passed: set[str] = set()
     for n, step in enumerate(steps):
-        if n == 0 and program.commercial:
-            heavy = step.system == "heavy_launcher"
+        bought = program.commercial and n < q.commercial_steps(mtype)
+        if bought:
+            heavy = mtype.steps[0].system == "heavy_launcher"
             chance = com.heavy_reliability if heavy else com.launch_reliability
         else:
             chance = best[step.system] + bonus
@@ -519,7 +520,7 @@ def _fly(t: _Turn, program: Program) -> None:
         chance = max(rel_rules.floor, min(rel_rules.ceiling, chance))
         ok = t.rng.random() < chance
         record.append([step.name, round(chance, 3), ok])
-        _gain_experience(t, program, step.system, ok, commercial=n == 0 and program.commercial)
+        _gain_experience(t, program, step.system, ok, commercial=bought)
         if not ok:
             failed = step.name
             break
@@ -721,7 +722,10 @@ def _assemble(t: _Turn, program: Program, station: Station | None) -> Station:
 
 
 def _award_milestones(t: _Turn) -> None:
-    """Same-turn achievers share a rank: simultaneous firsts are all firsts."""
+    """Award this turn's milestones. Each achievement takes the next rank, and achievers in
+    the same turn share it: simultaneous firsts are all firsts. The lead of a program earns
+    at least half the value; partners earn their share of the money paid, times their
+    partner credit, and a partner who paid nothing earns nothing."""
     s = t.s
     decay = s.content.rule("prestige").decay
     by_milestone: dict[str, list[tuple[dict[str, float], str, str]]] = {}
@@ -730,16 +734,19 @@ def _award_milestones(t: _Turn) -> None:
     for milestone, entries in by_milestone.items():
         record = s.milestones.setdefault(milestone, [])
         done = {r[0] for r in record}
-        rank = len(done) + 1
+        rank = max((r[2] for r in record), default=0) + 1
         value = s.content.milestones[milestone].prestige * decay[min(rank, len(decay)) - 1]
         for shares, lead, name in entries:
             for a, share in shares.items():
-                if a in done:
+                if a in done or (a != lead and share <= 0):
                     continue
                 done.add(a)
                 record.append([a, s.turn, rank])
-                credit = 1.0 if a == lead else q.trait(s, a, "partner_credit")
-                points = t.prestige(a, "firsts", value * max(share, 0.25) * credit)
+                if a == lead:
+                    points = t.prestige(a, "firsts", value * max(share, 0.5))
+                else:
+                    credit = q.trait(s, a, "partner_credit")
+                    points = t.prestige(a, "firsts", value * share * credit)
                 ordinal = "First" if rank == 1 else f"No. {rank}"
                 t.emit(
                     "milestone",

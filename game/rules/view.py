@@ -36,7 +36,6 @@ def view(state: State, agency: str | None) -> dict[str, Any]:
         "last_turn": state.last_turn,
         "seat": agency,
         "seats": list(state.agencies),
-        "next_id": state.next_id,
         "agencies": {a: _public_agency(state, a) for a in state.agencies},
         "relations": {a: dict(r) for a, r in state.relations.items()},
         "agreements": {k: g.to_wire() for k, g in state.agreements.items()},
@@ -206,7 +205,12 @@ def sample_state(v: dict[str, Any], seed: int) -> State:
     s = new_match(v["scenario"], seed=seed, agencies=list(v["seats"]), turns=v["last_turn"] + 1)
     content = s.content
     s.turn = v["turn"]
-    s.next_id = v["next_id"]
+    s.next_id = 1 + max(
+        [_number(k) for k in (*v["programs"], *v["stations"], *v["agreements"])]
+        + [_number(p["id"]) for p in v["proposals"]]
+        + [_number(f["program"]) for f in v["flights"]],
+        default=0,
+    )
     s.relations = {a: dict(r) for a, r in v["relations"].items()}
     s.agreements = {k: Agreement.from_wire(g) for k, g in v["agreements"].items()}
     s.stations = {k: Station.from_wire(st) for k, st in v["stations"].items()}
@@ -248,6 +252,11 @@ def sample_state(v: dict[str, Any], seed: int) -> State:
                         _learn_with_prerequisites(s, a, req)
         ag.research = {}
     return s
+
+
+def _number(ident: str) -> int:
+    digits = ident.lstrip("abcdefghijklmnopqrstuvwxyz_")
+    return int(digits) if digits.isdigit() else 0
 
 
 def _learn_with_prerequisites(s: State, agency: str, tech: str) -> None:

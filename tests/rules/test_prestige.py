@@ -52,9 +52,9 @@ def test_a_later_completion_of_a_milestone_pays_less():
     after, events = resolve_until(state, {"esa": [Launch(program.id)]}, _all_succeed(program.id))
     milestone = state.content.milestones["south_pole_landing"]
     decay = state.content.rule("prestige").decay
-    # Two agencies got there first together, so ESA is the third.
+    # Two agencies got there first together; ESA's landing is the second achievement.
     assert _awards(events, "south_pole_landing") == {
-        "esa": (3, round(milestone.prestige * decay[2]))
+        "esa": (2, round(milestone.prestige * decay[1]))
     }
     assert after.agency["esa"].prestige["firsts"] > state.agency["esa"].prestige["firsts"]
 
@@ -108,3 +108,25 @@ def test_a_partner_who_paid_more_earns_more_of_the_credit():
         )
         gained[esa_share] = after.agency["esa"].total_prestige - state.agency["esa"].total_prestige
     assert gained[0.6] > gained[0.2] > 0
+
+
+def test_a_partner_who_paid_nothing_earns_no_milestone():
+    state = opening()
+    learn(state, "nasa", "precision_landing")
+    program = add_program(state, "nasa", "lander", "shackleton", partners={"csa": 0})
+    after, events = resolve_until(state, {"nasa": [Launch(program.id)]}, _all_succeed(program.id))
+    awards = _awards(events, "south_pole_landing")
+    assert set(awards) == {"nasa"}
+    assert "csa" not in {r[0] for r in after.milestones["south_pole_landing"]}
+
+
+def test_a_partner_earns_its_share_times_its_partner_credit():
+    state = opening()
+    learn(state, "nasa", "precision_landing")
+    program = add_program(state, "nasa", "lander", "shackleton", partners={"csa": 100})
+    _, events = resolve_until(state, {"nasa": [Launch(program.id)]}, _all_succeed(program.id))
+    full = state.content.milestones["south_pole_landing"].prestige
+    credit = state.content.agencies["csa"].trait("partner_credit")
+    awards = _awards(events, "south_pole_landing")
+    assert awards["csa"] == (1, round(full * 100 / program.cost * credit))
+    assert awards["nasa"] == (1, round(full * (program.cost - 100) / program.cost))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from math import ceil
 
-from game.rules import Code, Delay, Fund, Launch, Rush, Scrub, StartMission, validate
+from game.rules import Code, Delay, Fund, Launch, Rush, Scrub, StartMission, check, validate
 from game.rules import queries as q
 from tests.rules.builders import (
     add_program,
@@ -14,6 +14,7 @@ from tests.rules.builders import (
     opening,
     resolve_quiet,
     resolve_until,
+    succeeded,
 )
 
 
@@ -230,3 +231,14 @@ def test_a_commercial_launch_flies_at_the_providers_reliability():
     program = add_program(state, "esa", "orbiter", "imbrium", commercial=True)
     chance = _first_step_chance(state, program)
     assert chance == state.content.rule("commercial").launch_reliability
+
+
+def test_a_commercial_launch_also_flies_the_cruise_so_csa_can_send_an_orbiter():
+    state = opening()
+    program = add_program(state, "csa", "orbiter", "imbrium", commercial=True)
+    assert check(state, "csa", Launch(program.id)) is None
+    after, events = resolve_until(state, {"csa": [Launch(program.id)]}, succeeded(program.id))
+    steps = flight(events, program.id).data["steps"]
+    reliability = state.content.rule("commercial").launch_reliability
+    assert [s[1] for s in steps[:2]] == [reliability, reliability]
+    assert after.agency["csa"].successes == 1

@@ -66,7 +66,7 @@ def test_a_crew_arrives_with_supplies_and_starts_the_presence_counter():
     station = after.stations[sid]
     assert [e.agency for e in of_kind(events, "crew_arrived")] == ["nasa"]
     assert station.crew == [["nasa", 4, state.turn + rules.rotation_turns]]
-    # The crew brings two supplies a head and eats one a head the same turn.
+    # The crew brings its supplies and eats one a head the same turn.
     assert station.supplies == 4 * rules.supplies_per_crew - 4
     assert station.crewed_turns == 1
     milestones = {e.data["milestone"] for e in of_kind(events, "milestone")}
@@ -193,3 +193,24 @@ def test_the_largest_owner_sets_access_and_opening_a_station_admits_anyone():
         ("nasa", "open")
     ]
     assert check(after, "cnsa", crew) is None
+
+
+def test_a_relief_crew_takes_the_berths_of_a_crew_going_home_that_turn():
+    state, sid = _nasa_station_ready(["power_propulsion", "habitat"], supplies=8)
+    station = state.stations[sid]
+    station.crew = [["nasa", 4, state.turn]]  # their rotation ends this turn
+    station.crewed_turns = 3
+    program = add_program(state, "nasa", "orbital_crew", sid)
+    assert check(state, "nasa", Launch(program.id)) is None
+    after, events = resolve_until(state, {"nasa": [Launch(program.id)]}, succeeded(program.id))
+    assert [c[0] for c in after.stations[sid].crew] == ["nasa"]
+    assert after.stations[sid].crew[0][2] > state.turn
+    assert of_kind(events, "crew_returned") and of_kind(events, "crew_arrived")
+    assert after.stations[sid].crewed_turns == 4
+
+
+def test_a_full_station_refuses_more_crew_while_nobody_is_leaving():
+    state, sid = _nasa_station_ready(["power_propulsion", "habitat"], crew=[("nasa", 4)])
+    program = add_program(state, "nasa", "orbital_crew", sid)
+    error = check(state, "nasa", Launch(program.id))
+    assert error is not None and error.code == "station_full"
