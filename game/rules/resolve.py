@@ -52,6 +52,9 @@ from game.rules.state import (
 
 NEWS_KEPT = 40
 
+# The orders that stand, grouped by command type, each as (agency, command) in seat order.
+_Orders = dict[type, list[tuple[str, Any]]]
+
 
 @dataclass
 class _Turn:
@@ -103,12 +106,13 @@ def resolve_turn(state: State, orders: dict[str, list[Command]]) -> tuple[State,
     """
     if state.outcome is not None:
         raise ValueError("the match is over")
-    kept: dict[str, list[Command]] = {}
+    kept: _Orders = {}
     turn = _Turn(state.clone(), Rng(state.rng))
     for agency in state.agencies:
         own = list(orders.get(agency, []))
         good, errors = accepted(state, agency, own)
-        kept[agency] = good
+        for cmd in good:
+            kept.setdefault(type(cmd), []).append((agency, cmd))
         for e in errors:
             turn.emit(
                 "order_rejected",
@@ -141,15 +145,15 @@ def resolve_turn(state: State, orders: dict[str, list[Command]]) -> tuple[State,
     return s, turn.events
 
 
-def _of(kept: dict[str, list[Command]], kind: type) -> list[tuple[str, Any]]:
+def _of(kept: _Orders, kind: type) -> list[tuple[str, Any]]:
     """Every kept order of one kind, as (agency, command), in seat order."""
-    return [(a, c) for a, cmds in kept.items() for c in cmds if isinstance(c, kind)]
+    return kept.get(kind, [])
 
 
 # --- 2. diplomacy -------------------------------------------------------------------------------
 
 
-def _diplomacy(t: _Turn, kept: dict[str, list[Command]]) -> None:
+def _diplomacy(t: _Turn, kept: _Orders) -> None:
     s = t.s
     dip = s.content.rule("diplomacy")
     for agency, cmd in _of(kept, Answer):
@@ -285,7 +289,7 @@ def _withdraw(t: _Turn, agency: str, gid: str) -> None:
 # --- 3. research and services ---------------------------------------------------------------------
 
 
-def _research_and_services(t: _Turn, kept: dict[str, list[Command]]) -> None:
+def _research_and_services(t: _Turn, kept: _Orders) -> None:
     s = t.s
     techs = s.content.techs
     for agency, cmd in _of(kept, Research):
@@ -335,7 +339,7 @@ def _research_and_services(t: _Turn, kept: dict[str, list[Command]]) -> None:
 # --- 4. programs --------------------------------------------------------------------------------
 
 
-def _programs(t: _Turn, kept: dict[str, list[Command]]) -> None:
+def _programs(t: _Turn, kept: _Orders) -> None:
     s = t.s
     economy = s.content.rule("economy")
     for agency, cmd in _of(kept, Scrub):
@@ -360,14 +364,17 @@ def _programs(t: _Turn, kept: dict[str, list[Command]]) -> None:
         s.agency[agency].treasury -= q.rush_fee(s, program)
         program.rushes += 1
         rushed.add(program.id)
+    paid_now: dict[str, int] = {}
     for agency, cmd in _of(kept, Fund):
         program = s.programs.get(cmd.program)
         if program is None or program.phase != "building":
             continue  # scrubbed this turn: the money stays home
-        room = q.fund_limit(s, program, program.id in rushed) - _paid_now(t, program.id)
+        per_turn = q.schedule(s, program) * (2 if program.id in rushed else 1)
+        room = min(per_turn - paid_now.get(program.id, 0), program.cost - program.paid)
         amount = max(0, min(cmd.amount, room))
         if amount <= 0:
             continue
+        paid_now[program.id] = paid_now.get(program.id, 0) + amount
         s.agency[agency].treasury -= amount
         program.paid += amount
         program.contributions[agency] = program.contributions.get(agency, 0) + amount
@@ -404,14 +411,6 @@ def _programs(t: _Turn, kept: dict[str, list[Command]]) -> None:
         )
 
 
-def _paid_now(t: _Turn, pid: str) -> int:
-    return sum(
-        e.data["amount"]
-        for e in t.events
-        if e.kind == "program_funded" and e.data.get("program") == pid
-    )
-
-
 def _start(t: _Turn, agency: str, cmd: StartMission) -> None:
     s = t.s
     mtype = s.content.missions[cmd.mission_type]
@@ -446,7 +445,7 @@ def _start(t: _Turn, agency: str, cmd: StartMission) -> None:
 # --- 5. launches --------------------------------------------------------------------------------
 
 
-def _launches(t: _Turn, kept: dict[str, list[Command]]) -> None:
+def _launches(t: _Turn, kept: _Orders) -> None:
     s = t.s
     for agency, cmd in sorted(_of(kept, Launch), key=lambda ac: ac[1].program):
         program = s.programs.get(cmd.program)

@@ -63,6 +63,23 @@ class Agency:
             "year_prestige": self.year_prestige,
         }
 
+    def copy(self) -> Agency:
+        return Agency(
+            self.id,
+            self.treasury,
+            self.budget,
+            self.support,
+            dict(self.prestige),
+            dict(self.known),
+            dict(self.research),
+            dict(self.experience),
+            self.flights,
+            self.successes,
+            self.failures,
+            self.crew_lost,
+            self.year_prestige,
+        )
+
     @classmethod
     def from_wire(cls, d: dict[str, Any]) -> Agency:
         return cls(
@@ -123,6 +140,26 @@ class Program:
             "station_name": self.station_name,
         }
 
+    def copy(self) -> Program:
+        return Program(
+            self.id,
+            self.name,
+            self.agency,
+            self.mission_type,
+            self.site,
+            self.module,
+            self.commercial,
+            self.cost,
+            self.started,
+            self.paid,
+            dict(self.contributions),
+            list(self.partners),
+            self.phase,
+            self.rushes,
+            self.tests,
+            self.station_name,
+        )
+
     @classmethod
     def from_wire(cls, d: dict[str, Any]) -> Program:
         return cls(
@@ -178,6 +215,20 @@ class Station:
             "crewed_turns": self.crewed_turns,
         }
 
+    def copy(self) -> Station:
+        return Station(
+            self.id,
+            self.name,
+            self.site,
+            self.founded,
+            [list(m) for m in self.modules],
+            dict(self.contributions),
+            [list(c) for c in self.crew],
+            self.supplies,
+            self.access,
+            self.crewed_turns,
+        )
+
     @classmethod
     def from_wire(cls, d: dict[str, Any]) -> Station:
         return cls(
@@ -232,6 +283,18 @@ class Agreement:
             "since": self.since,
             "open": self.open,
         }
+
+    def copy(self) -> Agreement:
+        return Agreement(
+            self.id,
+            self.kind,
+            self.name,
+            list(self.members),
+            self.lead,
+            list(self.terms),
+            self.since,
+            self.open,
+        )
 
     @classmethod
     def from_wire(cls, d: dict[str, Any]) -> Agreement:
@@ -468,7 +531,30 @@ class State:
             raise StateFormatError(f"the state is damaged: {type(exc).__name__}: {exc}") from None
 
     def clone(self) -> State:
-        return State.from_wire(self.to_wire(), self.content)
+        """A copy to resolve a turn on. Records that are never changed once written (flights,
+        news, milestone entries, proposals, bounties) are shared, not copied."""
+        return State(
+            content=self.content,
+            seed=self.seed,
+            rng=self.rng,
+            turn=self.turn,
+            last_turn=self.last_turn,
+            agencies=list(self.agencies),
+            agency={a: s.copy() for a, s in self.agency.items()},
+            relations={a: dict(r) for a, r in self.relations.items()},
+            programs={k: p.copy() for k, p in self.programs.items()},
+            stations={k: s.copy() for k, s in self.stations.items()},
+            agreements={k: g.copy() for k, g in self.agreements.items()},
+            proposals=dict(self.proposals),
+            milestones={k: list(v) for k, v in self.milestones.items()},
+            flights=list(self.flights),
+            relays=dict(self.relays),
+            services=list(self.services),
+            bounties=list(self.bounties),
+            news=list(self.news),
+            next_id=self.next_id,
+            outcome=self.outcome,
+        )
 
 
 def _copy_flat(d: dict[str, Any]) -> dict[str, Any]:

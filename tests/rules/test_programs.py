@@ -242,3 +242,16 @@ def test_a_commercial_launch_also_flies_the_cruise_so_csa_can_send_an_orbiter():
     reliability = state.content.rule("commercial").launch_reliability
     assert [s[1] for s in steps[:2]] == [reliability, reliability]
     assert after.agency["csa"].successes == 1
+
+
+def test_partners_funding_the_last_stretch_together_can_finish_a_program():
+    state = opening()
+    program = add_program(state, "nasa", "orbiter", "imbrium", ready=False, partners={"esa": 0})
+    program.paid = program.cost - 80
+    program.contributions = {"nasa": program.paid, "esa": 0}
+    orders = {"nasa": [Fund(program.id, 50)], "esa": [Fund(program.id, 50)]}
+    after, _ = resolve_quiet(state, orders)
+    assert "esa" in program.participants
+    done = after.programs[program.id]
+    assert done.phase == "ready"
+    assert done.contributions["esa"] == 30
