@@ -1,0 +1,692 @@
+"""The greedy bot: a heuristic player that follows its agency's doctrine one turn at a time.
+
+Each turn, from its own view only, it:
+
+1. answers proposals (friends and free partnerships yes, rivals no);
+2. launches ready programs whose chance of success clears its doctrine's floor, and tests
+   the others (a turn's delay raises reliability);
+3. researches what blocks its programs, then funds its programs on schedule (rushing one
+   that would miss the end of the match), then pays its share into partners' programs;
+4. researches toward the mission types its doctrine values, refining the hardware its
+   programs will fly;
+5. opens the mission with the best expected prestige per $M that it can afford to build:
+   firsts still open to it, science, station modules toward its orbital or surface
+   station, crews to stations that have berths;
+6. courts its friends: blocs to join, treaties, invitations into its programs;
+7. spends what would otherwise pile up on more research or commercial station visits.
+
+`Knobs` let the planner try variations of the same doctrine.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import Any
+
+from game.ai.base import Bot
+from game.ai.doctrine import Doctrine, doctrine_for
+from game.ai.orders import OrderSheet
+from game.ai.reading import Reading
+from game.rules import (
+    Answer,
+    BuyService,
+    Command,
+    Delay,
+    Fund,
+    Launch,
+    Propose,
+    Research,
+    Rush,
+    Scrub,
+    StartMission,
+)
+from game.rules.content import ORBIT, MissionType, Site
+
+# Rough prestige values of things that are not milestones, in the rules' own units.
+ENABLER_STATION = 30.0  # founding or crewing the station a doctrine builds toward
+ENABLER_BERTHS = 25.0  # the first berths on a station, so crews can stay
+RESUPPLY_VALUE = 12.0  # keeping a crewed station supplied
+RELAY_VALUE = 15.0  # far-side coverage for a doctrine that flies there
+MIN_RESEARCH = 25  # $M: smaller research payments are not worth an order
+PRESENCE_VALUE = 40.0  # a crew toward a permanently crewed station (which can win outright)
+
+
+@dataclass(frozen=True)
+class Knobs:
+    """Variations on a doctrine, for the planner to compare."""
+
+    research_share: float | None = None  # None: the doctrine's
+    mission_rank: int = 0  # open the n-th best mission rather than the best
+    start: bool = True  # open a new mission at all
+    caution: float = 0.0  # added to the launch floors
+    diplomacy: bool = True  # make proposals
+    thrift: float = 1.0  # times the price put on money: below 1 opens more missions
+    boost: tuple[tuple[str, float], ...] = ()  # (mission type, factor) on top of the doctrine
+    rush: bool = False  # rush every program that can bear it, whatever the treasury
+
+
+class GreedyPlayer:
+    """The turn-planning logic of the greedy bot, reusable with other knobs."""
+
+    def __init__(self, doctrine: Doctrine, knobs: Knobs | None = None) -> None:
+        self.doctrine = doctrine
+        self.knobs = knobs or Knobs()
+
+    def orders(self, view: dict[str, Any], legal: list[Command]) -> list[Command]:
+        if view.get("outcome") is not None or "me" not in view:
+            return []
+        return _Turn(self, Reading(view), legal).plan()
+
+
+class GreedyBot(Bot):
+    """The greedy player as a bot. `blunder` (0-1) makes it drop orders at random."""
+
+    name = "greedy"
+
+    def __init__(self, agency: str, seed: int, blunder: float = 0.0, doctrine: str = "") -> None:
+        super().__init__(agency, seed)
+        if not 0.0 <= blunder <= 1.0:
+            raise ValueError("blunder is a chance between 0 and 1")
+        self.blunder = blunder
+        self.player = GreedyPlayer(doctrine_for(doctrine or agency))
+
+    def decide(self, view: dict[str, Any], legal: list[Command]) -> list[Command]:
+        orders = self.player.orders(view, legal)
+        if self.blunder <= 0:
+            return orders
+        kept = [c for c in orders if isinstance(c, Answer) or self.rng.random() >= self.blunder]
+        # Funding twice the schedule needs the rush that came with it.
+        rushed = {c.program for c in kept if isinstance(c, Rush)}
+        lost = {c.program for c in orders if isinstance(c, Rush)} - rushed
+        return [c for c in kept if not (isinstance(c, Fund) and c.program in lost)]
+
+
+class _Turn:
+    """One turn's planning: the reading, the legal commands grouped, and the order sheet."""
+
+    def __init__(self, player: GreedyPlayer, reading: Reading, legal: list[Command]) -> None:
+        self.d = player.doctrine
+        self.k = player.knobs
+        self.r = reading
+        slots = reading.content.rule("economy").max_programs - len(reading.own_programs)
+        self.sheet = OrderSheet(reading.view, starts=max(0, slots))
+        self.legal = set(legal)
+        self.starts = [c for c in legal if isinstance(c, StartMission)]
+        self.research_offers = {c.tech: c for c in legal if isinstance(c, Research)}
+        self.fund_offers = {c.program: c for c in legal if isinstance(c, Fund)}
+        self.proposals = [c for c in legal if isinstance(c, Propose)]
+        share = (
+            self.k.research_share if self.k.research_share is not None else self.d.research_share
+        )
+        self.research_budget = int(share * reading.income) if reading.turns_left > 2 else 0
+        self.partner_budget = int(self.d.partner_share * reading.income)
+        self._wanted: list[str] | None = None
+        self.boosts = dict(self.k.boost)
+        self.own_targets = {(p["mission_type"], p["site"]) for p in reading.own_programs}
+        self.own_types = {p["mission_type"] for p in reading.own_programs}
+
+    def weight(self, mission_type: str) -> float:
+        """How much the doctrine (and the knobs) value a mission type."""
+        return self.d.missions.get(mission_type, 1.0) * self.boosts.get(mission_type, 1.0)
+
+    def plan(self) -> list[Command]:
+        self.answer()
+        self.fly_or_test()
+        self.research(self.blockers(), self.sheet.left)
+        self.fund_own()
+        self.fund_partners()
+        self.research(self.wanted(), self.research_budget)
+        self.refine(self.research_budget)
+        if self.k.start:
+            self.open_mission()
+        if self.k.diplomacy:
+            self.court()
+        self.spend_surplus()
+        return self.sheet.orders
+
+    # -- 1. answers -------------------------------------------------------------------------
+
+    def answer(self) -> None:
+        for p in self.r.view["proposals"]:
+            if p["to"] != self.r.agency:
+                continue
+            accept = self.accepts(p)
+            cmd = Answer(p["id"], accept)
+            if cmd in self.legal:
+                self.sheet.add(cmd)
+
+    def accepts(self, p: dict[str, Any]) -> bool:
+        sender = p["sender"]
+        if sender in self.d.rivals:
+            return False
+        relation = self.r.relation(sender)
+        if p["treaty"] == "joint_mission":
+            return relation >= -20
+        if p["treaty"] == "alliance":
+            return sender in self.d.friends or relation >= 40
+        return sender in self.d.friends or relation >= 0
+
+    # -- 2. launches --------------------------------------------------------------------------
+
+    def fly_or_test(self) -> None:
+        economy = self.r.content.rule("economy")
+        for p in self.r.own_programs:
+            if p["phase"] != "ready":
+                continue
+            launch, delay = Launch(p["id"]), Delay(p["id"])
+            if launch not in self.legal:
+                continue  # held: e.g. no relay or no berths yet; it waits on the pad
+            chance = self.program_chance(p)
+            crewed = self.r.content.missions[p["mission_type"]].crewed
+            floor = (self.d.crew_floor if crewed else self.d.launch_floor) + self.k.caution
+            testing = (
+                chance < floor
+                and p["tests"] < economy.max_tests
+                and self.r.turns_left >= 1
+                and delay in self.legal
+                and self.sheet.fits(delay)
+            )
+            self.sheet.add(delay if testing else launch)
+
+    def program_chance(self, p: dict[str, Any]) -> float:
+        economy = self.r.content.rule("economy")
+        mtype = self.r.content.missions[p["mission_type"]]
+        station = self.r.station(p["site"])
+        founding = mtype.builds_module and station is None
+        staying = (
+            mtype.crewed
+            and station is not None
+            and station["crew_count"] + mtype.crew <= station["capacity"]
+        )
+        extra = p["tests"] * economy.test_bonus - p["rushes"] * economy.rush_penalty
+        return self.r.chance(
+            mtype,
+            self.r.site_of(p["site"]),
+            p["reliability"],
+            commercial=p["commercial"],
+            founding=founding,
+            staying=staying,
+            extra=extra,
+        )
+
+    # -- 3. programs ------------------------------------------------------------------------
+
+    def fund_own(self) -> None:
+        """Pay own programs on schedule, soonest to finish first, keeping the research share.
+
+        A program that would miss the end of the match is rushed (or scrubbed if even that
+        cannot save it); so is one that can bear the reliability a rush costs when money
+        would otherwise be lost over the treasury cap.
+        """
+        r = self.r
+        economy = r.content.rule("economy")
+        overflowing = r.me["treasury"] + r.income > 0.9 * economy.treasury_cap * r.me["budget"]
+        building = [p for p in r.own_programs if p["phase"] == "building"]
+        building.sort(key=lambda p: p["remaining"])
+        reserve = min(self.research_budget, self.sheet.left // 3)
+        for p in building:
+            offer = self.fund_offers.get(p["id"])
+            if offer is None:
+                continue
+            schedule = max(1, p["schedule"])
+            late = math.ceil(p["remaining"] / schedule) > r.turns_left
+            if late and math.ceil(p["remaining"] / (2 * schedule)) > r.turns_left:
+                self.sheet.add(Scrub(p["id"]))  # cannot fly before the end
+                continue
+            crewed = r.content.missions[p["mission_type"]].crewed
+            floor = (self.d.crew_floor if crewed else self.d.launch_floor) + self.k.caution
+            hasty = (
+                (overflowing or self.k.rush)
+                and p["remaining"] > schedule
+                and self.program_chance(p) - economy.rush_penalty >= floor
+            )
+            if late or hasty:
+                rush = Rush(p["id"])
+                if rush in self.legal and self.sheet.fits(rush):
+                    money = self.sheet.left - self.sheet.cost(rush)
+                    amount = min(2 * schedule, p["remaining"], money)
+                    if amount > schedule and self.sheet.add(rush):
+                        self.sheet.add(Fund(p["id"], amount))
+                        continue
+            amount = min(offer.amount, self.sheet.left - reserve)
+            if amount > 0:
+                self.sheet.add(replace(offer, amount=amount))
+
+    def fund_partners(self) -> None:
+        programs = [p for p in self.r.partner_programs if p["phase"] == "building"]
+        if not programs:
+            return
+        each = min(self.partner_budget, self.sheet.left) // len(programs)
+        for p in programs:
+            offer = self.fund_offers.get(p["id"])
+            if offer is not None and min(each, offer.amount) > 0:
+                self.sheet.add(replace(offer, amount=min(each, offer.amount)))
+
+    # -- 4. research -------------------------------------------------------------------------
+
+    def blockers(self) -> list[str]:
+        """Techs that stand between own programs and their launch."""
+        out: dict[str, float] = {}
+        for p in self.r.own_programs:
+            mtype = self.r.content.missions[p["mission_type"]]
+            site = self.r.site_of(p["site"])
+            for tech in self.r.missing_techs(mtype, site, p["module"]):
+                for step in self.r.frontier(tech):
+                    out[step] = out.get(step, 0) + 1
+        return sorted(out, key=lambda t: (-out[t], t))
+
+    def wanted(self) -> list[str]:
+        """Open techs toward the mission types this doctrine values, best first."""
+        if self._wanted is None:
+            self._wanted = self._rank_research()
+        return self._wanted
+
+    def _rank_research(self) -> list[str]:
+        if self.r.turns_left < 4:
+            return []
+        scores: dict[str, float] = {}
+        for mtype in self.r.content.missions.values():
+            weight = self.weight(mtype.id)
+            worth, site = self.potential(mtype)
+            if worth <= 0:
+                continue
+            missing = self.r.missing_techs(mtype, site)
+            if not missing:
+                continue
+            seen: set[str] = set()
+            cost = sum(self.r.path_cost(t, seen) for t in missing)
+            research_turns = cost / max(1, self.research_budget)
+            if research_turns + mtype.build_turns + 1 > self.r.turns_left:
+                continue
+            value = weight * worth / (cost + mtype.cost)
+            for tech in missing:
+                for step in self.r.frontier(tech):
+                    scores[step] = scores.get(step, 0.0) + value
+        for tech in scores:
+            if self.r.me["techs"][tech]["paid"] > 0:
+                scores[tech] *= 1.3  # money already sunk into it
+        return sorted(scores, key=lambda t: (-scores[t], t))
+
+    def potential(self, mtype: MissionType) -> tuple[float, Site | None]:
+        """What a mission type could still earn this agency at its best site."""
+        r = self.r
+        if mtype.target == "surface" and not mtype.builds_module:
+            best, best_site = 0.0, None
+            site: Site | None
+            for site in r.representative_sites:
+                worth = sum(r.milestone_worth(m, site) for m, _a, _w in mtype.milestones)
+                worth += mtype.science * site.science * r.trait("science")
+                if worth > best:
+                    best, best_site = worth, site
+            return best, best_site
+        if mtype.builds_module:
+            location = "orbit" if mtype.id == "orbital_module" else "surface"
+            milestone = "orbital_station" if location == "orbit" else "surface_station"
+            worth = r.milestone_worth(milestone, None)
+            if self.d.station == location:
+                worth += ENABLER_STATION
+            site = r.content.sites.get(self.d.home_sites[0]) if location == "surface" else None
+            return worth, site
+        worth = sum(r.milestone_worth(m, None) for m, _a, _w in mtype.milestones)
+        worth += mtype.science * r.trait("science")
+        if mtype.id == "relay" and self.wants_far_side():
+            worth += RELAY_VALUE
+        return worth, None
+
+    def research(self, techs: list[str], budget: int) -> None:
+        budget = min(budget, self.sheet.left)
+        for tech in techs:
+            if budget <= 0:
+                return
+            offer = self.research_offers.get(tech)
+            if offer is None or self.sheet.has(offer):
+                continue
+            amount = min(offer.amount, budget)
+            if amount < min(offer.amount, MIN_RESEARCH):
+                return  # crumbs: keep them for next turn
+            if self.sheet.add(replace(offer, amount=amount)):
+                budget -= amount
+
+    def refine(self, budget: int) -> None:
+        """Refine the hardware own programs will fly, least reliable first."""
+        spent = sum(c.amount for c in self.sheet.orders if isinstance(c, Research))
+        budget = min(budget - spent, self.sheet.left)
+        if budget <= 0:
+            return
+        systems: dict[str, float] = {}
+        for p in self.r.own_programs:
+            for system, value in p["reliability"].items():
+                if value > 0:
+                    systems[system] = min(systems.get(system, 1.0), value)
+        techs = self.r.me["techs"]
+        order = []
+        for system in sorted(systems, key=lambda s: (systems[s], s)):
+            for tech in self.r.system_techs.get(system, []):
+                entry = techs[tech]
+                if entry["status"] == "known" and entry.get("refinable"):
+                    order.append(tech)
+        self.research(order, budget)
+
+    # -- 5. a new mission ------------------------------------------------------------------------
+
+    def open_mission(self) -> None:
+        """Open the missions with the best net value this agency can afford to build.
+
+        A mission's net value is its expected prestige, less what its money could earn
+        elsewhere (a price per $M that falls as the treasury fills toward its cap) and what
+        its program slot could (a price per turn that rises as the slots fill up).
+        """
+        r = self.r
+        economy = r.content.rule("economy")
+        slots = economy.max_programs - len(r.own_programs)
+        committed = sum(
+            min(p["schedule"], p["remaining"]) for p in r.own_programs if p["phase"] == "building"
+        )
+        program_income = r.income * max(0.2, 1 - self.d.research_share - self.d.partner_share)
+        slack = max(0, r.me["treasury"] - r.income) / max(1, r.turns_left)
+        available = program_income + slack - committed
+        abundance = min(1.0, max(0.0, r.me["treasury"] / (economy.treasury_cap * r.me["budget"])))
+        price = self.k.thrift * self.d.min_value * (1 - abundance) ** 2
+        slot_price = 2.0 * len(r.own_programs) / economy.max_programs
+        # Value every option without its chance of success first: that bounds its net
+        # value from above, so only the few that could be best need the full estimate.
+        bounded = []
+        for cmd, mtype, option in self.distinct_starts():
+            cost = self.cost(mtype, cmd)
+            upkeep = price * cost + slot_price * (mtype.build_turns + 1)
+            worth = self.worth(mtype, cmd, *option)
+            bound = self.weight(mtype.id) * worth - upkeep
+            if worth > 0 and bound > 0:
+                bounded.append((bound, cmd, mtype, cost, worth, upkeep, option))
+        bounded.sort(key=lambda o: (-o[0], o[1].mission_type, o[1].site, o[1].module))
+        taken: set[tuple[str, str]] = set()
+        skip = self.k.mission_rank
+        while slots > 0 and available > 0 and bounded:
+            best: tuple[float, int] | None = None
+            for n, (bound, cmd, mtype, cost, worth, upkeep, option) in enumerate(bounded):
+                if best is not None and bound < best[0]:
+                    break
+                turns_needed = max(mtype.build_turns, math.ceil(cost / available))
+                if turns_needed + 1 > r.turns_left or turns_needed > 2.5 * mtype.build_turns:
+                    continue
+                if (cmd.mission_type, cmd.site) in taken:
+                    continue
+                value = self.expected(cmd, mtype, worth, *option) - upkeep
+                if value > 0 and (best is None or value > best[0]):
+                    best = (value, n)
+            if best is None:
+                return
+            chosen = bounded.pop(best[1])[1]
+            if skip > 0:
+                skip -= 1  # the planner asked for a lesser choice: pass over this one
+                continue
+            if not self.sheet.add(chosen):
+                return
+            taken.add((chosen.mission_type, chosen.site))
+            mtype = r.content.missions[chosen.mission_type]
+            available -= self.cost(mtype, chosen) / mtype.build_turns
+            slots -= 1
+
+    def distinct_starts(
+        self,
+    ) -> list[tuple[StartMission, MissionType, tuple[Site | None, dict[str, Any] | None, bool]]]:
+        """The start options worth valuing: of the surface sites that earn the same
+        milestones, only the one with the most science."""
+        r = self.r
+        best: dict[tuple[object, ...], tuple[StartMission, MissionType, Any]] = {}
+        for cmd in self.starts:
+            mtype = r.content.missions[cmd.mission_type]
+            option = self.screen(cmd, mtype)
+            if option is None:
+                continue
+            site, station, _ = option
+            where: object = cmd.site
+            if site is not None and station is None and not mtype.builds_module:
+                where = (site.south_pole, site.far_side, site.ice >= 2)
+            key = (cmd.mission_type, cmd.module, cmd.commercial, where)
+            held = best.get(key)
+            if held is None or _science(site) > _science(held[2][0]):
+                best[key] = (cmd, mtype, option)
+        return list(best.values())
+
+    def screen(
+        self, cmd: StartMission, mtype: MissionType
+    ) -> tuple[Site | None, dict[str, Any] | None, bool] | None:
+        """The mission's site, station and whether its crew stays; None to never open it."""
+        r = self.r
+        if cmd.commercial and r.has_system(mtype.steps[0].system):
+            return None  # own rocket is cheaper
+        # One program per type and target at a time (per type, for robotic orbit missions).
+        if (cmd.mission_type, cmd.site) in self.own_targets:
+            return None
+        if cmd.mission_type in self.own_types and not mtype.crewed and mtype.target != "surface":
+            return None
+        site = r.site_of(cmd.site)
+        if site is not None and site.requires and site.requires not in r.me["known"]:
+            return None
+        if site is not None and site.far_side and not self.relay_ready(mtype.build_turns):
+            return None
+        station = r.station(cmd.site)
+        # Crews aboard now will have gone home by the time a new crew is built.
+        staying = mtype.crewed and station is not None and mtype.crew <= station["capacity"]
+        return site, station, staying
+
+    def expected(
+        self,
+        cmd: StartMission,
+        mtype: MissionType,
+        worth: float,
+        site: Site | None,
+        station: dict[str, Any] | None,
+        staying: bool,
+    ) -> float:
+        """Expected prestige of opening this program, weighted by the doctrine."""
+        r = self.r
+        chance = r.chance(
+            mtype,
+            site,
+            r.me["systems"],
+            commercial=cmd.commercial,
+            founding=mtype.builds_module and station is None,
+            staying=staying,
+        )
+        if chance <= 0.0:
+            return float("-inf")
+        prestige = r.content.rule("prestige")
+        loss = prestige.failure + 2.0
+        if mtype.crewed:
+            loss += prestige.crew_lost * (1 - r.content.rule("crew").survival)
+        expected = chance * worth - (1 - chance) * loss
+        return self.weight(mtype.id) * expected
+
+    def cost(self, mtype: MissionType, cmd: StartMission) -> int:
+        r = self.r
+        base = float(r.me["mission_costs"][mtype.id])
+        if cmd.module:
+            base += r.content.modules[cmd.module].cost * r.trait("cost")
+        if cmd.commercial:
+            com = r.content.rule("commercial")
+            heavy = mtype.steps[0].system == "heavy_launcher"
+            base *= 1 + (com.heavy_fee if heavy else com.launch_fee)
+        return max(1, int(base))
+
+    def worth(
+        self,
+        mtype: MissionType,
+        cmd: StartMission,
+        site: Site | None,
+        station: dict[str, Any] | None,
+        staying: bool,
+    ) -> float:
+        """Prestige the mission should bring if it succeeds."""
+        r = self.r
+        worth = 0.0
+        founding = mtype.builds_module and station is None
+        when_ok = {"always": True, "staying": staying, "founding": founding, "sortie": True}
+        for milestone, _after, when in mtype.milestones:
+            if when_ok.get(when, not founding):
+                worth += r.milestone_worth(milestone, site)
+        worth += mtype.science * (site.science if site is not None else 1.0) * r.trait("science")
+        finish = r.turn + mtype.build_turns + 1
+        remaining = max(0, r.last_turn - finish)
+        if mtype.builds_module:
+            modules = self.module_worth(mtype, cmd, station, remaining)
+            return worth + modules if modules is not None else 0.0
+        if mtype.crewed and mtype.target == "station":
+            if station is None or not staying:
+                return 0.0
+            crewed_turn = r.content.rule("prestige").crewed_turn
+            rotation = r.content.rule("stations").rotation_turns
+            worth += crewed_turn * rotation * station["shares"].get(r.agency, 0.5)
+            return worth + PRESENCE_VALUE * self.stake(station)
+        if mtype.crewed and staying and station is not None:
+            return worth + PRESENCE_VALUE * self.stake(station)
+        if mtype.id == "resupply":
+            if station is None or not (station["crew_count"] or self.crew_bound(station)):
+                return 0.0
+            if station["supplies"] >= max(8, station["crew_count"] * 3):
+                return 0.0
+            return worth + RESUPPLY_VALUE * max(0.3, self.stake(station))
+        if mtype.id == "relay" and self.wants_far_side() and not self.relay_ready(finish + 8):
+            worth += RELAY_VALUE
+        return worth
+
+    def stake(self, station: dict[str, Any]) -> float:
+        """How much a crewed station's presence counts for this agency (its win is shared
+        by its largest owner and that owner's allies who helped build it)."""
+        r = self.r
+        owner = station["owner"]
+        if owner == r.agency:
+            return 1.0
+        allied = "alliance" in r.agreed_terms(owner)
+        if allied and station["contributions"].get(r.agency, 0) > 0:
+            return 0.8
+        return 0.4 if allied else 0.1
+
+    def crew_bound(self, station: dict[str, Any]) -> bool:
+        """Whether one of this agency's crewed programs is on its way to the station."""
+        for p in self.r.own_programs:
+            if self.r.content.missions[p["mission_type"]].crewed and (
+                p["site"] == station["id"] or p["site"] == station["site"] != ORBIT
+            ):
+                return True
+        return False
+
+    def module_worth(
+        self,
+        mtype: MissionType,
+        cmd: StartMission,
+        station: dict[str, Any] | None,
+        remaining: int,
+    ) -> float | None:
+        """What a station module adds, or None if this agency should not build it."""
+        r = self.r
+        location = "orbit" if mtype.id == "orbital_module" else "surface"
+        module = r.content.modules[cmd.module]
+        mine = self.d.station == location
+        if station is None:
+            if location == "surface" and cmd.site not in self.d.home_sites[:1]:
+                return None  # one base, at home
+            if any(
+                st["site"] == ORBIT if location == "orbit" else st["site"] != ORBIT
+                for st in r.view["stations"].values()
+                if r.agency in st["contributions"]
+            ):
+                return None  # already building one there
+            return r.content.rule("prestige").module + (ENABLER_STATION if mine else 0.0)
+        cost = self.cost(mtype, cmd)
+        total = sum(station["contributions"].values())
+        share = cost / (total + cost)
+        worth = r.content.rule("prestige").module * share
+        crewed = 1.0 if mine and station["capacity"] else 0.5  # a station with berths gets crews
+        worth += module.science * crewed * remaining * share * r.trait("science")
+        # Permanent presence needs berths for two crews (one arrives before the other
+        # leaves) and room for their supplies.
+        if module.capacity and station["capacity"] == 0:
+            worth += ENABLER_BERTHS if mine else 5.0
+        elif module.capacity and station["capacity"] < 8:
+            worth += 0.8 * ENABLER_BERTHS * self.stake(station) if mine else 3.0
+        if module.storage and station["capacity"] and station["storage"] < 24:
+            worth += 0.4 * ENABLER_BERTHS * self.stake(station) if mine else 3.0
+        if module.production and station["site"] != ORBIT:
+            worth += 10.0
+        for bounty in r.view["bounties"]:
+            if (
+                bounty["module"] == module.id
+                and bounty["owner"] != r.agency
+                and station["owner"] == bounty["owner"]
+            ):
+                worth += bounty["prestige"]
+        built = [m[0] for m in station["modules"]]
+        if module.id in built and not module.science:
+            worth *= 0.3  # a second one of a module that adds no science helps little
+        return worth if mine or share > 0.2 else worth * 0.5
+
+    def wants_far_side(self) -> bool:
+        return self.d.missions.get("relay", 1.0) > 1.0
+
+    def relay_ready(self, within: int) -> bool:
+        """Whether far-side coverage will still be there `within` turns from now."""
+        relays = self.r.view["relays"]
+        horizon = self.r.turn + within
+        for owner, until in relays.items():
+            if until >= horizon and (owner == self.r.agency or self.r.agreed_terms(owner)):
+                return True
+        return False
+
+    # -- 6. diplomacy -----------------------------------------------------------------------------
+
+    def court(self) -> None:
+        r = self.r
+        for cmd in self.proposals:
+            if cmd.treaty == "join_bloc" and cmd.bloc in self.d.blocs:
+                self.sheet.add(cmd)
+        # Invite friends into programs, the friend with the fewest partnerships first.
+        partnered = {f: 0 for f in self.d.friends}
+        for p in r.own_programs:
+            for partner in p["partners"]:
+                if partner in partnered:
+                    partnered[partner] += 1
+        invites = 0
+        for p in r.own_programs:
+            if p["phase"] != "building" or p["partners"] or invites >= 2:
+                continue
+            for friend in sorted(partnered, key=lambda f: (partnered[f], f)):
+                cmd = Propose(friend, "joint_mission", program=p["id"])
+                if cmd in self.legal and r.relation(friend) >= 0 and self.sheet.add(cmd):
+                    partnered[friend] += 1
+                    invites += 1
+                    break
+        pending = {(p["to"], p["treaty"]) for p in r.view["proposals"] if p["sender"] == r.agency}
+        for friend in self.d.friends:
+            if r.relation(friend) < 10 or any(to == friend for to, _ in pending):
+                continue
+            for treaty in self.d.treaties:
+                cmd = Propose(friend, treaty)
+                if cmd in self.legal:
+                    self.sheet.add(cmd)
+                    return
+
+    # -- 7. money that would pile up -----------------------------------------------------------
+
+    def spend_surplus(self) -> None:
+        r = self.r
+        cap = r.content.rule("economy").treasury_cap * r.me["budget"]
+        keep = r.income  # a turn's worth in hand for what comes
+        if r.me["treasury"] + r.income > cap or self.r.turns_left <= 2:
+            keep = r.income // 4
+        surplus = self.sheet.left - keep
+        if surplus <= 0:
+            return
+        service = BuyService("leo_station_access")
+        if service in self.legal and self.sheet.fits(service):
+            self.sheet.add(service)
+            surplus = self.sheet.left - keep
+        if surplus > 0 and self.r.turns_left > 2:
+            self.research(self.wanted(), surplus)
+            self.refine(self.research_budget + surplus)
+
+
+def _science(site: Site | None) -> float:
+    return site.science - site.difficulty if site is not None else 0.0

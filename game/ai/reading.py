@@ -1,0 +1,279 @@
+"""Reading a view: the facts and estimates a bot works from, computed once per decision.
+
+A `Reading` wraps one agency's view with the public content (the same data files every
+player can read) and answers the questions the greedy and planner bots ask: how many turns
+are left, what a milestone is still worth to this agency, how likely a mission is to
+succeed with the agency's hardware, which techs stand between it and a mission type. It
+only estimates; what is allowed is always decided by `legal_commands` and the rules.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+from game.rules import load_content
+from game.rules.content import ORBIT, Content, MissionType, Site
+
+
+class Reading:
+    """One agency's view, with the content and the estimates derived from it."""
+
+    def __init__(self, view: dict[str, Any]) -> None:
+        self.view = view
+        self.content: Content = load_content(view["scenario"])
+        self.me: dict[str, Any] = view["me"]
+        self.agency: str = self.me["agency"]
+        self.turn: int = view["turn"]
+        self.last_turn: int = view["last_turn"]
+        self.definition = self.content.agencies[self.agency]
+        self.decay: list[float] = list(self.content.rule("prestige").decay)
+        self._worth: dict[tuple[str, str, bool], float] = {}
+        self._bonus: dict[bool, float] = {}
+        self._chance: dict[tuple[object, ...], float] = {}
+
+    # -- time and money -----------------------------------------------------------------
+
+    @property
+    def turns_left(self) -> int:
+        """Turns after this one."""
+        return self.last_turn - self.turn
+
+    @property
+    def income(self) -> int:
+        return int(self.me["income"])
+
+    def trait(self, name: str) -> float:
+        return self.definition.trait(name)
+
+    # -- programs and stations ----------------------------------------------------------
+
+    @cached_property
+    def own_programs(self) -> list[dict[str, Any]]:
+        return [p for p in self.view["programs"].values() if p["agency"] == self.agency]
+
+    @cached_property
+    def partner_programs(self) -> list[dict[str, Any]]:
+        return [p for p in self.view["programs"].values() if p["agency"] != self.agency]
+
+    @cached_property
+    def stations_by_site(self) -> dict[str, dict[str, Any]]:
+        return {st["site"]: st for st in self.view["stations"].values() if st["site"] != ORBIT}
+
+    def station(self, target: str) -> dict[str, Any] | None:
+        """The station a target names: a station id, or the station at a surface site."""
+        stations = self.view["stations"]
+        if target in stations:
+            return stations[target]
+        return self.stations_by_site.get(target)
+
+    def site_of(self, target: str) -> Site | None:
+        if target in self.content.sites:
+            return self.content.sites[target]
+        st = self.view["stations"].get(target)
+        if st is not None:
+            return self.content.sites.get(st["site"])
+        return None
+
+    def agreed_terms(self, other: str) -> set[str]:
+        terms: set[str] = set()
+        for g in self.view["agreements"].values():
+            if self.agency in g["members"] and other in g["members"]:
+                terms.update(g["terms"])
+        return terms
+
+    def relation(self, other: str) -> int:
+        return int(self.view["relations"].get(self.agency, {}).get(other, 0))
+
+    # -- milestones ---------------------------------------------------------------------
+
+    @cached_property
+    def claimed(self) -> dict[str, set[str]]:
+        """Milestone -> the agencies that have reached it."""
+        return {m: {r[0] for r in recs} for m, recs in self.view["milestones"].items()}
+
+    @cached_property
+    def pursued(self) -> set[str]:
+        """Milestones this agency's own programs are already built to reach."""
+        out: set[str] = set()
+        for p in self.own_programs:
+            mtype = self.content.missions[p["mission_type"]]
+            site = self.site_of(p["site"])
+            for milestone, _after, _when in mtype.milestones:
+                if self.milestone_fits(milestone, site):
+                    out.add(milestone)
+        return out
+
+    @cached_property
+    def representative_sites(self) -> list[Site]:
+        """One site for each kind of place milestones tell apart (south pole, far side,
+        ice), the one with the most science."""
+        best: dict[tuple[bool, bool, bool], Site] = {}
+        for site in self.content.sites.values():
+            kind = (site.south_pole, site.far_side, site.ice >= 2)
+            held = best.get(kind)
+            if held is None or site.science > held.science:
+                best[kind] = site
+        return list(best.values())
+
+    def milestone_fits(self, milestone: str, site: Site | None) -> bool:
+        where = self.content.milestones[milestone].where
+        if site is None:
+            return where == "any"
+        return site.matches(where)
+
+    def milestone_worth(self, milestone: str, site: Site | None, *, pursued: bool = True) -> float:
+        """Prestige this agency would still earn by reaching a milestone at a site."""
+        key = (milestone, site.id if site is not None else "", pursued)
+        worth = self._worth.get(key)
+        if worth is None:
+            worth = self._worth[key] = self._milestone_worth(milestone, site, pursued)
+        return worth
+
+    def _milestone_worth(self, milestone: str, site: Site | None, pursued: bool) -> float:
+        if not self.milestone_fits(milestone, site):
+            return 0.0
+        reached = self.claimed.get(milestone, set())
+        if self.agency in reached or (pursued and milestone in self.pursued):
+            return 0.0
+        rank = len(reached) + 1
+        prestige = self.content.milestones[milestone].prestige
+        return prestige * self.decay[min(rank, len(self.decay)) - 1]
+
+    # -- hardware -----------------------------------------------------------------------
+
+    def steps(self, mtype: MissionType, *, founding: bool, staying: bool) -> list[str]:
+        """The systems a mission's steps will test, in order."""
+        when_ok = {
+            "always": True,
+            "sortie": not staying,
+            "joining": not founding,
+            "founding": founding,
+            "staying": staying,
+        }
+        return [st.system for st in mtype.steps if when_ok.get(st.when, True)]
+
+    def step_bonus(self, mtype: MissionType) -> float:
+        """What the agency's traits and techs add to each step of a mission of this kind."""
+        bonus = self._bonus.get(mtype.crewed)
+        if bonus is None:
+            bonus = self.trait("reliability")
+            if mtype.crewed:
+                bonus += self.trait("crewed")
+            else:
+                bonus += self.trait("robotic")
+                for tech in self.me["known"]:
+                    value = self.content.techs[tech].effects.get("robotic_reliability")
+                    if isinstance(value, int | float):
+                        bonus += value
+            self._bonus[mtype.crewed] = bonus
+        return bonus
+
+    def chance(
+        self,
+        mtype: MissionType,
+        site: Site | None,
+        systems: dict[str, float],
+        *,
+        commercial: bool,
+        founding: bool = False,
+        staying: bool = False,
+        extra: float = 0.0,
+    ) -> float:
+        """Estimated chance that every step succeeds (0 when a system is missing)."""
+        if systems is not self.me["systems"]:
+            return self._estimate(mtype, site, systems, commercial, founding, staying, extra)
+        key = (mtype.id, site.id if site else "", commercial, founding, staying, extra)
+        known = self._chance.get(key)
+        if known is None:
+            known = self._chance[key] = self._estimate(
+                mtype, site, systems, commercial, founding, staying, extra
+            )
+        return known
+
+    def _estimate(
+        self,
+        mtype: MissionType,
+        site: Site | None,
+        systems: dict[str, float],
+        commercial: bool,
+        founding: bool,
+        staying: bool,
+        extra: float,
+    ) -> float:
+        rel = self.content.rule("reliability")
+        com = self.content.rule("commercial")
+        bonus = self.step_bonus(mtype) + extra
+        chance = 1.0
+        for n, system in enumerate(self.steps(mtype, founding=founding, staying=staying)):
+            if n == 0 and commercial:
+                step = (
+                    com.heavy_reliability if system == "heavy_launcher" else com.launch_reliability
+                )
+            else:
+                base = systems.get(system, 0.0)
+                if base <= 0.0:
+                    return 0.0
+                step = base + bonus
+                if site is not None and system in ("landing", "crewed_landing", "hopper"):
+                    step += site.difficulty
+            chance *= max(rel.floor, min(rel.ceiling, step))
+        return chance
+
+    # -- research -----------------------------------------------------------------------
+
+    @cached_property
+    def system_techs(self) -> dict[str, list[str]]:
+        """Hardware family -> the techs that provide it, cheapest first."""
+        out: dict[str, list[str]] = {}
+        for tech in sorted(self.content.techs.values(), key=lambda t: t.cost):
+            if tech.system:
+                out.setdefault(tech.system, []).append(tech.id)
+        return out
+
+    def has_system(self, system: str) -> bool:
+        return system in self.me["systems"]
+
+    def missing_techs(
+        self, mtype: MissionType, site: Site | None = None, module: str = ""
+    ) -> set[str]:
+        """Unknown techs a mission type needs: its requirements and its hardware."""
+        known = self.me["known"]
+        need = {t for t in mtype.requires if t not in known}
+        for step in mtype.steps:
+            if not self.has_system(step.system):
+                options = self.system_techs.get(step.system, [])
+                if options and not any(t in known for t in options):
+                    need.add(options[0])
+        if site is not None and site.requires and site.requires not in known:
+            need.add(site.requires)
+        if module:
+            required = self.content.modules[module].requires
+            if required and required not in known:
+                need.add(required)
+        return need
+
+    def frontier(self, tech: str) -> set[str]:
+        """The techs one can research now on the way to `tech` (itself if it is open)."""
+        techs = self.me["techs"]
+        status = techs[tech]["status"]
+        if status == "known":
+            return set()
+        if status == "available":
+            return {tech}
+        out: set[str] = set()
+        for req in self.content.techs[tech].requires:
+            out |= self.frontier(req)
+        return out
+
+    def path_cost(self, tech: str, seen: set[str] | None = None) -> int:
+        """What is left to pay to know `tech`, prerequisites included."""
+        seen = set() if seen is None else seen
+        if tech in seen or tech in self.me["known"]:
+            return 0
+        seen.add(tech)
+        entry = self.me["techs"][tech]
+        cost = max(0, int(entry["cost"]) - int(entry["paid"]))
+        for req in self.content.techs[tech].requires:
+            cost += self.path_cost(req, seen)
+        return cost

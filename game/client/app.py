@@ -1,0 +1,273 @@
+"""The client application: the window, the widget manager, the current scene and the frame loop.
+
+`App.step(dt)` runs one frame (events, update, draw) so that tests and benchmarks can drive
+the client frame by frame with real `pygame.event.Event`s; `App.run()` is the same loop
+against the clock. Resizing the window rebuilds the scene's widgets, and when the UI scale
+changes (quarter steps from 1280x800), the theme is reloaded at the new size.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pygame
+import pygame_gui
+
+from game.client import theme
+from game.client.scene import Scene
+from game.client.theme import Fonts
+
+TOOLTIP_DELAY = 0.35  # seconds the mouse rests on a number before its explanation shows
+
+
+@dataclass
+class Toast:
+    """A short message at the top of the screen: an error, a saved screenshot, a result."""
+
+    text: str
+    colour: tuple[int, int, int]
+    remaining: float
+
+
+class Tooltips:
+    """Hover explanations for things the client draws itself (numbers, markers, nodes).
+
+    Scenes call `add(rect, text)` while drawing; the app shows the text of the area under the
+    mouse once it has rested there a moment. Areas are collected afresh every frame.
+    """
+
+    def __init__(self) -> None:
+        self._areas: list[tuple[pygame.Rect, str]] = []
+        self._current: str | None = None
+        self._rest = 0.0
+
+    def add(self, rect: pygame.Rect | tuple[int, int, int, int], text: str) -> None:
+        self._areas.append((pygame.Rect(rect), text))
+
+    def clear(self) -> None:
+        self._areas.clear()
+
+    def under(self, pos: tuple[int, int]) -> str | None:
+        for rect, text in reversed(self._areas):
+            if rect.collidepoint(pos):
+                return text
+        return None
+
+    def update(self, dt: float, pos: tuple[int, int]) -> None:
+        text = self.under(pos)
+        if text != self._current:
+            self._current = text
+            self._rest = 0.0
+        else:
+            self._rest += dt
+
+    def draw(self, surface: pygame.Surface, fonts: Fonts, pos: tuple[int, int]) -> None:
+        if self._current is None or self._rest < TOOLTIP_DELAY:
+            return
+        draw_tooltip(surface, fonts, self._current, pos)
+
+
+def draw_tooltip(surface: pygame.Surface, fonts: Fonts, text: str, pos: tuple[int, int]) -> None:
+    """A framed box of text beside `pos`, kept inside the window."""
+    lines = text.split("\n")
+    images = [
+        fonts.render(line, 14, theme.ACCENT if n == 0 and len(lines) > 1 else theme.TEXT)
+        for n, line in enumerate(lines)
+    ]
+    pad = round(8 * fonts.scale)
+    w = max(img.get_width() for img in images) + 2 * pad
+    h = sum(img.get_height() for img in images) + 2 * pad
+    x, y = pos[0] + round(16 * fonts.scale), pos[1] + round(18 * fonts.scale)
+    sw, sh = surface.get_size()
+    if x + w > sw:
+        x = max(0, pos[0] - w - 8)
+    if y + h > sh:
+        y = max(0, pos[1] - h - 8)
+    box = pygame.Rect(x, y, w, h)
+    pygame.draw.rect(surface, (6, 9, 20), box, border_radius=pad // 2)
+    pygame.draw.rect(surface, theme.ACCENT, box, 1, pad // 2)
+    cy = y + pad
+    for img in images:
+        surface.blit(img, (x + pad, cy))
+        cy += img.get_height()
+
+
+class App:
+    """Owns the window and runs scenes."""
+
+    def __init__(self, size: tuple[int, int] = (1280, 800), *, fullscreen: bool = False) -> None:
+        os.environ.setdefault("SDL_VIDEO_CENTERED", "1")
+        pygame.init()
+        pygame.key.set_repeat(350, 40)
+        flags = pygame.RESIZABLE | (pygame.FULLSCREEN if fullscreen else 0)
+        self.window = pygame.display.set_mode(size, flags)
+        pygame.display.set_caption("Lunar Race")
+        self.scale = theme.ui_scale(self.window.get_size())
+        self.fonts = Fonts(self.scale)
+        self.ui = self._make_ui()
+        self.scene: Scene | None = None
+        self._next_scene: Callable[[], Scene] | None = None
+        self.running = True
+        self.exit_code = 0
+        self.tooltips = Tooltips()
+        self.toasts: list[Toast] = []
+        self.frames = 0
+        self.time = 0.0
+        self.on_quit: list[Callable[[], None]] = []
+
+    # -- scenes -----------------------------------------------------------------------------
+    def _make_ui(self) -> pygame_gui.UIManager:
+        data = theme.load_theme(self.scale)
+        manager = pygame_gui.UIManager(
+            self.window.get_size(), data, enable_live_theme_updates=False
+        )
+        fonts = manager.get_theme().get_font_dictionary()
+        wanted = [
+            f
+            for f in theme.theme_fonts(data)
+            if not fonts.check_font_preloaded(
+                fonts.create_font_id(
+                    f["point_size"], f["name"], f["style"] == "bold", f["style"] == "italic"
+                )
+            )
+        ]
+        manager.preload_fonts(wanted)
+        return manager
+
+    def show(self, scene: Scene) -> None:
+        """Make `scene` current now: the old scene leaves, the widgets are rebuilt."""
+        if self.scene is not None:
+            self.scene.leave()
+        self.ui.clear_and_reset()
+        self.scene = scene
+        pygame.display.set_caption(scene.title)
+        scene.enter()
+        scene.build()
+
+    def rebuild(self) -> None:
+        """Throw the widgets away and let the scene build them again (after a resize)."""
+        size = self.window.get_size()
+        scale = theme.ui_scale(size)
+        if scale != self.scale:
+            self.scale = scale
+            self.fonts = Fonts(scale)
+            self.ui = self._make_ui()
+        else:
+            self.ui.set_window_resolution(size)
+            self.ui.clear_and_reset()
+        if self.scene is not None:
+            self.scene.build()
+
+    def toast(self, text: str, colour: tuple[int, int, int] = theme.TEXT, seconds: float = 4.0):
+        self.toasts.append(Toast(text, colour, seconds))
+        del self.toasts[:-4]
+
+    def quit(self, code: int = 0) -> None:
+        self.running = False
+        self.exit_code = code
+
+    # -- the frame --------------------------------------------------------------------------
+    def handle_event(self, event: pygame.event.Event) -> None:
+        if event.type == pygame.QUIT:
+            self.quit()
+            return
+        if event.type == pygame.VIDEORESIZE:
+            self.rebuild()
+            return
+        if event.type == pygame.KEYDOWN:
+            if event.key == pygame.K_F11:
+                pygame.display.toggle_fullscreen()
+                self.rebuild()
+                return
+            if event.key == pygame.K_F12:
+                self.save_screenshot()
+                return
+        consumed = self.ui.process_events(event)
+        if self.scene is None:
+            return
+        if event.type >= pygame.USEREVENT and hasattr(event, "ui_element"):
+            self.scene.on_ui_event(event)
+            return
+        if not consumed:
+            self.scene.handle_event(event)
+
+    def step(self, dt: float) -> bool:
+        """One frame: every pending event, then update and draw. False once the app quits."""
+        for event in pygame.event.get():
+            self.handle_event(event)
+            if not self.running:
+                return False
+        self.update(dt)
+        self.draw(self.window)
+        pygame.display.flip()
+        self.frames += 1
+        return self.running
+
+    def update(self, dt: float) -> None:
+        self.time += dt
+        if self.scene is not None:
+            self.scene.update(dt)
+        self.ui.update(dt)
+        self.tooltips.update(dt, pygame.mouse.get_pos())
+        for toast in self.toasts:
+            toast.remaining -= dt
+        self.toasts = [t for t in self.toasts if t.remaining > 0]
+
+    def draw(self, surface: pygame.Surface) -> None:
+        self.tooltips.clear()
+        if self.scene is not None:
+            self.scene.draw(surface)
+        self.ui.draw_ui(surface)
+        if self.scene is not None:
+            overlay = getattr(self.scene, "draw_overlay", None)
+            if overlay is not None:
+                overlay(surface)
+        self._draw_toasts(surface)
+        self.tooltips.draw(surface, self.fonts, pygame.mouse.get_pos())
+
+    def _draw_toasts(self, surface: pygame.Surface) -> None:
+        y = round(56 * self.scale)
+        for toast in self.toasts:
+            img = self.fonts.render(toast.text, 15, toast.colour, bold=True)
+            pad = round(10 * self.scale)
+            box = img.get_rect(midtop=(surface.get_width() // 2, y)).inflate(2 * pad, pad)
+            pygame.draw.rect(surface, (6, 9, 20), box, border_radius=pad // 2)
+            pygame.draw.rect(surface, toast.colour, box, 1, pad // 2)
+            surface.blit(img, img.get_rect(center=box.center))
+            y = box.bottom + pad // 2
+
+    def run(self, *, max_frames: int | None = None, fps: int = 60) -> int:
+        """The frame loop against the clock, until the window closes (or `max_frames`)."""
+        clock = pygame.time.Clock()
+        dt = 0.0
+        try:
+            while self.running:
+                if not self.step(dt):
+                    break
+                if max_frames is not None and self.frames >= max_frames:
+                    break
+                dt = min(0.1, clock.tick(fps) / 1000.0)
+        finally:
+            self.close()
+        return self.exit_code
+
+    def close(self) -> None:
+        if self.scene is not None:
+            self.scene.leave()
+            self.scene = None
+        for hook in self.on_quit:
+            hook()
+        self.on_quit.clear()
+
+    def save_screenshot(self, path: str | os.PathLike[str] | None = None) -> Path:
+        if path is None:
+            folder = Path(os.environ.get("LUNAR_RACE_SHOTS", "."))
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / time.strftime("lunar-race-%Y%m%d-%H%M%S.png")
+        pygame.image.save(self.window, str(path))
+        self.toast(f"Screenshot saved: {path}", theme.GOOD, 2.5)
+        return Path(path)

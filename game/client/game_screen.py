@@ -1,0 +1,646 @@
+"""The game screen: the Moon, the agency's panels, the orders, the turn report and the chat.
+
+Layout (all lengths scale with the window): a top bar with the date, the money, prestige,
+support and science (each with a tooltip), who has ended the turn and the deadline; the Moon
+(or the tech tree) on the left; tabbed panels on the right - Budget, Missions, Tech,
+Diplomacy, Stations, News; under them the orders bar with End turn; the chat in the lower
+left. The same screen shows a replay, read-only, with a step bar instead of the orders.
+
+Keys: 1-6 or B M T D S N switch panels; E or Ctrl+Enter ends the turn; C chats; R shows the
+last turn's report; G the charts; F1 this help; arrows / wheel / Home F P move the globe.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pygame
+import pygame_gui
+
+from game.client import panels, readout, theme
+from game.client.moon_view import Marker, MoonView
+from game.client.replay_viewer import ReplaySession
+from game.client.scene import Scene
+from game.client.session import MatchSession
+from game.client.techtree import TechTreeView
+from game.client.widgets import button, escape, hex_colour, label, text_box
+
+if TYPE_CHECKING:
+    from game.client.app import App
+    from game.client.match import MatchModel
+
+TABS = (
+    ("budget", "Budget", pygame.K_b),
+    ("missions", "Missions", pygame.K_m),
+    ("tech", "Tech", pygame.K_t),
+    ("diplomacy", "Diplomacy", pygame.K_d),
+    ("stations", "Stations", pygame.K_s),
+    ("news", "News", pygame.K_n),
+)
+
+HELP = [
+    ("1-6, B M T D S N", "switch panel: budget, missions, tech, diplomacy, stations, news"),
+    ("E  or  Ctrl+Enter", "end the turn (again to take it back while others plan)"),
+    ("R", "the report of the last turn"),
+    ("G", "charts: prestige, budget and science over time"),
+    ("C", "type in the chat (Enter sends, Esc leaves)"),
+    ("Arrows, wheel, drag", "turn and zoom the Moon, or move around the tech tree"),
+    ("Home / F / P", "near side / far side / south pole"),
+    ("PageUp / PageDown", "replays: a turn back / forward (Ctrl: to the start / end)"),
+    ("V", "replays: change whose view you watch"),
+    ("F11 / F12", "full screen / screenshot"),
+    ("Esc", "close a window; otherwise the menu"),
+]
+
+
+class GameScene(Scene):
+    """Plays (or replays) one match."""
+
+    title = "Lunar Race"
+
+    def __init__(self, app: App, session: MatchSession | ReplaySession) -> None:
+        super().__init__(app)
+        self.session = session
+        self.replay_session = session if isinstance(session, ReplaySession) else None
+        self.live = session if isinstance(session, MatchSession) else None
+        content = session.model.content
+        theme.AGENCY_COLOURS.update(readout.agency_colours(content))
+        self.tab = "budget"
+        self.moon = MoonView(app.fonts, on_pick=self.pick_site)
+        self.tree = TechTreeView(
+            content.techs, content.branches, app.fonts, on_select=self.pick_tech
+        )
+        self.tree_fitted = False
+        self.selected_tech: str | None = None
+        self.selected_site: str | None = None
+        self.overlay: str | None = None  # "report", "help", "menu", "charts" or None
+        self.report_turn = -1
+        self._built_change = -1
+        self._built_view: tuple[int, int] = (-1, -1)  # (views received, version)
+        self._built_final = False
+        self._panel: pygame_gui.elements.UIScrollingContainer | None = None
+        self._orders_box: pygame_gui.elements.UITextBox | None = None
+        self.chat_entry: pygame_gui.elements.UITextEntryLine | None = None
+        self._chat_box: pygame_gui.elements.UITextBox | None = None
+        self._chat_count = -1
+        self._over_shown = False
+        self._timer_text = ""
+        self.layout: dict[str, pygame.Rect] = {}
+        self.budget_line: pygame_gui.elements.UITextBox | None = None
+        self._markers_key: tuple[int, int] | None = None
+        self._markers: tuple[list[Marker], list[Marker]] = ([], [])
+
+    @property
+    def model(self) -> MatchModel:
+        return self.session.model
+
+    @property
+    def replay(self) -> bool:
+        return self.replay_session is not None
+
+    # -- layout -----------------------------------------------------------------------------
+    def _layout(self) -> dict[str, pygame.Rect]:
+        w, h = self.size
+        px = self.px
+        top = px(54)
+        side = max(px(430), int(w * 0.38))
+        bottom_bar = px(58)
+        main = pygame.Rect(0, top, w - side, h - top)
+        right = pygame.Rect(w - side, top, side, h - top)
+        tabs = pygame.Rect(right.x, right.y, right.width, px(36))
+        body = pygame.Rect(
+            right.x, tabs.bottom, right.width, right.height - tabs.height - bottom_bar
+        )
+        orders = pygame.Rect(right.x, body.bottom, right.width, bottom_bar)
+        chat_h = px(150)
+        chat = pygame.Rect(
+            main.x + px(8), main.bottom - chat_h - px(8), min(px(420), main.width // 2), chat_h
+        )
+        return {
+            "top": pygame.Rect(0, 0, w, top),
+            "main": main,
+            "right": right,
+            "tabs": tabs,
+            "body": body,
+            "orders": orders,
+            "chat": chat,
+        }
+
+    def build(self) -> None:
+        # What the player was doing survives the rebuild: a half-typed chat line, the
+        # panel's scroll position.
+        chat_text, chat_focus = "", False
+        if self.chat_entry is not None:
+            chat_text = self.chat_entry.get_text()
+            chat_focus = self.chat_entry.is_focused
+        scroll = self._panel_scroll()
+        self._panel = None
+        self.layout = lay = self._layout()
+        self.moon.fonts = self.tree.fonts = self.app.fonts
+        self.moon.set_rect(lay["main"])
+        self.tree.set_rect(lay["main"])
+        if not self.tree_fitted:
+            self.tree.fit()
+            self.tree_fitted = True
+        if self.overlay is not None:
+            # A window is open: only its widgets, so nothing draws over it.
+            self._build_overlay()
+            return
+        tab_w = lay["tabs"].width // len(TABS)
+        for n, (key, name, _k) in enumerate(TABS):
+            rect = pygame.Rect(lay["tabs"].x + n * tab_w, lay["tabs"].y, tab_w, lay["tabs"].height)
+            button(
+                self.ui,
+                rect,
+                name,
+                lambda k=key: self.set_tab(k),
+                style="@primary" if key == self.tab else "@tab",
+                name=f"#tab_{key}",
+                tip=f"{name} panel ({n + 1} or {pygame.key.name(_k).upper()})",
+            )
+        self._build_orders_bar()
+        self._build_chat()
+        self._build_panel(scroll)
+        if self.chat_entry is not None and chat_text:
+            self.chat_entry.set_text(chat_text)
+        if self.chat_entry is not None and chat_focus and self.overlay is None:
+            self.chat_entry.focus()
+
+    def _panel_scroll(self) -> float:
+        bar = getattr(self._panel, "vert_scroll_bar", None)
+        return float(bar.start_percentage) if bar is not None else 0.0
+
+    def _build_panel(self, scroll: float | None = None) -> None:
+        if scroll is None:
+            scroll = self._panel_scroll()
+        if self._panel is not None:
+            self._panel.kill()
+        body = self.layout["body"]
+        self._panel = pygame_gui.elements.UIScrollingContainer(
+            body, self.ui, allow_scroll_x=False, object_id="#panel"
+        )
+        ctx = panels.PanelContext(self, self._panel, body.width - self.px(18))
+        height = panels.build(self.tab, ctx)
+        self._panel.set_scrollable_area_dimensions((body.width - self.px(18), max(height, 10)))
+        bar = self._panel.vert_scroll_bar
+        if bar is not None and scroll > 0:
+            bar.set_scroll_from_start_percentage(scroll)
+        self._built_change = self.model.changed
+        self._built_view = self._view_key()
+        self._built_final = self.model.final
+
+    def _build_orders_bar(self) -> None:
+        px = self.px
+        bar = self.layout["orders"]
+        if self.replay_session is not None:
+            session = self.replay_session
+            w = (bar.width - px(24)) // 5
+            x = bar.x + px(8)
+            for n, (text, fn, tip) in enumerate(
+                (
+                    ("|<", lambda: session.jump(0), "To the start (Ctrl+PageUp)"),
+                    ("< Turn", lambda: session.step(-1), "A turn back (PageUp)"),
+                    ("Turn >", lambda: session.step(1), "A turn forward (PageDown)"),
+                    (">|", lambda: session.jump(10**6), "To the end (Ctrl+PageDown)"),
+                    ("View: V", self.next_perspective, "Watch as the next agency, or spectator"),
+                )
+            ):
+                button(
+                    self.ui,
+                    pygame.Rect(x + n * (w + px(2)), bar.y + px(10), w, px(38)),
+                    text,
+                    fn,
+                    tip=tip,
+                    name=f"#replay_{n}",
+                )
+            return
+        if self.model.outcome is not None:
+            button(
+                self.ui,
+                pygame.Rect(bar.right - px(190), bar.y + px(9), px(180), px(40)),
+                "Final scores  [Enter]",
+                self.show_end,
+                style="@primary",
+                name="#final_scores",
+                tip="Scores with their breakdown, and charts of the whole match.",
+            )
+            return
+        if not self.session.can_act:
+            return
+        final = self.model.final
+        button(
+            self.ui,
+            pygame.Rect(bar.right - px(170), bar.y + px(9), px(160), px(40)),
+            "Take back  [E]" if final else "End turn  [E]",
+            self.reopen_turn if final else self.end_turn,
+            style=None if final else "@primary",
+            name="#end_turn",
+            tip="Orders stay secret until every agency has ended the turn or time runs out.",
+        )
+
+    def _build_chat(self) -> None:
+        rect = self.layout["chat"]
+        px = self.px
+        self._chat_box = None
+        if self.tab != "tech":  # over the tree only the line to type in stays
+            self._chat_box = self._build_chat_log(rect)
+        self.chat_entry = pygame_gui.elements.UITextEntryLine(
+            pygame.Rect(rect.x, rect.bottom - px(32), rect.width, px(32)),
+            self.ui,
+            object_id="#chat",
+            placeholder_text="Chat (C)",
+        )
+        self.chat_entry.set_text_length_limit(500)
+
+    def _build_chat_log(self, rect: pygame.Rect) -> pygame_gui.elements.UITextBox:
+        px = self.px
+        box = text_box(
+            self.ui,
+            pygame.Rect(rect.x, rect.y, rect.width, rect.height - px(34)),
+            self._chat_html(),
+            name="#chat_log",
+        )
+        self._chat_count = len(self.model.chat)
+        if box.scroll_bar is not None:
+            box.scroll_bar.set_scroll_from_start_percentage(1.0)
+        return box
+
+    def _chat_html(self) -> str:
+        lines = []
+        for line in self.model.chat[-30:]:
+            colour = hex_colour(theme.agency_colour(line.seat))
+            lines.append(
+                f"<font color='{colour}'><b>{escape(line.sender)}</b></font> {escape(line.text)}"
+            )
+        return "<br>".join(lines) or "<font color='#8a96ad'><i>Chat: press C</i></font>"
+
+    # -- overlays (report, help, menu, charts) ----------------------------------------------
+    def _build_overlay(self) -> None:
+        if self.overlay is None:
+            return
+        w, h = self.size
+        px = self.px
+        rect = pygame.Rect(0, 0, min(w - px(80), px(760)), min(h - px(100), px(600)))
+        rect.center = (w // 2, h // 2 + px(20))
+        self.layout["overlay"] = rect
+        if self.overlay == "charts":
+            rect = pygame.Rect(px(30), px(70), w - px(60), h - px(100))
+            self.layout["overlay"] = rect
+            button(
+                self.ui,
+                pygame.Rect(rect.right - px(130), rect.bottom - px(50), px(120), px(40)),
+                "Close  [Esc]",
+                self.close_overlay,
+                name="#close_overlay",
+            )
+            return
+        if self.overlay == "report":
+            html = readout.report_html(self.model, self.report_turn)
+            title = f"Turn report: {self.model.date(max(0, self.report_turn - 1))}"
+        elif self.overlay == "help":
+            html = "<br>".join(
+                f"<font color='#f0c060'><b>{escape(k)}</b></font>   {escape(v)}" for k, v in HELP
+            )
+            title = "Keys"
+        else:
+            html = (
+                "The match goes on without you if you leave: the AI plays your seat "
+                "until you come back with the same seat (online games keep it)."
+            )
+            title = "Menu"
+        label(
+            self.ui,
+            pygame.Rect(rect.x + px(16), rect.y + px(8), rect.width - px(32), px(34)),
+            title,
+            style="@heading",
+        )
+        text_box(
+            self.ui,
+            pygame.Rect(
+                rect.x + px(12), rect.y + px(46), rect.width - px(24), rect.height - px(110)
+            ),
+            html,
+            name=f"#{self.overlay}_text",
+        )
+        if self.overlay == "menu":
+            button(
+                self.ui,
+                pygame.Rect(rect.x + px(16), rect.bottom - px(54), px(200), px(42)),
+                "Leave to the title",
+                self.leave_game,
+                style="@danger",
+                name="#leave",
+            )
+        if self.model.outcome is not None and self.overlay == "report":
+            button(
+                self.ui,
+                pygame.Rect(rect.x + px(16), rect.bottom - px(54), px(220), px(42)),
+                "Final scores  [Enter]",
+                self.show_end,
+                style="@primary",
+                name="#final",
+            )
+        button(
+            self.ui,
+            pygame.Rect(rect.right - px(146), rect.bottom - px(54), px(130), px(42)),
+            "Close  [Esc]",
+            self.close_overlay,
+            name="#close_overlay",
+        )
+
+    def open_overlay(self, which: str) -> None:
+        self.overlay = which
+        self.app.rebuild()
+
+    def close_overlay(self) -> None:
+        self.overlay = None
+        self.app.rebuild()
+
+    # -- actions ----------------------------------------------------------------------------
+    def set_tab(self, tab: str) -> None:
+        if tab != self.tab:
+            self.tab = tab
+            self.app.rebuild()
+
+    def pick_site(self, site: str) -> None:
+        self.selected_site = site
+        if self.tab not in ("missions", "stations"):
+            self.tab = "missions"
+        self.app.rebuild()
+
+    def pick_tech(self, tech: str) -> None:
+        self.selected_tech = tech
+        self._build_panel()
+
+    def orders_changed(self, *, rebuild: bool = True) -> None:
+        """The draft changed: show it, and let the server check it shortly."""
+        self.session.draft_changed()
+        if rebuild:
+            self._build_panel()
+        elif self.budget_line is not None and self.budget_line.alive():
+            self.budget_line.set_text(panels.budget_html(self.model))
+        self._built_change = self.model.changed
+
+    def reopen_turn(self) -> None:
+        if self.live is not None:
+            self.live.reopen_turn()
+
+    def end_turn(self) -> None:
+        if not self.session.can_act:
+            return
+        self.session.end_turn()
+
+    def next_perspective(self) -> None:
+        if self.replay_session is not None:
+            self.replay_session.next_perspective()
+            self.app.rebuild()
+
+    def show_end(self) -> None:
+        from game.client.end_screen import EndScene
+
+        self.app.show(EndScene(self.app, self.session, back=self))
+
+    def leave_game(self) -> None:
+        from game.client.title import TitleScene
+
+        self.session.close()
+        self.app.show(TitleScene(self.app))
+
+    def send_chat(self) -> None:
+        if self.chat_entry is None:
+            return
+        text = self.chat_entry.get_text()
+        self.chat_entry.set_text("")
+        self.chat_entry.unfocus()
+        self.session.chat(text)
+
+    # -- events -----------------------------------------------------------------------------
+    def on_ui_event(self, event: pygame.event.Event) -> None:
+        if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and event.ui_element is self.chat_entry:
+            self.send_chat()
+
+    def handle_event(self, event: pygame.event.Event) -> bool:
+        if event.type == pygame.KEYDOWN:
+            if self._typing():
+                if event.key == pygame.K_ESCAPE and self.chat_entry is not None:
+                    self.chat_entry.unfocus()
+                    return True
+                return False
+            if self._key(event):
+                return True
+        if self.overlay is not None:
+            return False
+        view = self.tree if self.tab == "tech" else self.moon
+        return view.handle_event(event)
+
+    def _typing(self) -> bool:
+        focused = self.ui.get_focus_set()
+        return any(isinstance(e, pygame_gui.elements.UITextEntryLine) for e in focused or ())
+
+    def _key(self, event: pygame.event.Event) -> bool:
+        key, mods = event.key, event.mod
+        if key == pygame.K_ESCAPE:
+            if self.overlay is not None:
+                self.close_overlay()
+            else:
+                self.open_overlay("menu")
+            return True
+        if (
+            key in (pygame.K_RETURN, pygame.K_KP_ENTER)
+            and self.overlay in ("report", None)
+            and self.model.outcome is not None
+        ):
+            self.show_end()
+            return True
+        if key in (pygame.K_F1, pygame.K_QUESTION, pygame.K_SLASH):
+            self.open_overlay("help")
+            return True
+        if key == pygame.K_r:
+            self.report_turn = self.model.turn
+            self.open_overlay("report")
+            return True
+        if key == pygame.K_g:
+            self.open_overlay("charts")
+            return True
+        if key == pygame.K_c and self.chat_entry is not None:
+            self.chat_entry.focus()
+            return True
+        end = key == pygame.K_e or (
+            key in (pygame.K_RETURN, pygame.K_KP_ENTER) and mods & pygame.KMOD_CTRL
+        )
+        if end and self.session.can_act:
+            if self.model.final:
+                self.reopen_turn()
+            else:
+                self.end_turn()
+            return True
+        for n, (tab, _name, letter) in enumerate(TABS):
+            if key in (pygame.K_1 + n, letter):
+                self.set_tab(tab)
+                return True
+        if self.replay_session is not None:
+            session = self.replay_session
+            if key in (pygame.K_PAGEUP, pygame.K_COMMA):
+                if mods & pygame.KMOD_CTRL:
+                    session.jump(0)
+                else:
+                    session.step(-1)
+                return True
+            if key in (pygame.K_PAGEDOWN, pygame.K_PERIOD):
+                if mods & pygame.KMOD_CTRL:
+                    session.jump(10**6)
+                else:
+                    session.step(1)
+                return True
+            if key == pygame.K_v:
+                self.next_perspective()
+                return True
+        return False
+
+    # -- the frame --------------------------------------------------------------------------
+    def update(self, dt: float) -> None:
+        kinds = self.session.poll(dt)
+        for level, text in self.session.notices:
+            colour = {"bad": theme.BAD, "good": theme.GOOD, "warn": theme.WARN}.get(
+                level, theme.TEXT
+            )
+            self.app.toast(text, colour, 5.0)
+        self.session.notices.clear()
+        model = self.model
+        self.moon.update(dt)
+        if (
+            "turn" in kinds
+            and model.turn > 0
+            and model.turn != self.report_turn
+            and not self.replay
+        ):
+            self.report_turn = model.turn
+            self.overlay = "report"
+            self.app.rebuild()
+            return
+        if model.outcome is not None and not self._over_shown and not self.replay:
+            self._over_shown = True
+            self.report_turn = model.turn
+            self.overlay = "report"
+            self.app.rebuild()
+            return
+        if self._view_key() != self._built_view or (
+            self.replay and model.changed != self._built_change
+        ):
+            self.app.rebuild()
+            return
+        if model.changed != self._built_change:
+            self._built_change = model.changed
+            self._refresh_dynamic()
+
+    def _view_key(self) -> tuple[int, int]:
+        return (len(self.model.history), self.model.version)
+
+    def _refresh_dynamic(self) -> None:
+        """Things that change within a turn: chat, seats' status, the server's check of the
+        draft. The top bar and the orders bar are drawn each frame; of the widgets, the chat
+        log changes in place and only a change of the End turn button rebuilds them."""
+        if self._chat_box is not None and len(self.model.chat) != self._chat_count:
+            self._chat_count = len(self.model.chat)
+            self._chat_box.set_text(self._chat_html())
+            if self._chat_box.scroll_bar is not None:
+                self._chat_box.scroll_bar.set_scroll_from_start_percentage(1.0)
+        if self.model.final != self._built_final:
+            self.app.rebuild()
+
+    def draw(self, surface: pygame.Surface) -> None:
+        surface.fill(theme.BACKGROUND)
+        add_tip = self.app.tooltips.add
+        main = self.layout["main"]
+        if self.tab == "tech":
+            self.tree.set_status(readout.tech_status(self.model))
+            self.tree.draw(surface)
+            if self.tree.hovered is not None:
+                add_tip(
+                    self.tree.node_screen_rect(self.tree.hovered).clip(main),
+                    self.tree.tooltip(self.tree.hovered),
+                )
+        else:
+            key = (id(self.model), self.model.changed)
+            if self._markers_key != key:
+                self._markers_key = key
+                self._markers = readout.moon_markers(self.model)
+            self.moon.set_markers(*self._markers)
+            self.moon.selected_site = self.selected_site
+            self.moon.draw(surface, add_tip)
+        pygame.draw.rect(surface, theme.PANEL, self.layout["right"])
+        pygame.draw.line(
+            surface, theme.PANEL_EDGE, self.layout["right"].topleft, self.layout["right"].bottomleft
+        )
+        readout.draw_top_bar(
+            surface,
+            self.layout["top"],
+            self.app.fonts,
+            self.model,
+            add_tip,
+            replay=self.replay,
+            session=self.session,
+        )
+        self._draw_orders_summary(surface)
+        self._draw_connection(surface)
+        self._draw_overlay_frame(surface)
+
+    def _draw_orders_summary(self, surface: pygame.Surface) -> None:
+        bar = self.layout["orders"]
+        pygame.draw.rect(surface, (12, 17, 31), bar)
+        pygame.draw.line(surface, theme.PANEL_EDGE, bar.topleft, bar.topright)
+        fonts = self.app.fonts
+        pad = self.px(12)
+        if self.replay:
+            return
+        lines = readout.orders_summary(self.model)
+        y = bar.y + self.px(8)
+        for text, colour in lines[:2]:
+            img = fonts.render(text, 13, colour)
+            surface.blit(img, (bar.x + pad, y))
+            y += img.get_height()
+        self.app.tooltips.add(
+            pygame.Rect(bar.x, bar.y, bar.width - self.px(180), bar.height),
+            readout.orders_tooltip(self.model),
+        )
+
+    def _draw_connection(self, surface: pygame.Surface) -> None:
+        state = getattr(self.session, "connection", "online")
+        if state == "online" and not getattr(self.session, "kicked", False):
+            return
+        text = (
+            "Seat lost"
+            if getattr(self.session, "kicked", False)
+            else (
+                "Connection lost - reconnecting with your seat token..."
+                if state == "lost"
+                else f"Disconnected ({state})"
+            )
+        )
+        img = self.app.fonts.render(text, 16, (255, 255, 255), bold=True)
+        main = self.layout["main"]
+        box = img.get_rect(midtop=(main.centerx, main.y + self.px(10))).inflate(
+            self.px(30), self.px(14)
+        )
+        pygame.draw.rect(surface, (125, 40, 51), box, border_radius=6)
+        pygame.draw.rect(surface, (255, 107, 107), box, 2, 6)
+        surface.blit(img, img.get_rect(center=box.center))
+
+    def draw_overlay(self, surface: pygame.Surface) -> None:
+        """Drawn over the widgets: the charts window's plots."""
+        if self.overlay == "charts":
+            rect = self.layout.get("overlay")
+            if rect is not None:
+                readout.draw_charts(
+                    surface, rect, self.app.fonts, self.model, self.app.tooltips.add
+                )
+
+    def _draw_overlay_frame(self, surface: pygame.Surface) -> None:
+        """Dims the screen under an overlay window and draws its frame (widgets go on top)."""
+        rect = self.layout.get("overlay")
+        if self.overlay is not None and rect is not None:
+            shade = pygame.Surface(surface.get_size(), pygame.SRCALPHA)
+            shade.fill((0, 0, 0, 140))
+            surface.blit(shade, (0, 0))
+            pygame.draw.rect(surface, theme.PANEL, rect, border_radius=8)
+            pygame.draw.rect(surface, theme.ACCENT, rect, 2, 8)

@@ -1,0 +1,253 @@
+"""New local game: choose an agency, which rivals play and how well, the length and the seed."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import pygame
+import pygame_gui
+
+from game.client import theme
+from game.client.scene import Scene
+from game.client.widgets import Backdrop, button, escape, label, panel_rect, text_box
+
+if TYPE_CHECKING:
+    from game.client.app import App
+
+LEVELS = ("easy", "normal", "hard")
+LENGTHS: tuple[tuple[str, int | None], ...] = (
+    ("Short: 10 turns (to 2025)", 10),
+    ("Medium: 20 turns (to 2030)", 20),
+    ("Full: to 2040", None),
+)
+
+
+@dataclass
+class GameSetup:
+    """What the player chose; `LocalGame` turns it into a room on the local server."""
+
+    agency: str = "nasa"
+    rivals: list[str] = field(default_factory=list)
+    ai_level: str = "normal"
+    turns: int | None = 20
+    seed: int = 2021
+    scenario: str = "2021"
+    name: str = "Player"
+
+    def seats(self) -> list[str]:
+        return [self.agency, *[a for a in self.rivals if a != self.agency]]
+
+
+class NewGameScene(Scene):
+    """The setup screen before a local game; Enter starts, Esc goes back."""
+
+    title = "Lunar Race - new game"
+
+    def __init__(self, app: App, setup: GameSetup | None = None) -> None:
+        super().__init__(app)
+        from game.rules.content import load_content
+
+        self.content = load_content("2021")
+        agencies = list(self.content.agencies)
+        self.setup = setup or GameSetup(rivals=[a for a in agencies if a != "nasa"])
+        self.backdrop = Backdrop()
+        self._dt = 0.0
+        self.seed_entry: pygame_gui.elements.UITextEntryLine | None = None
+        self.error = ""
+
+    def build(self) -> None:
+        w, h = self.size
+        px = self.px
+        panel = pygame.Rect(px(40), px(30), min(w - px(80), px(780)), h - px(60))
+        self.panel = panel
+        x0, y = panel.x + px(24), panel.y + px(16)
+        label(self.ui, pygame.Rect(x0, y, px(600), px(40)), "New local game", style="@heading")
+        y += px(46)
+        label(self.ui, pygame.Rect(x0, y, px(400), px(26)), "Your agency", style="@muted")
+        y += px(28)
+        col_w = px(300)
+        for aid, agency in self.content.agencies.items():
+            chosen = aid == self.setup.agency
+            budget = f"${agency.budget / 1000:.1f}B a year"
+            button(
+                self.ui,
+                pygame.Rect(x0, y, col_w, px(40)),
+                f"{'>  ' if chosen else ''}{agency.name}  ({agency.country})",
+                lambda a=aid: self.choose(a),
+                tip=f"{agency.name}: {agency.note}\nBudget at the start: {budget}.",
+                style="@primary" if chosen else None,
+                name=f"#agency_{aid}",
+            )
+            y += px(46)
+        note = self.content.agencies[self.setup.agency]
+        text_box(
+            self.ui,
+            pygame.Rect(x0, y + px(6), col_w, max(px(60), panel.bottom - y - px(30))),
+            f"<b>{escape(note.name)}</b><br>{escape(note.note)}<br><br>"
+            f"Budget {note.budget:,} $M a year; support {note.support}.",
+        )
+
+        x1 = x0 + col_w + px(36)
+        y = panel.y + px(62)
+        label(
+            self.ui,
+            pygame.Rect(x1, y, px(500), px(26)),
+            "Rival agencies (played by the AI)",
+            style="@muted",
+        )
+        y += px(28)
+        for aid, agency in self.content.agencies.items():
+            if aid == self.setup.agency:
+                continue
+            playing = aid in self.setup.rivals
+            button(
+                self.ui,
+                pygame.Rect(x1, y, px(300), px(34)),
+                f"{agency.name}: {'in the race' if playing else 'stays home'}",
+                lambda a=aid: self.toggle(a),
+                tip="Click to take this agency in or out of the match.",
+                style=None if playing else "@danger",
+                name=f"#rival_{aid}",
+            )
+            y += px(40)
+        y += px(10)
+        label(self.ui, pygame.Rect(x1, y, px(300), px(26)), "AI level", style="@muted")
+        y += px(28)
+        for n, level in enumerate(LEVELS):
+            button(
+                self.ui,
+                pygame.Rect(x1 + n * px(104), y, px(98), px(34)),
+                level.title(),
+                lambda lv=level: self.set_level(lv),
+                tip={
+                    "easy": "Greedy play with blunders.",
+                    "normal": "A sound heuristic player.",
+                    "hard": "Searches ahead over the rules.",
+                }[level],
+                style="@primary" if level == self.setup.ai_level else None,
+                name=f"#level_{level}",
+            )
+        y += px(48)
+        label(self.ui, pygame.Rect(x1, y, px(300), px(26)), "Length", style="@muted")
+        y += px(28)
+        for text, turns in LENGTHS:
+            button(
+                self.ui,
+                pygame.Rect(x1, y, px(310), px(32)),
+                text,
+                lambda t=turns: self.set_turns(t),
+                tip="One turn is half a year, starting in 2021.",
+                style="@primary" if turns == self.setup.turns else None,
+                name=f"#length_{turns}",
+            )
+            y += px(38)
+        y += px(8)
+        label(self.ui, pygame.Rect(x1, y, px(120), px(30)), "Seed", style="@muted")
+        self.seed_entry = pygame_gui.elements.UITextEntryLine(
+            pygame.Rect(x1 + px(70), y, px(150), px(32)), self.ui, object_id="#seed"
+        )
+        self.seed_entry.set_allowed_characters("numbers")
+        self.seed_entry.set_text(str(self.setup.seed))
+        button(
+            self.ui,
+            pygame.Rect(x1 + px(228), y, px(82), px(32)),
+            "Dice",
+            self.reroll,
+            tip="A new random seed.",
+        )
+        y += px(52)
+        button(self.ui, pygame.Rect(x1, y, px(150), px(44)), "Back  [Esc]", self.back)
+        button(
+            self.ui,
+            pygame.Rect(x1 + px(160), y, px(150), px(44)),
+            "Start  [Enter]",
+            self.start,
+            style="@primary",
+            name="#start",
+            tip="Start the local server and play.",
+        )
+        if self.error:
+            label(self.ui, pygame.Rect(x1, y + px(50), px(600), px(26)), self.error)
+
+    # -- choices ----------------------------------------------------------------------------
+    def _read_seed(self) -> None:
+        if self.seed_entry is not None:
+            text = self.seed_entry.get_text().strip()
+            if text.isdigit():
+                self.setup.seed = int(text)
+
+    def _rebuild(self) -> None:
+        self._read_seed()
+        self.app.rebuild()
+
+    def choose(self, agency: str) -> None:
+        old = self.setup.agency
+        self.setup.agency = agency
+        rivals = [a for a in self.setup.rivals if a != agency]
+        if old not in rivals:
+            rivals.append(old)
+        self.setup.rivals = [a for a in self.content.agencies if a in rivals]
+        self._rebuild()
+
+    def toggle(self, agency: str) -> None:
+        if agency in self.setup.rivals:
+            if len(self.setup.rivals) > 1:
+                self.setup.rivals.remove(agency)
+        else:
+            self.setup.rivals = [
+                a for a in self.content.agencies if a in (*self.setup.rivals, agency)
+            ]
+        self._rebuild()
+
+    def set_level(self, level: str) -> None:
+        self.setup.ai_level = level
+        self._rebuild()
+
+    def set_turns(self, turns: int | None) -> None:
+        self.setup.turns = turns
+        self._rebuild()
+
+    def reroll(self) -> None:
+        self.setup.seed = random.randrange(1, 10**6)
+        if self.seed_entry is not None:
+            self.seed_entry.set_text(str(self.setup.seed))
+
+    def back(self) -> None:
+        from game.client.title import TitleScene
+
+        self.app.show(TitleScene(self.app))
+
+    def start(self) -> None:
+        self._read_seed()
+        from game.client.session import start_local_game
+
+        scene = start_local_game(self.app, self.setup)
+        if scene is None:
+            self.error = "The local server could not start; see the message above."
+            self.app.rebuild()
+            return
+        self.app.show(scene)
+
+    def handle_event(self, event: pygame.event.Event) -> bool:
+        if event.type != pygame.KEYDOWN:
+            return False
+        if event.key == pygame.K_ESCAPE:
+            self.back()
+            return True
+        if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+            self.start()
+            return True
+        return False
+
+    def update(self, dt: float) -> None:
+        self._dt = dt
+
+    def draw(self, surface: pygame.Surface) -> None:
+        self.backdrop.draw(surface, self._dt, centre_x=0.85)
+        panel_rect(surface, self.panel)
+        colour = theme.agency_colour(self.setup.agency)
+        pygame.draw.rect(
+            surface, colour, (self.panel.x, self.panel.y, self.px(4), self.panel.height)
+        )

@@ -1,0 +1,62 @@
+"""The scene contract: one screen of the client (title, setup, lobby, game, end, replay).
+
+A scene owns its model (what it shows) and builds its widgets from it in `build()`, so that a
+window resize or a change of UI scale can throw the widgets away and build them again. The
+app calls, every frame: `handle_event` for each event the widgets did not consume, then
+`update(dt)` and `draw(surface)`; the widgets are drawn on top by the app.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pygame
+import pygame_gui
+
+if TYPE_CHECKING:
+    from game.client.app import App
+
+
+class Scene:
+    """Base class: override `build`, `handle_event`, `update`, `draw` as needed."""
+
+    #: Shown in the window title.
+    title = "Lunar Race"
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    @property
+    def ui(self) -> pygame_gui.UIManager:
+        return self.app.ui
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.app.window.get_size()
+
+    def px(self, value: float) -> int:
+        """A length designed for 1280x800, in pixels at the current UI scale."""
+        return round(value * self.app.scale)
+
+    def build(self) -> None:
+        """Create the widgets for the current window size (they are cleared before each call)."""
+
+    def enter(self) -> None:
+        """Called once when the scene becomes current, before the first build."""
+
+    def leave(self) -> None:
+        """Called once when another scene replaces this one."""
+
+    def handle_event(self, event: pygame.event.Event) -> bool:
+        """React to one event the widgets did not consume; True if it was used."""
+        return False
+
+    def on_ui_event(self, event: pygame.event.Event) -> None:
+        """A pygame_gui event (button pressed, selection made...) from this scene's widgets."""
+
+    def update(self, dt: float) -> None:
+        """Advance time by `dt` seconds."""
+
+    def draw(self, surface: pygame.Surface) -> None:
+        """Draw everything that is not a widget."""
+        surface.fill((9, 13, 26))

@@ -1,0 +1,129 @@
+"""Small building blocks shared by the scenes: themed buttons and labels, and the sky backdrop.
+
+pygame_gui does the widgets; these helpers only fix the house style (object ids from the
+theme, tooltips on every button) so that scenes read as layouts rather than boilerplate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pygame
+import pygame_gui
+from pygame_gui.core import ObjectID
+
+from game.client import theme
+from game.client.globe import Camera, MoonGlobe, starfield
+
+
+def object_id(cls: str | None, name: str | None = None) -> ObjectID | None:
+    if cls is None and name is None:
+        return None
+    return ObjectID(class_id=cls, object_id=name)
+
+
+def button(
+    manager: pygame_gui.UIManager,
+    rect: pygame.Rect,
+    text: str,
+    command: Callable[[], None],
+    *,
+    tip: str | None = None,
+    style: str | None = None,
+    name: str | None = None,
+    container: pygame_gui.core.IContainerLikeInterface | None = None,
+    disabled: bool = False,
+) -> pygame_gui.elements.UIButton:
+    """A button that calls `command` when pressed; `style` is a theme class like "@primary"."""
+
+    def run() -> None:
+        # pygame_gui passes an argument to commands that take one; ours take none (a lambda's
+        # default arguments would otherwise be overwritten).
+        command()
+
+    element = pygame_gui.elements.UIButton(
+        rect,
+        text,
+        manager,
+        container=container,
+        tool_tip_text=tip,
+        object_id=object_id(style, name),
+        command=run,
+    )
+    if disabled:
+        element.disable()
+    return element
+
+
+def label(
+    manager: pygame_gui.UIManager,
+    rect: pygame.Rect,
+    text: str,
+    *,
+    style: str | None = None,
+    container: pygame_gui.core.IContainerLikeInterface | None = None,
+) -> pygame_gui.elements.UILabel:
+    return pygame_gui.elements.UILabel(
+        rect, text, manager, container=container, object_id=object_id(style)
+    )
+
+
+def text_box(
+    manager: pygame_gui.UIManager,
+    rect: pygame.Rect,
+    html: str,
+    *,
+    container: pygame_gui.core.IContainerLikeInterface | None = None,
+    name: str | None = None,
+) -> pygame_gui.elements.UITextBox:
+    return pygame_gui.elements.UITextBox(
+        html, rect, manager, container=container, object_id=object_id(None, name)
+    )
+
+
+def escape(text: str) -> str:
+    """Text made safe for a pygame_gui text box (which reads a little HTML)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def hex_colour(rgb: tuple[int, int, int]) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*rgb)
+
+
+class Backdrop:
+    """The starry sky with the Moon turning slowly: the background of the menu scenes."""
+
+    def __init__(self) -> None:
+        self._sky: pygame.Surface | None = None
+        self._globe: MoonGlobe | None = None
+        self._turn = 0.0
+        self._converted: tuple[pygame.Surface, pygame.Surface] | None = None
+
+    def draw(self, surface: pygame.Surface, dt: float, *, centre_x: float = 0.72) -> None:
+        size = surface.get_size()
+        if self._sky is None or self._sky.get_size() != size:
+            self._sky = starfield(size).convert()
+        surface.blit(self._sky, (0, 0))
+        side = int(min(size[0] * 0.62, size[1] * 1.05))
+        if self._globe is None:
+            self._globe = MoonGlobe((side, side), Camera(lat=12.0, lon=-20.0))
+        self._globe.resize((side, side))
+        # A quarter degree step keeps the cached render valid for several frames.
+        self._turn += dt * 2.0
+        self._globe.camera.lon = (round((-20.0 + self._turn) * 4) / 4 + 180) % 360 - 180
+        image = self._globe.render()
+        if self._converted is None or self._converted[0] is not image:
+            # Dimmed a little, so the menus in front of it stay the thing to read.
+            dimmed = image.convert_alpha()
+            dimmed.fill((190, 190, 200), special_flags=pygame.BLEND_RGB_MULT)
+            self._converted = (image, dimmed)
+        image = self._converted[1]
+        surface.blit(image, image.get_rect(center=(int(size[0] * centre_x), size[1] // 2)))
+
+
+def panel_rect(surface: pygame.Surface, rect: pygame.Rect, *, alpha: int = 215) -> None:
+    """A translucent dark panel behind a group of widgets, drawn by the scene."""
+    box = pygame.Surface(rect.size, pygame.SRCALPHA)
+    box.fill((*theme.PANEL, alpha))
+    surface.blit(box, rect.topleft)
+    pygame.draw.rect(surface, theme.PANEL_EDGE, rect, 1)

@@ -1,0 +1,290 @@
+"""The async client for the Lunar Race server protocol (docs/protocol.md).
+
+One `Client` is one WebSocket connection. Requests (`rooms`, `create`, `join`, `orders`...)
+are coroutines that return the server's reply, or raise `Refused` carrying the server's
+stable error code. Everything the server sends unasked - turn updates, room and status
+changes, chat, the outcome, notices - lands in an inbox read with `recv()`.
+
+    client = await Client.connect("ws://127.0.0.1:8765", "Ada")
+    created = await client.create_room("Friday night", deadline=120)
+    seat = await client.join(created["room"], "esa")   # keep seat: it holds the token
+    await client.ready(seat)
+    update = await client.wait_for("turn")
+    await client.submit(seat, update["version"], orders)
+
+The pygame client, remote bots (`lunar-race bot`) and the load benchmark all use it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+
+from game import __version__
+from game.rules.commands import Command
+from server.codec import decode_trusted, encode
+from server.protocol import SUPPORTED_VERSIONS
+
+MAX_INCOMING = 64 * 1024 * 1024  # a replay or a late-game view may be large
+DEFAULT_TIMEOUT = 30.0
+
+
+class Refused(Exception):
+    """The server refused a request: `code` is one of server.errors.ErrorCode."""
+
+    def __init__(self, message: dict[str, Any]) -> None:
+        self.code: str = str(message.get("code", "internal"))
+        self.reason: str = str(message.get("reason", ""))
+        self.errors: list[dict[str, Any]] = list(message.get("errors") or [])
+        self.close: int | None = message.get("close")
+        super().__init__(f"{self.code}: {self.reason}")
+
+
+class Disconnected(Exception):
+    """The connection ended; `code` and `reason` are the close frame's."""
+
+    def __init__(self, code: int | None, reason: str) -> None:
+        self.code = code
+        self.reason = reason
+        super().__init__(f"connection closed ({code}) {reason}".strip())
+
+
+@dataclass(frozen=True)
+class SeatKey:
+    """What a player keeps to act for a seat and to get it back after a disconnect."""
+
+    room: str
+    seat: str
+    token: str
+
+    def fields(self) -> dict[str, str]:
+        return {"room": self.room, "seat": self.seat, "token": self.token}
+
+    def save(self, path: Path) -> None:
+        """Write the key to a file only its owner can read."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.touch(mode=0o600)
+        tmp.write_text(json.dumps(asdict(self)))
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path) -> SeatKey:
+        data = json.loads(path.read_text())
+        return cls(str(data["room"]), str(data["seat"]), str(data["token"]))
+
+    def __repr__(self) -> str:  # the token never shows up in a traceback or a log
+        return f"SeatKey(room={self.room!r}, seat={self.seat!r}, token=<secret>)"
+
+
+def _wire(orders: Iterable[Command | dict[str, Any]]) -> list[dict[str, Any]]:
+    return [o.to_wire() if isinstance(o, Command) else o for o in orders]
+
+
+class Client:
+    """One connection to a Lunar Race server."""
+
+    def __init__(self, ws: ClientConnection, timeout: float) -> None:
+        self.ws = ws
+        self.timeout = timeout
+        self.welcome: dict[str, Any] = {}
+        self.inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self._ids = itertools.count(1)
+        self._pending: dict[int, asyncio.Future[dict[str, Any]]] = {}
+        self._reader: asyncio.Task[None] | None = None
+        self.closed: Disconnected | None = None
+        # Called with every message received, replies included (recording, debugging).
+        self.tap: Callable[[dict[str, Any]], None] | None = None
+
+    # --- connecting -------------------------------------------------------------------
+    @classmethod
+    async def connect(
+        cls,
+        url: str,
+        name: str,
+        *,
+        client: str = f"lunar-race/{__version__}",
+        timeout: float = DEFAULT_TIMEOUT,
+        ping_interval: float | None = 20.0,
+        tap: Callable[[dict[str, Any]], None] | None = None,
+    ) -> Client:
+        """Open a connection and say hello; raises Refused or OSError if that fails."""
+        ws = await connect(
+            url,
+            max_size=MAX_INCOMING,
+            compression=None,
+            open_timeout=timeout,
+            ping_interval=ping_interval,
+            ping_timeout=ping_interval,
+            close_timeout=5,
+        )
+        self = cls(ws, timeout)
+        self.tap = tap
+        self._reader = asyncio.get_running_loop().create_task(self._read())
+        try:
+            self.welcome = await self.request(
+                "hello", versions=list(SUPPORTED_VERSIONS), name=name, client=client
+            )
+        except BaseException:
+            await self.close()
+            raise
+        return self
+
+    async def close(self) -> None:
+        await self.ws.close()
+        if self._reader is not None:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._reader
+
+    async def __aenter__(self) -> Client:
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.close()
+
+    async def _read(self) -> None:
+        try:
+            async for data in self.ws:
+                message = decode_trusted(data)
+                if self.tap is not None:
+                    self.tap(message)
+                ref = message.get("ref")
+                waiter = self._pending.pop(ref, None) if isinstance(ref, int) else None
+                if waiter is not None:
+                    if not waiter.done():
+                        waiter.set_result(message)
+                else:
+                    self.inbox.put_nowait(message)
+        except ConnectionClosed:
+            pass
+        finally:
+            frame = self.ws.protocol.close_rcvd or self.ws.protocol.close_sent
+            self.closed = Disconnected(
+                frame.code if frame else None, frame.reason if frame else "connection lost"
+            )
+            for waiter in self._pending.values():
+                if not waiter.done():
+                    waiter.set_exception(self.closed)
+            self._pending.clear()
+            self.inbox.put_nowait(
+                {"t": "closed", "code": self.closed.code, "reason": self.closed.reason}
+            )
+
+    # --- requests ---------------------------------------------------------------------
+    async def send(self, message: dict[str, Any]) -> None:
+        """Send a message as it is, without waiting for a reply."""
+        if self.closed is not None:
+            raise self.closed
+        await self.ws.send(encode(message))
+
+    async def request(self, kind: str, **fields: Any) -> dict[str, Any]:
+        """Send one request and return its reply; raise Refused if the server says no."""
+        if self.closed is not None:
+            raise self.closed
+        ref = next(self._ids)
+        waiter: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self._pending[ref] = waiter
+        message = {"t": kind, "id": ref}
+        message.update({k: v for k, v in fields.items() if v is not None})
+        try:
+            await self.ws.send(encode(message))
+            async with asyncio.timeout(self.timeout):
+                reply = await waiter
+        except ConnectionClosed:
+            raise self.closed or Disconnected(None, "connection lost") from None
+        finally:
+            self._pending.pop(ref, None)
+        if reply.get("t") == "error":
+            raise Refused(reply)
+        return reply
+
+    async def recv(self, timeout: float | None = None) -> dict[str, Any]:
+        """The next message the server sent unasked. After the connection ends, a message
+        `{"t": "closed", "code", "reason"}` arrives, then Disconnected is raised."""
+        if self.closed is not None and self.inbox.empty():
+            raise self.closed
+        async with asyncio.timeout(timeout):
+            return await self.inbox.get()
+
+    async def wait_for(
+        self, *kinds: str, timeout: float | None = None, room: str | None = None
+    ) -> dict[str, Any]:
+        """Skip unasked messages until one of `kinds` (for `room`, if given) arrives."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            message = await self.recv(left)
+            if message.get("t") == "closed" and "closed" not in kinds:
+                raise self.closed or Disconnected(None, "connection lost")
+            if message.get("t") in kinds and (room is None or message.get("room") == room):
+                return message
+
+    # --- the protocol, one coroutine a request ----------------------------------------
+    async def rooms(self) -> list[dict[str, Any]]:
+        return list((await self.request("rooms"))["rooms"])
+
+    async def create_room(self, name: str, **settings: Any) -> dict[str, Any]:
+        """Create a room; the reply holds `room` (its id), `info` (its summary),
+        `host_token` and, for a private room, `key`."""
+        return await self.request("create", name=name, **settings)
+
+    async def join(self, room: str, seat: str | None = None, *, key: str | None = None) -> SeatKey:
+        reply = await self.request("join", room=room, seat=seat, key=key)
+        return SeatKey(room, reply["seat"], reply["token"])
+
+    async def rejoin(self, seat: SeatKey) -> dict[str, Any]:
+        return await self.request("rejoin", **seat.fields())
+
+    async def leave(self, seat: SeatKey) -> None:
+        await self.request("leave", **seat.fields())
+
+    async def ready(self, seat: SeatKey, ready: bool = True) -> None:
+        await self.request("ready", **seat.fields(), ready=ready)
+
+    async def start(self, room: str, host_token: str) -> None:
+        await self.request("start", room=room, host_token=host_token)
+
+    async def kick(self, room: str, host_token: str, seat: str) -> None:
+        await self.request("kick", room=room, host_token=host_token, seat=seat)
+
+    async def spectate(self, room: str, *, key: str | None = None) -> dict[str, Any]:
+        return await self.request("spectate", room=room, key=key)
+
+    async def unwatch(self, room: str) -> None:
+        await self.request("unwatch", room=room)
+
+    async def submit(
+        self,
+        seat: SeatKey,
+        version: int,
+        orders: Iterable[Command | dict[str, Any]],
+        *,
+        final: bool = True,
+    ) -> dict[str, Any]:
+        """Put orders on file for this turn; `final=False` keeps them as a draft that does
+        not end the turn. Returns the `ack`, sent only once the orders are stored."""
+        return await self.request(
+            "orders", **seat.fields(), version=version, orders=_wire(orders), final=final
+        )
+
+    async def chat(self, text: str, seat: SeatKey | None = None) -> None:
+        """Say something in the lobby, or in the seat's room."""
+        if seat is None:
+            await self.request("chat", text=text)
+        else:
+            await self.request("chat", text=text, **seat.fields())
+
+    async def replay(self, room: str, *, key: str | None = None) -> bytes:
+        """A finished match's replay, in the format `lunar-race replay` reads."""
+        reply = await self.request("replay", room=room, key=key)
+        return bytes(reply["data"])

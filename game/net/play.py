@@ -1,0 +1,148 @@
+"""Play a seat in a remote room with a bot: the loop behind `lunar-race bot` and the load test.
+
+`play_seat` answers every turn update for its seat with the bot's orders, and returns the
+outcome when the match ends. `run_remote_bot` adds what a long-running bot process needs:
+joining (or rejoining with a saved seat key), getting ready, and reconnecting with the seat
+token after the connection drops or the server restarts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from game.net.client import Client, Disconnected, Refused, SeatKey
+from game.rules.commands import Command, orders_from_wire
+
+logger = logging.getLogger("lunar_race.net")
+
+
+class Decider(Protocol):
+    def decide(self, view: dict[str, Any], legal: list[Command]) -> list[Command]: ...
+
+
+class SeatLost(Exception):
+    """The seat was given up: kicked by the host, or held by a newer connection."""
+
+
+@dataclass
+class TurnTiming:
+    """How long one turn took, as the seat saw it (seconds)."""
+
+    turn: int
+    think: float
+    ack: float
+
+
+async def play_seat(
+    client: Client,
+    seat: SeatKey,
+    bot: Decider,
+    *,
+    think_in_thread: bool = True,
+    on_turn: Callable[[dict[str, Any], TurnTiming], None] | None = None,
+) -> dict[str, Any]:
+    """Answer each turn of `seat` with `bot`'s orders until the match ends; return the
+    outcome. Raises Disconnected if the connection ends, SeatLost if the seat is taken."""
+    loop = asyncio.get_running_loop()
+    answered: int | None = None
+    while True:
+        message = await client.recv()
+        kind = message.get("t")
+        if kind == "closed":
+            raise client.closed or Disconnected(None, "connection lost")
+        if message.get("room") != seat.room:
+            continue
+        if kind == "over":
+            return dict(message.get("outcome") or {})
+        if kind == "kicked" and message.get("seat") == seat.seat:
+            raise SeatLost(str(message.get("text", "seat lost")))
+        if kind != "turn" or message.get("seat") != seat.seat:
+            continue
+        version = int(message["version"])
+        if message.get("phase") != "playing" or message.get("final") or answered == version:
+            continue
+        legal = orders_from_wire(message.get("legal") or [], limit=1_000_000)
+        started = loop.time()
+        if think_in_thread:
+            orders = await asyncio.to_thread(bot.decide, message["view"], legal)
+        else:
+            orders = bot.decide(message["view"], legal)
+        thought = loop.time()
+        try:
+            await client.submit(seat, version, orders)
+        except Refused as refused:
+            if refused.code in ("stale", "match_over"):
+                continue  # the turn moved on while thinking; the next update is coming
+            if refused.code != "illegal":
+                raise
+            logger.warning("orders refused (%s); passing the turn", refused.reason)
+            await client.submit(seat, version, [])
+        answered = version
+        if on_turn is not None:
+            on_turn(
+                message, TurnTiming(int(message["turn"]), thought - started, loop.time() - thought)
+            )
+
+
+async def run_remote_bot(
+    url: str,
+    room: str,
+    make_bot: Callable[[str], Decider],
+    *,
+    name: str,
+    seat: str | None = None,
+    key: str | None = None,
+    seat_file: Path | None = None,
+    attempts: int = 30,
+    backoff: float = 1.0,
+) -> dict[str, Any]:
+    """Take a seat in `room` (or get a saved one back), build its bot with
+    `make_bot(agency)`, and play to the end, reconnecting with the seat token when the
+    connection drops (up to `attempts` times in a row). Returns the outcome."""
+    held: SeatKey | None = None
+    bot: Decider | None = None
+    if seat_file is not None and seat_file.exists():
+        saved = SeatKey.load(seat_file)
+        if saved.room == room:
+            held = saved
+    failures = 0
+    delay = backoff
+    while True:
+        try:
+            client = await Client.connect(url, name, client="lunar-race-bot")
+        except (OSError, TimeoutError, Disconnected) as exc:
+            failures += 1
+            if failures >= attempts:
+                raise
+            logger.warning("cannot reach %s (%s); retrying in %.0f s", url, exc, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 30.0)
+            continue
+        try:
+            if held is None:
+                held = await client.join(room, seat, key=key)
+                if seat_file is not None:
+                    held.save(seat_file)
+                await client.ready(held)
+            else:
+                reply = await client.rejoin(held)
+                if reply["info"]["phase"] == "lobby":
+                    await client.ready(held)
+            failures, delay = 0, backoff
+            if bot is None:
+                bot = make_bot(held.seat)
+            return await play_seat(client, held, bot)
+        except Disconnected as exc:
+            failures += 1
+            if failures >= attempts:
+                raise
+            logger.warning("disconnected (%s); rejoining in %.0f s", exc, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 30.0)
+        finally:
+            await client.close()

@@ -1,0 +1,894 @@
+"""The asyncio adapter: WebSocket connections in, the lobby and rooms in the middle, SQLite out.
+
+Each message goes through one pipe: rate bucket -> decode -> schema -> the handler for its
+type, which asks the lobby and the room (sans-I/O) and sends what they answer. Refusals
+reach the sender only. Sending never waits: every message is written straight to the
+connection's buffer, and a client whose buffer grows past `Limits.send_buffer` is cut off
+(close 4002) instead of slowing the others down.
+
+Each running match has a turn-clock task: it lets the AI write orders for the seats it
+plays, waits until every seat has final orders or the deadline passes, resolves the turn in
+a worker thread (the rules and the bots never run on the event loop), commits the turn and
+the new snapshot, then sends each recipient its own view.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import gc
+import http
+import itertools
+import json
+import logging
+import signal
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from websockets.asyncio.server import Server, ServerConnection, broadcast, serve
+from websockets.datastructures import Headers
+from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request, Response
+
+from game import __version__, rules
+from game.rules.commands import Command
+from server import codec, log
+from server.errors import (
+    CloseCode,
+    ErrorCode,
+    LimitError,
+    ProtocolError,
+    RoomError,
+    ServerError,
+)
+from server.limits import Limits, RateBucket
+from server.lobby import Lobby
+from server.protocol import (
+    SUPPORTED_VERSIONS,
+    ClientType,
+    Control,
+    Phase,
+    parse,
+)
+from server.protocol import (
+    Request as Message,
+)
+from server.replays import replay_bytes
+from server.room import Room, Submission
+from server.seats import SeatBots
+from server.store import Store
+
+_conn_ids = itertools.count(1)
+STATUS_DELAY = 0.05  # seconds: who-submitted and who-is-connected changes are sent together
+
+
+@dataclass(eq=False)
+class Peer:
+    """One client connection and what it is part of."""
+
+    id: int
+    ws: ServerConnection
+    bucket: RateBucket
+    chat_bucket: RateBucket
+    name: str | None = None
+    seats: set[tuple[str, str]] = field(default_factory=set)  # (room, agency)
+    watching: set[str] = field(default_factory=set)  # rooms spectated
+    closing: bool = False
+
+    @property
+    def settled(self) -> bool:
+        """In a match or watching one: such a connection is never closed for idling."""
+        return bool(self.seats or self.watching)
+
+
+class GameServer:
+    """The whole server: lobby, rooms, their turn clocks, the store and the connections."""
+
+    def __init__(self, store: Store, limits: Limits | None = None, *, workers: int = 1) -> None:
+        self.store = store
+        self.limits = limits or Limits()
+        self.lobby = Lobby(self.limits)
+        self.peers: dict[int, Peer] = {}
+        self.clocks: dict[str, asyncio.Task[None]] = {}
+        self.wakeups: dict[str, asyncio.Event] = {}
+        # One worker: rules and bots are pure Python, so more threads would only take the
+        # interpreter lock from the event loop more often without doing more work.
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lunar-race")
+        self.bots = SeatBots(self.pool, self.limits.ai_timeout)
+        self.journal: list[tuple[Peer, int | None, Submission]] = []  # orders to commit
+        self.announcing: set[str] = set()  # rooms with a status update on its way
+        self.server: Server | None = None
+        self.stopping = False
+        self.started = time.time()
+        self._handlers: dict[ClientType, Callable[[Peer, Message], Any]] = {
+            ClientType.HELLO: self.on_hello,
+            ClientType.ROOMS: self.on_rooms,
+            ClientType.CREATE: self.on_create,
+            ClientType.JOIN: self.on_join,
+            ClientType.REJOIN: self.on_rejoin,
+            ClientType.LEAVE: self.on_leave,
+            ClientType.READY: self.on_ready,
+            ClientType.START: self.on_start,
+            ClientType.KICK: self.on_kick,
+            ClientType.SPECTATE: self.on_spectate,
+            ClientType.UNWATCH: self.on_unwatch,
+            ClientType.ORDERS: self.on_orders,
+            ClientType.CHAT: self.on_chat,
+            ClientType.REPLAY: self.on_replay,
+        }
+
+    # --- life cycle -------------------------------------------------------------------
+    async def start(self, host: str, port: int) -> int:
+        """Restore the stored rooms, start listening, and return the bound port."""
+        self.restore()
+        lim = self.limits
+        self.server = await serve(
+            self.handle_connection,
+            host,
+            port,
+            process_request=self.process_request,
+            max_size=lim.max_frame,
+            max_queue=16,
+            ping_interval=lim.ping_interval,
+            ping_timeout=lim.ping_timeout,
+            open_timeout=lim.open_timeout,
+            close_timeout=lim.close_timeout,
+            compression=None,
+            server_header=f"lunar-race/{__version__}",
+        )
+        bound = next(iter(self.server.sockets)).getsockname()[1]
+        self._janitor = asyncio.create_task(self.janitor())
+        log.event(
+            "server_started",
+            host=host,
+            port=bound,
+            rooms=len(self.lobby.rooms),
+            version=__version__,
+        )
+        return int(bound)
+
+    def restore(self) -> None:
+        """Serve again every room the store holds; running matches resume where they were."""
+        now = time.time()
+        lim = self.limits
+        for room in self.store.load_rooms(now, lim.finished_keep, lim.chat_history):
+            self.lobby.add(room)
+            if room.phase is Phase.PLAYING:
+                for seat in room.seats.values():
+                    if seat.control is Control.HUMAN and not seat.stand_in:
+                        # Players get `resume_grace` to come back before the AI stands in.
+                        seat.away_since = now - lim.grace + lim.resume_grace
+                room.deadline = max(room.deadline or now, now + lim.resume_grace)
+                self.start_clock(room)
+            log.event("room_restored", room=room.id, phase=str(room.phase), turn=room.turn)
+        self.lobby.chat.extend(self.store.chat_lines(None, lim.chat_history))
+
+    async def stop(self, reason: str = "the server is shutting down") -> None:
+        """Graceful stop: no new connections, turns in progress finish and are written,
+        every client is told, then the store is closed."""
+        if self.stopping:
+            return
+        self.stopping = True
+        log.event("server_stopping", reason=reason)
+        if self.server is not None:
+            self.server.close(close_connections=False)
+        for event in self.wakeups.values():
+            event.set()
+        if self.clocks:
+            await asyncio.wait(list(self.clocks.values()), timeout=30)
+        for peer in list(self.peers.values()):
+            self.send(peer, {"t": "shutdown", "reason": reason, "reconnect": True})
+        closing = [
+            asyncio.create_task(p.ws.close(CloseCode.GOING_AWAY, "server shutting down"))
+            for p in self.peers.values()
+        ]
+        if closing:
+            await asyncio.wait(closing, timeout=self.limits.close_timeout + 1)
+        if self.server is not None:
+            await self.server.wait_closed()
+        self._janitor.cancel()
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.store.close()
+        log.event("server_stopped")
+
+    async def janitor(self) -> None:
+        """Forget finished rooms after `finished_keep`, and lobby rooms nobody is in."""
+        while True:
+            await asyncio.sleep(60)
+            now = time.time()
+            for room in list(self.lobby.rooms.values()):
+                finished = room.finished if room.phase is Phase.OVER else None
+                if finished is not None and now - finished > self.limits.finished_keep:
+                    self.drop_room(room, delete=False)
+                elif (
+                    room.phase is Phase.LOBBY
+                    and not room.audience()
+                    and (now - room.created > self.limits.finished_keep)
+                ):
+                    self.drop_room(room, delete=True)
+
+    def drop_room(self, room: Room, *, delete: bool) -> None:
+        self.lobby.remove(room.id)
+        self.bots.forget(room.id)
+        self.wakeups.pop(room.id, None)
+        if delete:
+            self.store.delete_room(room.id)
+        log.event("room_dropped", room=room.id, deleted=delete)
+
+    # --- HTTP -------------------------------------------------------------------------
+    def process_request(self, connection: ServerConnection, request: Request) -> Response | None:
+        if request.path.split("?", 1)[0] == "/healthz":
+            return self.health_response()
+        if len(self.peers) >= self.limits.max_connections:
+            log.event("refused_connection", logging.WARNING, reason="max_connections")
+            return connection.respond(http.HTTPStatus.SERVICE_UNAVAILABLE, "server full\n")
+        if self.stopping:
+            return connection.respond(http.HTTPStatus.SERVICE_UNAVAILABLE, "shutting down\n")
+        return None
+
+    def health(self) -> dict[str, Any]:
+        phases = [r.phase for r in self.lobby.rooms.values()]
+        return {
+            "status": "stopping" if self.stopping else "ok",
+            "version": __version__,
+            "protocol": max(SUPPORTED_VERSIONS),
+            "uptime": round(time.time() - self.started, 1),
+            "connections": len(self.peers),
+            "rooms": len(phases),
+            "lobby_rooms": phases.count(Phase.LOBBY),
+            "matches": phases.count(Phase.PLAYING),
+            "finished": phases.count(Phase.OVER),
+        }
+
+    def health_response(self) -> Response:
+        body = json.dumps(self.health()).encode()
+        status = http.HTTPStatus.SERVICE_UNAVAILABLE if self.stopping else http.HTTPStatus.OK
+        headers = Headers(
+            [
+                ("Content-Type", "application/json"),
+                ("Content-Length", str(len(body))),
+                ("Cache-Control", "no-store"),
+            ]
+        )
+        return Response(status.value, status.phrase, headers, body)
+
+    # --- connections ------------------------------------------------------------------
+    async def handle_connection(self, ws: ServerConnection) -> None:
+        now = time.monotonic()
+        lim = self.limits
+        peer = Peer(
+            id=next(_conn_ids),
+            ws=ws,
+            bucket=RateBucket(lim.rate, lim.burst, now),
+            chat_bucket=RateBucket(lim.chat_rate, 5, now),
+        )
+        self.peers[peer.id] = peer
+        remote = ws.remote_address[0] if ws.remote_address else None
+        log.event("connected", logging.DEBUG, conn=peer.id, remote=remote)
+        close_code: int | None = None
+        try:
+            while not peer.closing:
+                if peer.name is None:
+                    wait: float | None = lim.hello_timeout
+                else:
+                    wait = None if peer.settled else lim.idle_timeout
+                try:
+                    async with asyncio.timeout(wait):
+                        data = await ws.recv()
+                except TimeoutError:
+                    await self.close(peer, CloseCode.IDLE, "idle")
+                    break
+                ending = self.handle_message(peer, data)
+                if ending is not None:
+                    await self.close(peer, ending, ending.name.lower())
+                    break
+        except ConnectionClosed as exc:
+            close_code = exc.rcvd.code if exc.rcvd else (exc.sent.code if exc.sent else None)
+        finally:
+            self.disconnect(peer)
+            log.event("disconnected", logging.DEBUG, conn=peer.id, code=close_code)
+
+    def handle_message(self, peer: Peer, data: bytes | str) -> CloseCode | None:
+        """One message through the pipe; every refusal goes back to this peer only.
+        Returns the close code when the connection must end."""
+        ref: int | None = None
+        kind = "?"
+        message: Message | None = None
+        try:
+            if not peer.bucket.take(time.monotonic()):
+                raise LimitError(
+                    f"more than {self.limits.rate:g} messages a second",
+                    code=ErrorCode.RATE_LIMITED,
+                    close=CloseCode.POLICY_VIOLATION,
+                )
+            raw = codec.decode(data, max_size=self.limits.max_frame)
+            if isinstance(raw.get("id"), int):
+                ref = raw["id"]
+            message = parse(raw)
+            kind = message.type.value
+            if peer.name is None and message.type is not ClientType.HELLO:
+                raise ProtocolError("say hello first", code=ErrorCode.HELLO_FIRST)
+            if self.stopping:
+                raise ServerError("the server is shutting down", code=ErrorCode.SHUTTING_DOWN)
+            self._handlers[message.type](peer, message)
+        except ServerError as exc:
+            level = logging.WARNING if exc.close else logging.INFO
+            room, seat = self._where(message)
+            log.event(
+                "refused", level, conn=peer.id, type=kind, code=str(exc.code), room=room, seat=seat
+            )
+            self.send(peer, exc.to_wire(ref))
+            if exc.close is not None:
+                peer.closing = True
+                return exc.close
+        except Exception as exc:  # a fault of ours: log it, tell the client, keep going
+            log.event(
+                "internal_error",
+                logging.ERROR,
+                conn=peer.id,
+                type=kind,
+                error=f"{type(exc).__name__}: {exc}",
+            )
+            self.send(peer, ServerError("the server failed on this message").to_wire(ref))
+        return None
+
+    def _where(self, message: Message | None) -> tuple[str | None, str | None]:
+        """The room and seat a refused message named, for the log - only if they exist, so
+        that nothing a client typed into those fields (a token, say) is ever written down."""
+        if message is None:
+            return None, None
+        room = self.lobby.rooms.get(message.fields.get("room") or "")
+        if room is None:
+            return None, None
+        seat = message.fields.get("seat")
+        return room.id, seat if seat in room.seats else None
+
+    async def close(self, peer: Peer, code: CloseCode, reason: str) -> None:
+        """Close with `code`, discarding whatever the client sent before it sees the close
+        frame (a flooder's backlog would otherwise hold the handshake up)."""
+        peer.closing = True
+        closing = asyncio.get_running_loop().create_task(peer.ws.close(int(code), reason))
+        with contextlib.suppress(ConnectionClosed, TimeoutError):
+            async with asyncio.timeout(self.limits.close_timeout):
+                while True:
+                    await peer.ws.recv()
+        with contextlib.suppress(Exception):
+            await closing
+
+    def disconnect(self, peer: Peer) -> None:
+        self.peers.pop(peer.id, None)
+        self.lobby.forget_creator(peer.id)
+        now = time.time()
+        rooms = {room_id for room_id, _ in peer.seats} | peer.watching
+        for room_id in rooms:
+            room = self.lobby.rooms.get(room_id)
+            if room is None:
+                continue
+            gone = room.detach(peer.id, now)
+            if gone:
+                log.event("seat_disconnected", room=room_id, seat=",".join(gone), conn=peer.id)
+                self.announce(room)
+                self.wake(room)
+
+    def send(self, peer: Peer, message: dict[str, Any]) -> None:
+        self.send_bytes(peer, codec.encode(message))
+
+    def send_bytes(self, peer: Peer, data: bytes) -> None:
+        """Write without waiting; a peer that does not read is cut off, never waited for."""
+        ws = peer.ws
+        if peer.closing:
+            return
+        transport = ws.transport
+        if transport is not None and transport.get_write_buffer_size() > self.limits.send_buffer:
+            # The close frame queues behind the backlog; if the client does not read that far
+            # within the close timeout, the connection is dropped.
+            log.event("too_slow", logging.WARNING, conn=peer.id)
+            peer.closing = True
+            asyncio.get_running_loop().create_task(ws.close(CloseCode.TOO_SLOW, "too slow"))
+            return
+        broadcast((ws,), data)
+
+    def announce(self, room: Room) -> None:
+        """Send the room's `status` soon: changes within STATUS_DELAY go out as one message."""
+        if room.id in self.announcing:
+            return
+        self.announcing.add(room.id)
+        asyncio.get_running_loop().call_later(STATUS_DELAY, self._announce, room)
+
+    def _announce(self, room: Room) -> None:
+        self.announcing.discard(room.id)
+        if self.lobby.rooms.get(room.id) is room:
+            self.to_room(room, room.status_message())
+
+    def to_room(self, room: Room, message: dict[str, Any]) -> None:
+        """The same message to every connection in the room, encoded once."""
+        data = codec.encode(message)
+        for conn, _agency in room.audience():
+            peer = self.peers.get(conn)
+            if peer is not None:
+                self.send_bytes(peer, data)
+
+    def send_turn(self, room: Room, only: Peer | None = None) -> None:
+        """Each recipient's own update: seats their view, spectators the public one."""
+        now = time.time()
+        public: bytes | None = None
+        for conn, agency in room.audience():
+            peer = self.peers.get(conn)
+            if peer is None or (only is not None and peer is not only):
+                continue
+            if agency is None:
+                if public is None:
+                    public = room.turn_message(None, now)
+                self.send_bytes(peer, public)
+            else:
+                self.send_bytes(peer, room.turn_message(agency, now))
+
+    # --- messages ---------------------------------------------------------------------
+    def reply(self, peer: Peer, message: Message, body: dict[str, Any]) -> None:
+        if message.ref is not None:
+            body["ref"] = message.ref
+        self.send(peer, body)
+
+    def on_hello(self, peer: Peer, m: Message) -> None:
+        if peer.name is not None:
+            raise ProtocolError("hello was said already", code=ErrorCode.MALFORMED)
+        common = set(m["versions"]) & set(SUPPORTED_VERSIONS)
+        if not common:
+            raise ProtocolError(
+                f"this server speaks protocol version(s) {list(SUPPORTED_VERSIONS)}",
+                code=ErrorCode.UNSUPPORTED_VERSION,
+                close=CloseCode.UNSUPPORTED_VERSION,
+            )
+        peer.name = m["name"]
+        version = max(common)
+        log.event("hello", conn=peer.id, version=version, client=m["client"])
+        self.reply(
+            peer,
+            m,
+            {
+                "t": "welcome",
+                "version": version,
+                "server": f"lunar-race/{__version__}",
+                "limits": self.limits.public(),
+                "time": time.time(),
+            },
+        )
+        self.send(peer, self.lobby.history_message())
+
+    def on_rooms(self, peer: Peer, m: Message) -> None:
+        self.reply(peer, m, {"t": "rooms", "rooms": self.lobby.listing()})
+
+    def on_create(self, peer: Peer, m: Message) -> None:
+        room, host_token, key = self.lobby.create(m.fields, peer.id, time.time())
+        self.store.save_room(room)
+        log.event(
+            "room_created",
+            room=room.id,
+            conn=peer.id,
+            seats=len(room.seats),
+            visibility=str(room.settings.visibility),
+        )
+        body: dict[str, Any] = {
+            "t": "created",
+            "room": room.id,
+            "info": room.summary(),
+            "host_token": host_token,
+        }
+        if key is not None:
+            body["key"] = key
+        self.reply(peer, m, body)
+
+    def on_join(self, peer: Peer, m: Message) -> None:
+        assert peer.name is not None
+        room, seat, token = self.lobby.join(m["room"], m["seat"], m["key"], peer.name, peer.id)
+        self.store.save_room(room)
+        peer.seats.add((room.id, seat.agency))
+        log.event("seat_joined", room=room.id, seat=seat.agency, conn=peer.id)
+        self.reply(
+            peer,
+            m,
+            {
+                "t": "joined",
+                "room": room.id,
+                "info": room.summary(),
+                "seat": seat.agency,
+                "token": token,
+            },
+        )
+        self.send(peer, room.history_message())
+        self.to_room(room, room.room_message())
+
+    def on_rejoin(self, peer: Peer, m: Message) -> None:
+        room, seat = self.lobby.seat(m["room"], m["seat"], m["token"])
+        replaced = room.attach(seat.agency, peer.id)
+        peer.seats.add((room.id, seat.agency))
+        if replaced is not None and replaced in self.peers:
+            old = self.peers[replaced]
+            old.seats.discard((room.id, seat.agency))
+            self.send(
+                old,
+                {
+                    "t": "kicked",
+                    "room": room.id,
+                    "seat": seat.agency,
+                    "reason": "replaced",
+                    "text": "the seat is held by a newer connection",
+                },
+            )
+        self.store.save_room(room)
+        log.event("seat_rejoined", room=room.id, seat=seat.agency, conn=peer.id)
+        self.reply(
+            peer, m, {"t": "joined", "room": room.id, "info": room.summary(), "seat": seat.agency}
+        )
+        self.send(peer, room.history_message())
+        if room.phase is not Phase.LOBBY:
+            self.send_turn(room, only=peer)
+        if room.phase is Phase.OVER:
+            self.send(peer, room.over_message())
+        self.announce(room)
+        self.wake(room)
+
+    def on_leave(self, peer: Peer, m: Message) -> None:
+        room, seat = self.lobby.seat(m["room"], m["seat"], m["token"])
+        self.lobby.release(room, seat.agency)
+        peer.seats.discard((room.id, seat.agency))
+        self.store.save_room(room)
+        log.event("seat_left", room=room.id, seat=seat.agency, conn=peer.id)
+        self.reply(peer, m, {"t": "ok"})
+        self.to_room(room, room.room_message())
+        self.wake(room)
+
+    def on_ready(self, peer: Peer, m: Message) -> None:
+        room, seat = self.lobby.seat(m["room"], m["seat"], m["token"])
+        room.set_ready(seat.agency, m["ready"])
+        self.store.save_room(room)
+        self.reply(peer, m, {"t": "ok"})
+        self.to_room(room, room.room_message())
+
+    def on_start(self, peer: Peer, m: Message) -> None:
+        room = self.lobby.room(m["room"])
+        room.check_host(m["host_token"])
+        now = time.time()
+        room.start(now)
+        self.store.save_start(room, now)
+        log.event("match_started", room=room.id, turn=room.turn, seats=len(room.seats))
+        self.reply(peer, m, {"t": "ok"})
+        self.to_room(room, room.room_message())
+        self.send_turn(room)
+        self.start_clock(room)
+
+    def on_kick(self, peer: Peer, m: Message) -> None:
+        room = self.lobby.room(m["room"])
+        room.check_host(m["host_token"])
+        seat = room.seat_for(m["seat"])
+        if seat.control is not Control.HUMAN:
+            raise RoomError(f"nobody holds seat {seat.agency}", code=ErrorCode.UNKNOWN_SEAT)
+        held_by = self.peers.get(seat.conn) if seat.conn is not None else None
+        self.lobby.release(room, seat.agency)
+        self.store.save_room(room)
+        if held_by is not None:
+            held_by.seats.discard((room.id, seat.agency))
+            self.send(
+                held_by,
+                {
+                    "t": "kicked",
+                    "room": room.id,
+                    "seat": seat.agency,
+                    "reason": "kicked",
+                    "text": "the host gave your seat up",
+                },
+            )
+        log.event("seat_kicked", room=room.id, seat=seat.agency)
+        self.reply(peer, m, {"t": "ok"})
+        self.to_room(room, room.room_message())
+        self.wake(room)
+
+    def on_spectate(self, peer: Peer, m: Message) -> None:
+        room = self.lobby.room(m["room"])
+        room.check_key(m["key"])
+        if not room.settings.spectators:
+            raise RoomError("this room does not allow spectators", code=ErrorCode.NO_SPECTATORS)
+        if len(room.spectators) >= self.limits.max_spectators and peer.id not in room.spectators:
+            raise RoomError("the room has as many spectators as it may", code=ErrorCode.CAPACITY)
+        room.spectators.add(peer.id)
+        peer.watching.add(room.id)
+        log.event("spectating", room=room.id, conn=peer.id)
+        self.reply(peer, m, {"t": "joined", "room": room.id, "info": room.summary(), "seat": None})
+        self.send(peer, room.history_message())
+        if room.phase is not Phase.LOBBY:
+            self.send_turn(room, only=peer)
+        if room.phase is Phase.OVER:
+            self.send(peer, room.over_message())
+
+    def on_unwatch(self, peer: Peer, m: Message) -> None:
+        room = self.lobby.room(m["room"])
+        if peer.id not in room.spectators:
+            raise RoomError("you are not watching this room", code=ErrorCode.NOT_IN_ROOM)
+        room.spectators.discard(peer.id)
+        peer.watching.discard(room.id)
+        self.reply(peer, m, {"t": "ok"})
+
+    def on_orders(self, peer: Peer, m: Message) -> None:
+        """Check the orders now; commit and acknowledge them with the others of this moment
+        (one transaction for every submission that arrived in the same loop iteration)."""
+        sub = self.lobby.check_orders(
+            m["room"], m["seat"], m["token"], m["version"], m["orders"], m["final"]
+        )
+        self.journal.append((peer, m.ref, sub))
+        if len(self.journal) == 1:
+            asyncio.get_running_loop().call_soon(self.commit_orders)
+
+    def commit_orders(self) -> None:
+        batch, self.journal = self.journal, []
+        fresh: list[tuple[Peer, int | None, Submission]] = []
+        for peer, ref, sub in batch:
+            room = sub.room
+            # The turn may have moved on between the check and this commit.
+            if room.resolving or room.phase is not Phase.PLAYING or room.version != sub.version:
+                error = ServerError(
+                    "the turn moved on before the orders were stored", code=ErrorCode.STALE
+                )
+                self.send(peer, error.to_wire(ref))
+                continue
+            fresh.append((peer, ref, sub))
+        if not fresh:
+            return
+        try:
+            self.store.append_orders([sub for _p, _r, sub in fresh], time.time())
+        except Exception as exc:
+            log.event("store_failed", logging.ERROR, error=f"{type(exc).__name__}: {exc}")
+            failure = ServerError("the orders could not be stored; send them again")
+            for peer, ref, _sub in fresh:
+                self.send(peer, failure.to_wire(ref))
+            return
+        changed: dict[str, Room] = {}
+        for peer, ref, sub in fresh:
+            room = sub.room
+            if (sub.agency in room.final) != sub.final:
+                changed[room.id] = room
+            room.record(sub.agency, sub.orders, sub.final)
+            log.event(
+                "orders",
+                logging.DEBUG,
+                room=room.id,
+                seat=sub.agency,
+                turn=sub.turn,
+                count=len(sub.orders),
+                final=sub.final,
+            )
+            ack = {
+                "t": "ack",
+                "room": room.id,
+                "seat": sub.agency,
+                "turn": sub.turn,
+                "version": sub.version,
+                "count": len(sub.orders),
+                "final": sub.final,
+            }
+            if ref is not None:
+                ack["ref"] = ref
+            self.send(peer, ack)
+        for room in changed.values():
+            self.announce(room)
+            self.wake(room)
+
+    def on_chat(self, peer: Peer, m: Message) -> None:
+        text = m["text"]
+        if len(text) > self.limits.chat_length:
+            raise LimitError(
+                f"a chat line has at most {self.limits.chat_length} characters",
+                code=ErrorCode.TOO_LONG,
+            )
+        if m["room"] is None:
+            self._chat_rate(peer)
+            assert peer.name is not None
+            line = self.lobby.add_chat(peer.name, text, time.time())
+            self.store.append_chat(None, line)
+            data = codec.encode(line)
+            for other in list(self.peers.values()):
+                if other.name is not None:
+                    self.send_bytes(other, data)
+            self.reply(peer, m, {"t": "ok"})
+            return
+        if m["seat"] is None or m["token"] is None:
+            raise ProtocolError("room chat needs the seat and its token")
+        room, seat = self.lobby.seat(m["room"], m["seat"], m["token"])
+        self._chat_rate(peer)
+        line = room.add_chat(seat.player or seat.agency, seat.agency, text, time.time())
+        self.store.append_chat(room.id, {k: line[k] for k in ("from", "seat", "text", "time")})
+        self.to_room(room, line)
+        self.reply(peer, m, {"t": "ok"})
+
+    def _chat_rate(self, peer: Peer) -> None:
+        if not peer.chat_bucket.take(time.monotonic()):
+            raise LimitError(
+                f"at most {self.limits.chat_rate:g} chat lines a second",
+                code=ErrorCode.RATE_LIMITED,
+            )
+
+    def on_replay(self, peer: Peer, m: Message) -> None:
+        room = self.lobby.room(m["room"])
+        room.check_key(m["key"])
+        if room.phase is not Phase.OVER:
+            raise RoomError(
+                "the match is not over; replays come at the end", code=ErrorCode.NOT_FINISHED
+            )
+        data = replay_bytes(self.store, room)
+        log.event("replay_sent", room=room.id, conn=peer.id, size=len(data))
+        self.reply(
+            peer, m, {"t": "replay", "room": room.id, "format": "lunar-race-replay", "data": data}
+        )
+
+    # --- the turn clock ---------------------------------------------------------------
+    def wake(self, room: Room) -> None:
+        event = self.wakeups.get(room.id)
+        if event is not None:
+            event.set()
+
+    def start_clock(self, room: Room) -> None:
+        self.wakeups[room.id] = asyncio.Event()
+        task = asyncio.get_running_loop().create_task(self.run_clock(room))
+        self.clocks[room.id] = task
+        task.add_done_callback(functools.partial(self._clock_done, room.id))
+
+    def _clock_done(self, room_id: str, _task: asyncio.Task[None]) -> None:
+        self.clocks.pop(room_id, None)
+
+    async def run_clock(self, room: Room) -> None:
+        """Drive one match from its current turn to its outcome."""
+        event = self.wakeups[room.id]
+        grace = self.limits.grace
+        try:
+            while room.phase is Phase.PLAYING and not self.stopping:
+                event.clear()
+                now = time.time()
+                stand_ins = room.stand_ins_due(now, grace)
+                if stand_ins:
+                    self.store.save_room(room)
+                    log.event("ai_stands_in", room=room.id, seat=",".join(stand_ins))
+                    self.announce(room)
+                needed = room.needs_ai()
+                if needed:
+                    await self.play_ai(room, needed, final=True)
+                    continue
+                if room.is_due(time.time()):
+                    await self.resolve(room)
+                    continue
+                wake = room.next_wake(grace)
+                timeout = None if wake is None else max(0.0, wake - time.time())
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(timeout):
+                        await event.wait()
+        except Exception as exc:
+            log.event(
+                "clock_failed",
+                logging.ERROR,
+                room=room.id,
+                turn=room.turn,
+                error=f"{type(exc).__name__}: {exc}",
+            )
+            raise
+
+    async def play_ai(self, room: Room, agencies: list[str], *, final: bool) -> None:
+        """The AI writes orders for `agencies`, thinking in worker threads."""
+        turn = room.turn
+        results = await self.bots.decide_all(room, agencies)
+        if room.turn != turn or room.resolving or room.phase is not Phase.PLAYING:
+            return
+        changed = False
+        for agency, orders in results.items():
+            seat = room.seats[agency]
+            if final and not seat.ai_plays:
+                continue  # the player came back while the AI was thinking
+            if agency in room.final:
+                continue
+            room.record(agency, orders, final, by_ai=True)
+            changed = True
+        if changed and final:
+            self.announce(room)
+
+    async def resolve(self, room: Room) -> None:
+        """Resolve the turn: AI for seats with nothing on file, rules in a worker thread,
+        commit, then each recipient's update."""
+        missing = room.missing_at_deadline()
+        if missing:
+            await self.play_ai(room, missing, final=False)
+        plan = room.plan()
+        started = time.perf_counter()
+        loop = asyncio.get_running_loop()
+        try:
+            state, events, state_hash, public = await loop.run_in_executor(
+                self.pool, _resolve, plan.state, plan.orders
+            )
+        except Exception as exc:
+            room.resolving = False
+            room.deadline = time.time() + room.settings.deadline
+            log.event(
+                "resolve_failed",
+                logging.ERROR,
+                room=room.id,
+                turn=plan.turn,
+                error=f"{type(exc).__name__}: {exc}",
+            )
+            return
+        now = time.time()
+        room.conclude(state, events, now, public)
+        self.store.save_turn(room, plan.turn, plan.orders, state_hash, now)
+        await loop.run_in_executor(self.pool, _prepare_views, room)
+        log.event(
+            "turn_resolved",
+            room=room.id,
+            turn=plan.turn,
+            ms=round((time.perf_counter() - started) * 1000, 1),
+        )
+        self.send_turn(room)
+        self.announce(room)
+        if room.phase is Phase.OVER:
+            log.event(
+                "match_over",
+                room=room.id,
+                turn=room.turn,
+                termination=(room.outcome or {}).get("termination"),
+            )
+            self.to_room(room, room.over_message())
+            self.bots.forget(room.id)
+
+
+def _resolve(
+    state: Any, orders: dict[str, list[Command]]
+) -> tuple[Any, list[Any], str, dict[str, Any]]:
+    new_state, events = rules.resolve_turn(state, orders)
+    return new_state, events, rules.state_hash(new_state), rules.view(new_state, None)
+
+
+def _prepare_views(room: Room) -> None:
+    """Build the updates' views and legal lists off the event loop, for the seats that have
+    a connection to send them to (the AI builds its own when it thinks)."""
+    for seat in list(room.seats.values()):
+        if seat.conn is not None:
+            room.view_bytes(seat.agency)
+            if room.phase is Phase.PLAYING:
+                room.legal_bytes(seat.agency)
+
+
+async def run_server(
+    host: str,
+    port: int,
+    data: Path,
+    *,
+    limits: Limits | None = None,
+    durable: bool = False,
+    ready: Callable[[int], None] | None = None,
+) -> None:
+    """Serve until SIGINT or SIGTERM, then stop gracefully."""
+    # Turns resolve and bots think in a worker thread; a short switch interval (0.2 ms, not
+    # 5 ms) hands the interpreter lock back to the event loop sooner, so acknowledgements do
+    # not queue behind a resolving turn.
+    sys.setswitchinterval(0.0002)
+    store = Store(data, durable=durable)
+    server = GameServer(store, limits)
+    bound = await server.start(host, port)
+    # What exists now (code, content, restored rooms) lives as long as the process: take it
+    # out of the collector's scans, and collect the young generation less often, so that
+    # garbage collection does not pause the loop for long at a time.
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
+    if ready is not None:
+        ready(bound)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+        await server.stop()

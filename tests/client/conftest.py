@@ -1,0 +1,96 @@
+"""Shared pieces for the client tests: a headless window, real input events, screenshots.
+
+The tests run with SDL's dummy video driver, post real `pygame.event.Event`s (mouse clicks at
+a widget's centre, key presses) and step the app frame by frame. Screenshots go to the folder
+in LUNAR_RACE_SHOTS (default: /tmp/lr-shots) so a person can look at them.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pygame
+import pytest
+
+from game.client.app import App
+
+SHOTS = Path(os.environ.get("LUNAR_RACE_SHOTS", "/tmp/lr-shots"))
+FRAME = 1 / 60
+
+
+@pytest.fixture
+def app() -> Iterator[App]:
+    window = App((1280, 800))
+    yield window
+    window.close()
+    pygame.quit()
+
+
+def frames(app: App, n: int = 2, dt: float = FRAME) -> None:
+    for _ in range(n):
+        app.step(dt)
+
+
+def find(app: App, object_id: str):
+    """The live widget whose object id ends with `object_id` (e.g. "#start")."""
+    for element in app.ui.get_sprite_group().sprites():
+        ids = getattr(element, "object_ids", None) or []
+        if ids and ids[-1] == object_id and element.alive():
+            return element
+    raise AssertionError(f"no widget {object_id} on screen")
+
+
+def click(app: App, target, settle: int = 1) -> None:
+    """A left click (press and release) at a widget's centre or at a position."""
+    pos = target if isinstance(target, tuple) else target.rect.center
+    pygame.event.post(
+        pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0))
+    )
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=1))
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pos, button=1))
+    frames(app, settle)
+
+
+def press(app: App, key: int, mod: int = 0, settle: int = 1) -> None:
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=mod, unicode="", scancode=0))
+    pygame.event.post(pygame.event.Event(pygame.KEYUP, key=key, mod=mod, unicode="", scancode=0))
+    frames(app, settle)
+
+
+def wait_until(app: App, condition: Callable[[], bool], seconds: float = 10.0) -> None:
+    """Step frames (in real time, the network works meanwhile) until `condition` holds."""
+    import time
+
+    end = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > end:
+            raise AssertionError("timed out waiting for the client")
+        app.step(FRAME)
+        time.sleep(0.005)
+
+
+def shot(app: App, name: str) -> pygame.Surface:
+    """Save the window as SHOTS/name.png and check it is a real picture."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    surface = app.window.copy()
+    pygame.image.save(surface, str(SHOTS / f"{name}.png"))
+    assert_not_blank(surface)
+    return surface
+
+
+def assert_not_blank(surface: pygame.Surface) -> None:
+    """Fails for a surface of one colour, or one where a single colour covers nearly all."""
+    small = pygame.transform.scale(surface, (128, 80))
+    counts: dict[tuple[int, int, int], int] = {}
+    for x in range(128):
+        for y in range(80):
+            colour = tuple(small.get_at((x, y)))[:3]
+            counts[colour] = counts.get(colour, 0) + 1
+    assert len(counts) > 12, f"the screen is (nearly) blank: {len(counts)} colours"
+    assert max(counts.values()) < 0.9 * 128 * 80, "one colour covers over 90% of the screen"

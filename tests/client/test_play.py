@@ -1,0 +1,125 @@
+"""Playing through the client: a local match against the AI to the end screen, and an online
+room with two clients on a real server on loopback (with a dropped connection)."""
+
+from __future__ import annotations
+
+import pygame
+import pytest
+
+from game.client.end_screen import EndScene
+from game.client.game_screen import GameScene
+from game.client.lobby import BrowserScene
+from game.client.local_server import LocalServer
+from game.client.match import MatchModel
+from game.client.net_link import NetLink
+from game.client.new_game import NewGameScene
+from game.client.session import MatchSession
+from game.rules.content import load_content
+from tests.client.conftest import click, find, frames, press, shot, wait_until
+
+
+def _click_first(app, name: str):  # returns the button clicked, or None
+    try:
+        element = find(app, name)
+    except AssertionError:
+        return None
+    click(app, element, settle=2)
+    return element
+
+
+def test_local_match_played_through_the_ui_to_the_end_screen(app):
+    setup = NewGameScene(app)
+    app.show(setup)
+    frames(app)
+    for rival in ("esa", "jaxa", "csa"):
+        click(app, find(app, f"#rival_{rival}"))
+    click(app, find(app, "#level_easy"))
+    click(app, find(app, "#length_10"))
+    click(app, find(app, "#start"))
+    scene = app.scene
+    assert isinstance(scene, GameScene), "the local game did not start"
+    model = scene.model
+    wait_until(app, lambda: bool(model.history) and bool(model.legal))
+    # First turn: allocate budget, start a mission, propose an alliance.
+    press(app, pygame.K_b)
+    assert _click_first(app, "#act_research") or _click_first(app, "#act_fund")
+    press(app, pygame.K_m)
+    started = _click_first(app, "#act_start_mission")
+    assert started is not None
+    assert "@primary" in started.class_ids  # the chosen order shows at once
+    press(app, pygame.K_d)
+    proposed = _click_first(app, "#act_propose")
+    kinds = {c.KIND for c in model.draft}
+    assert "start_mission" in kinds and kinds & {"research", "fund"}
+    if proposed:
+        assert "propose" in kinds
+    wait_until(app, lambda: model.draft_checked)
+    shot(app, "local_game_orders")
+    assert not model.problems, model.problems
+    turns_played = 0
+    while model.outcome is None:
+        turn = model.turn
+        press(app, pygame.K_e)
+        wait_until(app, lambda t=turn: model.turn != t or model.outcome is not None, 20)
+        turns_played += 1
+        if scene.overlay == "report" and model.outcome is None:
+            press(app, pygame.K_ESCAPE)
+        assert turns_played <= 12
+    wait_until(app, lambda: scene.overlay == "report")
+    shot(app, "local_game_report")
+    press(app, pygame.K_RETURN, settle=2)
+    assert isinstance(app.scene, EndScene)
+    shot(app, "local_game_end")
+
+
+@pytest.fixture
+def server():
+    local = LocalServer()
+    local.start()
+    yield local
+    local.stop()
+
+
+def test_two_clients_meet_in_an_online_room_and_survive_a_drop(app, server):
+    browser = BrowserScene(app, url=server.url, name="Ada", auto_connect=True)
+    app.show(browser)
+    wait_until(app, lambda: browser.stage == "rooms")
+    click(app, find(app, "#create"))
+    click(app, find(app, "#create_go"))
+    wait_until(app, lambda: browser.stage == "room")
+    room_id = browser.room["id"]
+    click(app, find(app, "#take_nasa"))
+    wait_until(app, lambda: browser.seat is not None)
+
+    other = NetLink(server.url, "Grace")
+    other.open()
+    try:
+        seat = other.request(lambda c: c.join(room_id, "esa"))
+        other.request(lambda c: c.ready(seat))
+        wait_until(app, lambda: any(s.get("player") == "Grace" for s in browser.room["seats"]))
+        shot(app, "online_room")
+        click(app, find(app, "#ready"))
+        wait_until(
+            app,
+            lambda: all(
+                s.get("ready") for s in browser.room["seats"] if s.get("control") == "human"
+            ),
+        )
+        click(app, find(app, "#start"))
+        wait_until(app, lambda: isinstance(app.scene, GameScene), 15)
+        scene = app.scene
+        assert scene.model.seat == "nasa" and scene.model.view
+
+        their = MatchSession(other, MatchModel(load_content("2021"), "esa", room_id), seat)
+        their.chat("good luck")
+        wait_until(app, lambda: any(line.text == "good luck" for line in scene.model.chat))
+
+        scene.session.link.drop()
+        wait_until(app, lambda: scene.session.connection == "lost", 10)
+        frames(app, 2)
+        shot(app, "online_connection_lost")
+        wait_until(app, lambda: scene.session.connection == "online", 15)
+        wait_until(app, lambda: scene.model.seat_info("nasa").get("connected"), 10)
+        assert scene.session.seat is not None and not scene.session.kicked
+    finally:
+        other.close()

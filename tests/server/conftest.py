@@ -1,0 +1,140 @@
+"""A real server process on loopback for end-to-end tests, and helpers to talk to it.
+
+Every time in these tests is multiplied by SCALE (set LUNAR_RACE_TEST_SCALE to slow them
+down on a loaded machine); the server runs with its own limits scaled to match.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Coroutine, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+
+SCALE = float(os.environ.get("LUNAR_RACE_TEST_SCALE", "1.0"))
+SERVER_TIME_SCALE = 0.05 * SCALE  # grace 1.5 s, hello timeout 0.5 s, resume grace 3 s...
+GRACE = 1.0 * SCALE  # seconds before the AI stands in for a disconnected player
+T = TypeVar("T")
+
+
+def scaled(seconds: float) -> float:
+    return seconds * SCALE
+
+
+def run(coro: Coroutine[Any, Any, T], timeout: float = 30.0) -> T:
+    """Run one async test body with an overall time limit."""
+
+    async def bounded() -> T:
+        async with asyncio.timeout(scaled(timeout)):
+            return await coro
+
+    return asyncio.run(bounded())
+
+
+@dataclass
+class ServerProcess:
+    """`lunar-race serve` in a child process, bound to a free loopback port."""
+
+    data: Path
+    log_path: Path
+    extra: tuple[str, ...] = ()
+    proc: subprocess.Popen[bytes] | None = None
+    port: int = 0
+    history: list[int] = field(default_factory=list)  # pids of earlier runs
+
+    @property
+    def url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    def start(self, port: int = 0) -> ServerProcess:
+        """Start (again), on a free port or on `port` (a restart keeping its address)."""
+        port_file = self.data / "port"
+        port_file.unlink(missing_ok=True)
+        log = self.log_path.open("ab")
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "game",
+                "serve",
+                "--port",
+                str(port),
+                "--data",
+                str(self.data),
+                "--port-file",
+                str(port_file),
+                "--log-level",
+                "debug",
+                "--time-scale",
+                str(SERVER_TIME_SCALE),
+                "--grace",
+                str(GRACE),
+                *self.extra,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+        log.close()
+        deadline = time.monotonic() + scaled(20)
+        while time.monotonic() < deadline:
+            if port_file.exists() and port_file.read_text().strip():
+                self.port = int(port_file.read_text())
+                return self
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited early:\n{self.logs()[-3000:]}")
+            time.sleep(0.02)
+        raise RuntimeError("server did not start listening")
+
+    def kill9(self) -> None:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=10)
+        self.history.append(self.proc.pid)
+
+    def terminate(self) -> int:
+        """SIGTERM; returns the exit code."""
+        assert self.proc is not None
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=scaled(20))
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.history.append(self.proc.pid)
+        return int(self.proc.returncode)
+
+    def logs(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+def start_server(tmp: Path, *extra: str) -> ServerProcess:
+    data = tmp / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    return ServerProcess(data, tmp / "server.log", tuple(extra)).start()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[ServerProcess]:
+    proc = start_server(tmp_path)
+    try:
+        yield proc
+    finally:
+        proc.terminate()
+
+
+@pytest.fixture(scope="module")
+def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    proc = start_server(tmp_path_factory.mktemp("shared"))
+    try:
+        yield proc
+    finally:
+        proc.terminate()
