@@ -24,8 +24,8 @@ class Command:
 
     def to_wire(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.KIND}
-        for f in fields(self):
-            out[f.name] = getattr(self, f.name)
+        for name, _, _ in _SCHEMAS[self.KIND]:
+            out[name] = getattr(self, name)
         return out
 
     @staticmethod
@@ -36,18 +36,17 @@ class Command:
         cls = _KINDS.get(kind) if isinstance(kind, str) else None
         if cls is None:
             raise CommandFormatError(f"unknown command kind {kind!r}; known: {sorted(_KINDS)}")
-        values: dict[str, Any] = {}
-        declared = {f.name: f for f in fields(cls)}
-        extra = set(data) - set(declared) - {"kind"}
+        schema = _SCHEMAS[kind]
+        extra = [k for k in data if k != "kind" and k not in cls.__match_args__]
         if extra:
-            raise CommandFormatError(f"{kind}: unexpected field(s) {sorted(extra)}")
-        for name, f in declared.items():
+            raise CommandFormatError(f"{kind}: unexpected field(s) {sorted(map(str, extra))}")
+        values: dict[str, Any] = {}
+        for name, expected, required in schema:
             if name not in data:
-                if f.default is not MISSING:
+                if not required:
                     continue
                 raise CommandFormatError(f"{kind}: missing field {name!r}")
             value = data[name]
-            expected = _FIELD_TYPES[f.type if isinstance(f.type, str) else f.type.__name__]
             # bool is an int in Python; a command field is one or the other, never both.
             if expected is int and (isinstance(value, bool) or not isinstance(value, int)):
                 raise CommandFormatError(f"{kind}.{name} must be an integer")
@@ -64,6 +63,7 @@ class Command:
 
 
 _FIELD_TYPES: dict[str, type] = {"str": str, "int": int, "bool": bool}
+_SCHEMAS: dict[str, tuple[tuple[str, type, bool], ...]] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +196,15 @@ for _cls in (
     BuyService,
 ):
     _KINDS[_cls.KIND] = _cls
+    # Each kind's fields as (name, type, required), read once rather than on every message.
+    _SCHEMAS[_cls.KIND] = tuple(
+        (
+            f.name,
+            _FIELD_TYPES[f.type if isinstance(f.type, str) else f.type.__name__],
+            f.default is MISSING,
+        )
+        for f in fields(_cls)
+    )
 COMMAND_KINDS: tuple[str, ...] = tuple(_KINDS)
 
 
