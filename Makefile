@@ -41,6 +41,7 @@ format: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check $(CODE)
+	$(BIN)/mypy game/rules
 	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(BIN)/python -m pytest -n 2 $(ARGS)
 
 clean:

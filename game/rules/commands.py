@@ -36,7 +36,7 @@ class Command:
         cls = _KINDS.get(kind) if isinstance(kind, str) else None
         if cls is None:
             raise CommandFormatError(f"unknown command kind {kind!r}; known: {sorted(_KINDS)}")
-        schema = _SCHEMAS[kind]
+        schema = _SCHEMAS[cls.KIND]
         extra = [k for k in data if k != "kind" and k not in cls.__match_args__]
         if extra:
             raise CommandFormatError(f"{kind}: unexpected field(s) {sorted(map(str, extra))}")

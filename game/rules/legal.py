@@ -8,7 +8,8 @@ the orders `validate` refuses. AI players, the server and the clients all use th
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from game.rules import queries as q
 from game.rules.commands import (
@@ -396,7 +397,7 @@ def _check_service(state: State, agency: str, cmd: BuyService, _: bool) -> RuleE
     return None
 
 
-_CHECKS = {
+_CHECKS: dict[type, Callable[[State, str, Any, bool], RuleError | None]] = {
     Research: _check_research,
     StartMission: _check_start,
     Fund: _check_fund,

@@ -138,9 +138,9 @@ def resolve_turn(state: State, orders: dict[str, list[Command]]) -> tuple[State,
     s = turn.s
     s.rng = turn.rng.state
     _finish(turn)
-    for e in turn.events:
-        if e.visible_to is None:
-            s.news.append({"turn": e.turn, "kind": e.kind, "text": e.text})
+    for event in turn.events:
+        if event.visible_to is None:
+            s.news.append({"turn": event.turn, "kind": event.kind, "text": event.text})
     del s.news[:-NEWS_KEPT]
     return s, turn.events
 
@@ -343,16 +343,16 @@ def _programs(t: _Turn, kept: _Orders) -> None:
     s = t.s
     economy = s.content.rule("economy")
     for agency, cmd in _of(kept, Scrub):
-        program = s.programs.pop(cmd.program)
-        for a, paid in program.contributions.items():
+        scrubbed = s.programs.pop(cmd.program)
+        for a, paid in scrubbed.contributions.items():
             s.agency[a].treasury += int(paid * economy.scrub_refund)
         t.support(agency, -1)
         t.emit(
             "program_scrubbed",
             agency,
-            f"{t.name(agency)} cancels {program.name}.",
-            program.participants,
-            program=program.id,
+            f"{t.name(agency)} cancels {scrubbed.name}.",
+            scrubbed.participants,
+            program=scrubbed.id,
         )
     for agency, cmd in _of(kept, StartMission):
         _start(t, agency, cmd)

@@ -7,6 +7,10 @@ the same numbers on every machine, so a seed and the orders fix the whole match.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+T = TypeVar("T")
+
 MASK = (1 << 64) - 1
 
 
@@ -40,7 +44,7 @@ class Rng:
             raise ValueError("n must be positive")
         return self.next_u64() % n
 
-    def choice(self, items: list):  # type: ignore[no-untyped-def]
+    def choice(self, items: list[T]) -> T:
         return items[self.below(len(items))]
 
     def weighted(self, weights: list[int]) -> int:

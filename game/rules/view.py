@@ -220,7 +220,7 @@ def sample_state(v: dict[str, Any], seed: int) -> State:
     s.services = list(v["services"])
     s.bounties = [dict(b) for b in v["bounties"]]
     s.news = []
-    program_fields = set(Program.__slots__)  # type: ignore[attr-defined]
+    program_fields = set(Program.__match_args__)
     s.programs = {
         k: Program.from_wire({f: p[f] for f in program_fields}) for k, p in v["programs"].items()
     }
