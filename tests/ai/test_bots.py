@@ -27,8 +27,8 @@ def test_specs_build_the_builtin_bots_and_levels():
 
 
 def test_spec_options_reach_the_constructor():
-    bot = create_bot("planner/samples=2/horizon=3/ms=40", "cnsa", 5)
-    assert (bot.samples, bot.horizon, bot.ms) == (2, 3, 40)
+    bot = create_bot("planner/samples=2/horizon=3/follow=1/ms=40", "cnsa", 5)
+    assert (bot.samples, bot.horizon, bot.follow, bot.ms) == (2, 3, 1, 40)
     assert create_bot("greedy/blunder=0.25", "csa", 5).blunder == 0.25
 
 
@@ -120,6 +120,17 @@ def test_greedy_outscores_random_in_the_same_seat():
             for spec in ("random", "greedy")
         }
         assert scores["greedy"] > scores["random"] + 100
+
+
+def test_the_planner_orders_what_the_rules_accept_with_or_without_following():
+    state = rules.new_match(seed=12)
+    for _ in range(3):
+        state, _ = rules.resolve_turn(state, {})
+    for spec in ("planner/samples=2/horizon=3", "planner/samples=1/horizon=2/follow=2"):
+        for agency in ("nasa", "cnsa", "csa"):
+            bot = create_bot(spec, agency, 3)
+            orders = bot.decide(rules.view(state, agency), rules.legal_commands(state, agency))
+            assert rules.validate(state, agency, orders) == []
 
 
 def test_the_planner_is_deterministic_with_a_sample_budget():
