@@ -15,8 +15,15 @@ MASK = (1 << 64) - 1
 
 
 def seed_state(seed: int) -> int:
-    """Turn any integer seed into a generator state."""
-    return (seed * 0x9E3779B97F4A7C15 + 0x632BE59BD9B4E019) & MASK
+    """Turn any integer seed into a generator state.
+
+    The seed goes through SplitMix64's mixing step, so neighbouring seeds start far apart:
+    a plain linear map would make seed n + 1's stream seed n's shifted by one draw.
+    """
+    z = (seed + 0x632BE59BD9B4E019) & MASK
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
+    return z ^ (z >> 31)
 
 
 class Rng:

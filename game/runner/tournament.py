@@ -122,6 +122,13 @@ def play_game(job: GameJob) -> GameRecord:
 def _quiet_worker() -> None:
     # Ctrl-C goes to the whole process group; only the main process should handle it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The pool stops its workers with SIGTERM; leaving through SystemExit lets the match
+    # close its seats, so no bot program outlives the tournament.
+    signal.signal(signal.SIGTERM, _leave)
+
+
+def _leave(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _context() -> Any:

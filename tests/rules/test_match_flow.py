@@ -89,3 +89,13 @@ def test_resolve_turn_does_not_change_its_input():
     orders = {a: random_orders(state, a, rng) for a in state.agencies}
     resolve_turn(state, orders)
     assert state_hash(state) == before
+
+
+def test_neighbouring_seeds_draw_unrelated_dice():
+    from game.rules.rng import Rng, seed_state
+
+    first = Rng(seed_state(1))
+    second = Rng(seed_state(2))
+    draws_1 = [first.next_u64() for _ in range(8)]
+    draws_2 = [second.next_u64() for _ in range(8)]
+    assert not set(draws_1) & set(draws_2)
