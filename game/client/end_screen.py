@@ -128,7 +128,7 @@ class EndScene(Scene):
         pygame.draw.rect(surface, theme.PANEL_EDGE, rect, 1, 8)
         rows = readout.score_rows(self.outcome)
         parts = readout.score_parts(self.outcome)
-        columns = ["Agency", "Total", *[p.replace("_", " ").title() for p in parts]]
+        columns = ["Agency", "Total", "Standing", *[p.replace("_", " ").title() for p in parts]]
         col_w = (rect.width - self.px(40)) // len(columns)
         x0, y = rect.x + self.px(20), rect.y + self.px(14)
         for n, name in enumerate(columns):
@@ -139,14 +139,19 @@ class EndScene(Scene):
         for agency, total, breakdown in rows:
             colour = theme.agency_colour(agency)
             name = self.model.agency_name(agency) + ("  (winner)" if agency in winners else "")
-            cells = [name, f"{total:,}"] + [f"{breakdown.get(p, 0):+,}" for p in parts]
+            standing = readout.standing_text(self.outcome, agency)
+            cells = [name, f"{total:,}", standing]
+            cells += [f"{breakdown.get(p, 0):+,}" for p in parts]
             for n, cell in enumerate(cells):
-                img = fonts.render(cell, 15, colour if n == 0 else theme.TEXT, bold=n < 2)
+                img = fonts.render(cell, 15, colour if n == 0 else theme.TEXT, bold=n < 3)
                 surface.blit(img, (x0 + n * col_w, y))
                 tip = (
-                    readout.score_tip(agency, parts[n - 2], breakdown)
-                    if n >= 2
-                    else (f"{self.model.agency_name(agency)}: {total:,} points in all")
+                    readout.score_tip(agency, parts[n - 3], breakdown)
+                    if n >= 3
+                    else (
+                        f"{self.model.agency_name(agency)}: {total:,} points in all, "
+                        f"{standing} of the prestige expected of it"
+                    )
                 )
                 self.app.tooltips.add(pygame.Rect(x0 + n * col_w, y, col_w, self.px(28)), tip)
             y += self.px(30)

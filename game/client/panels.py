@@ -328,8 +328,9 @@ def _budget(ctx: PanelContext) -> None:
 def _public_table(ctx: PanelContext) -> None:
     for aid, info in readout.public_agencies(ctx.model.view).items():
         prestige = readout.number(info, "prestige")
+        expected = readout.expected_prestige(ctx.model, aid)
         text = (
-            f"{_agency(ctx, aid)}  prestige {prestige:,.0f}"
+            f"{_agency(ctx, aid)}  prestige {prestige:,.0f} of {expected:,} expected"
             if prestige is not None
             else _agency(ctx, aid)
         )

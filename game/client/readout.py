@@ -139,7 +139,9 @@ def draw_top_bar(
             (
                 "Prestige",
                 ("prestige",),
-                "Prestige decides the winner: firsts, science, stations, reliability.",
+                "Prestige: firsts, science, stations, reliability. In 2040 it is judged "
+                f"against the {expected_prestige(model, seat):,} expected of you; "
+                "the best showing wins.",
                 False,
             ),
             (
@@ -206,6 +208,12 @@ def draw_top_bar(
             f"{model.agency_name(agency)} ({who}) {state}",
         )
         x -= 2 * r + round(6 * fonts.scale)
+
+
+def expected_prestige(model: MatchModel, agency: str) -> int:
+    """The prestige the world expects of an agency by the end of the race."""
+    known = model.content.agencies.get(agency)
+    return known.expectation if known is not None else 1000
 
 
 def _agency_note(model: MatchModel, agency: str) -> str:
@@ -547,7 +555,14 @@ def score_rows(outcome: dict[str, Any]) -> list[tuple[str, int, dict[str, int]]]
                 {k: int(v) for k, v in breakdown.items() if isinstance(v, (int, float))},
             )
         )
-    return sorted(rows, key=lambda r: -r[1])
+    standings = _dict(outcome.get("standings"))
+    return sorted(rows, key=lambda r: (-standings.get(r[0], 0), -r[1]))
+
+
+def standing_text(outcome: dict[str, Any], agency: str) -> str:
+    """An agency's final standing as a percentage of the prestige expected of it."""
+    thousandths = _dict(outcome.get("standings")).get(agency)
+    return f"{thousandths / 10:.1f}%" if isinstance(thousandths, (int, float)) else "-"
 
 
 def score_parts(outcome: dict[str, Any]) -> list[str]:

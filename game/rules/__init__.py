@@ -30,7 +30,7 @@ from game.rules.commands import (
 from game.rules.content import Content, load_content, scenario_names
 from game.rules.errors import Code, CommandFormatError, ContentError, RuleError
 from game.rules.legal import check, legal_commands, spend, validate
-from game.rules.resolve import resolve_turn
+from game.rules.resolve import resolve_turn, standing
 from game.rules.setup import new_match
 from game.rules.state import (
     Event,
@@ -92,6 +92,7 @@ __all__ = [
     "sample_state",
     "scenario_names",
     "spend",
+    "standing",
     "state_hash",
     "validate",
     "view",

@@ -186,6 +186,7 @@ class AgencyDef:
     research: dict[str, float]
     hardware: dict[str, str]
     note: str = ""
+    expectation: int = 1000  # prestige the public expects by the end of the race
 
     def trait(self, name: str) -> float:
         return self.traits.get(name, TRAITS[name])
@@ -847,6 +848,7 @@ def _read_agencies(scen: _Table, techs: dict[str, Tech]) -> dict[str, AgencyDef]
             research=research,
             hardware=hardware,
             note=t.get("note", str, ""),
+            expectation=t.number("expectation", 1000, integer=True, lo=1),
         )
         t.done()
     if len(out) < 2:

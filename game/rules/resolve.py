@@ -16,6 +16,7 @@ The phases run in a fixed order (docs/rules.md, "How a turn resolves"):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 from math import ceil
 from typing import Any
 
@@ -1031,6 +1032,11 @@ def _finish(t: _Turn) -> None:
     s.turn += 1
 
 
+def standing(total: int, expectation: int) -> int:
+    """Prestige as a share of what was expected of the agency, in thousandths (1000 = met)."""
+    return round(Fraction(1000 * total, expectation))
+
+
 def final_scores(s: State) -> dict[str, dict[str, int]]:
     bonus = s.content.rule("prestige").reliability_bonus
     scores = {}
@@ -1049,17 +1055,21 @@ def _end(t: _Turn, how: Termination, winners: list[str] | None, station: str) ->
     scores = final_scores(s)
     for a in s.agencies:
         s.agency[a].prestige["reliability"] = scores[a]["reliability"]
+    expected = {a: s.content.agencies[a].expectation for a in s.agencies}
     if winners is None:
-        best = max(scores[a]["total"] for a in s.agencies)
-        winners = [a for a in s.agencies if scores[a]["total"] == best]
-    s.outcome = Outcome(how, tuple(winners), s.turn, scores, station)
+        # Judged against expectations: the exact share of its expected prestige each earned.
+        share = {a: Fraction(scores[a]["total"], expected[a]) for a in s.agencies}
+        best = max(share.values())
+        winners = [a for a in s.agencies if share[a] == best]
+    standings = {a: standing(scores[a]["total"], expected[a]) for a in s.agencies}
+    s.outcome = Outcome(how, tuple(winners), s.turn, scores, station, standings)
     names = " and ".join(t.name(a) for a in winners)
     reason = {
         Termination.SUSTAINED_PRESENCE: f"keeping {s.stations[station].name} crewed"
         if station
         else "sustained presence",
-        Termination.SCENARIO_END: "the highest prestige at the end of the race",
-        Termination.TURN_LIMIT: "the highest prestige when the match was stopped",
+        Termination.SCENARIO_END: "the best showing against expectations at the end of the race",
+        Termination.TURN_LIMIT: "the best showing against expectations when the match was stopped",
     }[how]
     t.emit(
         "match_over",

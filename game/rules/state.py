@@ -355,6 +355,8 @@ class Outcome:
     turn: int
     scores: dict[str, dict[str, int]]  # agency -> category -> points, plus "total"
     station: str = ""  # the station that won by presence
+    # agency -> its total as a share of the prestige expected of it, in thousandths
+    standings: dict[str, int] = field(default_factory=dict)
 
     def to_wire(self) -> dict[str, Any]:
         return {
@@ -363,6 +365,7 @@ class Outcome:
             "turn": self.turn,
             "scores": {a: dict(s) for a, s in self.scores.items()},
             "station": self.station,
+            "standings": dict(self.standings),
         }
 
     @classmethod
@@ -373,6 +376,7 @@ class Outcome:
             d["turn"],
             {a: dict(s) for a, s in d["scores"].items()},
             d["station"],
+            dict(d.get("standings", {})),
         )
 
 
@@ -455,7 +459,9 @@ class State:
         self.next_id += 1
         return f"{prefix}{n}"
 
-    def to_wire(self) -> dict[str, Any]:
+    def to_wire(self, *, shared: bool = False) -> dict[str, Any]:
+        """The state as plain data. `shared`: the flight and news records are the state's
+        own rather than copies, for a reader that changes nothing (`state_hash`)."""
         return {
             "format": WIRE_VERSION,
             "scenario": self.content.scenario,
@@ -472,11 +478,11 @@ class State:
             "agreements": {k: g.to_wire() for k, g in self.agreements.items()},
             "proposals": {k: p.to_wire() for k, p in self.proposals.items()},
             "milestones": {k: [list(r) for r in v] for k, v in self.milestones.items()},
-            "flights": [_copy_flat(f) for f in self.flights],
+            "flights": self.flights if shared else [_copy_flat(f) for f in self.flights],
             "relays": dict(self.relays),
             "services": list(self.services),
             "bounties": [dict(b) for b in self.bounties],
-            "news": [_copy_flat(n) for n in self.news],
+            "news": self.news if shared else [_copy_flat(n) for n in self.news],
             "next_id": self.next_id,
             "outcome": None if self.outcome is None else self.outcome.to_wire(),
         }
@@ -565,6 +571,10 @@ def _copy_flat(d: dict[str, Any]) -> dict[str, Any]:
 def state_hash(state: State) -> str:
     """A digest of the whole state, the same on every machine and Python process."""
     text = json.dumps(
-        state.to_wire(), sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False
+        state.to_wire(shared=True),
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=True,
+        allow_nan=False,
     )
     return hashlib.sha256(text.encode("ascii")).hexdigest()

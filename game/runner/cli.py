@@ -264,7 +264,7 @@ def render_match(result: Any) -> str:
         for key in result.breakdown(agency):
             if key not in parts:
                 parts.append(key)
-    header = ("agency", "bot", "score", *parts, "faults", "think ms mean/max")
+    header = ("agency", "bot", "score", "standing", *parts, "faults", "think ms mean/max")
     rows = []
     for agency, seat in result.seats.items():
         breakdown = result.breakdown(agency)
@@ -274,6 +274,7 @@ def render_match(result: Any) -> str:
                 agency + (" *" if agency in result.winners else ""),
                 _seat_label(seat.spec, seat.name),
                 _number(result.score(agency)),
+                _percent(result.standing(agency)),
                 *(_number(breakdown.get(p, 0)) for p in parts),
                 str(len(seat.faults)),
                 f"{think['mean_ms']:.1f}/{think['max_ms']:.1f}",
@@ -293,6 +294,10 @@ def _seat_label(spec: str, name: str) -> str:
     if spec.startswith("cmd:"):
         return f"cmd: {name}" if name != " ".join(spec[4:].split()) else spec[:40]
     return spec
+
+
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}%"
 
 
 def _number(value: Any) -> str:
@@ -456,7 +461,7 @@ def _replay_show(args: argparse.Namespace) -> int:
 
 def _print_replay(args: argparse.Namespace) -> int:
     from game import rules
-    from game.runner.match import split_score
+    from game.runner.match import split_score, standing_percent
     from game.runner.replay import ReplayError, simulate
 
     try:
@@ -504,7 +509,8 @@ def _print_replay(args: argparse.Namespace) -> int:
     for agency in [a for a in replay.agencies if a in scores]:
         total, breakdown = split_score(scores[agency])
         parts = ", ".join(f"{k} {v}" for k, v in breakdown.items())
-        print(f"  {agency:10} {total:>6}  ({parts})")
+        standing = _percent(standing_percent(outcome, agency))
+        print(f"  {agency:10} {total:>6} {standing:>7}  ({parts})")
     return 0
 
 

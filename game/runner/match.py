@@ -36,6 +36,10 @@ class SeatSummary:
     faults: list[Fault] = field(default_factory=list)
     think: list[float] = field(default_factory=list)  # seconds per decision
 
+    def standing(self, agency: str) -> float | None:
+        """The agency's final score as a percentage of the prestige expected of it."""
+        return standing_percent(self.outcome, agency)
+
     def to_json(self) -> dict[str, Any]:
         total = sum(self.think)
         return {
@@ -78,6 +82,10 @@ class MatchResult:
     def breakdown(self, agency: str) -> dict[str, float]:
         return split_score(self.outcome.get("scores", {}).get(agency, {}))[1]
 
+    def standing(self, agency: str) -> float | None:
+        """The agency's final score as a percentage of the prestige expected of it."""
+        return standing_percent(self.outcome, agency)
+
     def to_json(self) -> dict[str, Any]:
         """The `lunar-race match --json` document."""
         winners = self.winners
@@ -90,7 +98,11 @@ class MatchResult:
             "winner": winners[0] if len(winners) == 1 else None,
             "winners": winners,
             "scores": {
-                agency: {"total": self.score(agency), "breakdown": self.breakdown(agency)}
+                agency: {
+                    "total": self.score(agency),
+                    "standing": self.standing(agency),
+                    "breakdown": self.breakdown(agency),
+                }
                 for agency in self.outcome.get("scores", {})
             },
             "seats": {agency: s.to_json() for agency, s in self.seats.items()},
@@ -102,6 +114,12 @@ def split_score(entry: dict[str, Any]) -> tuple[float, dict[str, float]]:
     """An outcome's score entry (category -> points, plus "total") as total and breakdown."""
     breakdown = {k: v for k, v in entry.items() if k != "total"}
     return entry.get("total", sum(breakdown.values())), breakdown
+
+
+def standing_percent(outcome: dict[str, Any], agency: str) -> float | None:
+    """An outcome's standing of an agency (kept in thousandths) as a percentage."""
+    thousandths = outcome.get("standings", {}).get(agency)
+    return None if thousandths is None else thousandths / 10
 
 
 TurnHook = Callable[[int, Any, list[Any], dict[str, list[Command]]], None]

@@ -16,7 +16,6 @@ import hashlib
 import multiprocessing
 import random
 import signal
-import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -132,9 +131,14 @@ def _leave(signum: int, frame: object) -> None:
 
 
 def _context() -> Any:
-    # fork starts workers in milliseconds with the game already imported; elsewhere spawn.
-    method = "fork" if sys.platform == "linux" else "spawn"
-    return multiprocessing.get_context(method)
+    # Workers are forked from a fresh single-threaded server that has the game imported
+    # (fast, and no lock held by another thread of this process is inherited half-taken);
+    # where there is no fork server, spawn.
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["game.runner.tournament"])
+    return context
 
 
 def plan_jobs(
@@ -210,9 +214,16 @@ def run_tournament(
             for job in jobs:
                 keep(play_game(job))
         else:
-            with _context().Pool(min(workers, len(jobs)), initializer=_quiet_worker) as pool:
+            pool = _context().Pool(min(workers, len(jobs)), initializer=_quiet_worker)
+            try:
                 for record in pool.imap_unordered(play_game, jobs):
                     keep(record)
+                pool.close()  # every game is in: let the workers leave on their own
+            except BaseException:
+                pool.terminate()  # interrupted: stop the games under way
+                raise
+            finally:
+                pool.join()
         return TournamentRun(
             total=total,
             played_now=len(jobs),

@@ -112,7 +112,7 @@ def test_a_misspelt_key_is_refused_as_a_typo(texts):
 
 
 def test_a_misspelt_rule_in_a_scenario_is_refused(texts):
-    error = broken(texts, SCENARIO, "presence_turns = 8", "presense_turns = 8")
+    error = broken(texts, SCENARIO, "presence_turns = 9", "presense_turns = 9")
     assert (error.file, error.key) == (SCENARIO, "rules.stations.presense_turns")
 
 
@@ -134,3 +134,18 @@ def test_a_step_with_a_system_no_tech_provides_is_refused(texts):
     old = '["survey", "spacecraft"]]'
     error = broken(texts, "content/missions.toml", old, '["survey", "telepathy"]]')
     assert error.key == "missions.orbiter.steps[3]" and "telepathy" in error.problem
+
+
+def test_an_expectation_below_one_is_refused(texts):
+    error = broken(texts, SCENARIO, "expectation = 190\n", "expectation = 0\n")
+    assert (error.file, error.key) == (SCENARIO, "agencies.csa.expectation")
+    assert "at least 1" in error.problem
+
+
+def test_a_scenario_without_expectations_expects_the_same_of_everyone(texts):
+    lines = texts[SCENARIO].splitlines(keepends=True)
+    plain = "".join(line for line in lines if not line.startswith("expectation = "))
+    content = build_content("2021", dict(texts, **{SCENARIO: plain}))
+    assert {a.expectation for a in content.agencies.values()} == {1000}
+    real = build_content("2021", texts)
+    assert real.agencies["nasa"].expectation > real.agencies["csa"].expectation

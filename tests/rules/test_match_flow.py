@@ -6,7 +6,15 @@ import os
 import subprocess
 import sys
 
-from game.rules import Termination, new_match, resolve_turn, state_hash, validate
+from game.rules import (
+    Outcome,
+    Termination,
+    new_match,
+    resolve_turn,
+    standing,
+    state_hash,
+    validate,
+)
 from game.rules.legal import random_orders
 from game.rules.rng import Rng
 
@@ -99,3 +107,25 @@ def test_neighbouring_seeds_draw_unrelated_dice():
     draws_1 = [first.next_u64() for _ in range(8)]
     draws_2 = [second.next_u64() for _ in range(8)]
     assert not set(draws_1) & set(draws_2)
+
+
+def test_the_race_is_judged_against_each_agencys_expectations():
+    state = new_match(seed=5, turns=1)
+    for ag in state.agency.values():
+        ag.prestige = dict.fromkeys(ag.prestige, 0)
+    state.agency["nasa"].prestige["science"] = 1600  # 1,600 of 1,450 expected: 110%
+    state.agency["esa"].prestige["science"] = 830  # 830 of 710 expected: 117%
+    state, events = resolve_turn(state, {a: [] for a in state.agencies})
+    outcome = state.outcome
+    assert outcome.termination == Termination.TURN_LIMIT
+    assert outcome.scores["nasa"]["total"] > outcome.scores["esa"]["total"]
+    assert outcome.winners == ("esa",)
+    assert 1100 <= outcome.standings["nasa"] < 1110
+    assert 1165 <= outcome.standings["esa"] < 1175
+    assert outcome.standings == {
+        a: standing(outcome.scores[a]["total"], state.content.agencies[a].expectation)
+        for a in state.agencies
+    }
+    (over,) = [e for e in events if e.kind == "match_over"]
+    assert over.text.startswith("ESA wins by the best showing against expectations")
+    assert Outcome.from_wire(outcome.to_wire()) == outcome

@@ -11,6 +11,7 @@ to pass `validate` on its own.
 from __future__ import annotations
 
 from collections import Counter
+from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -340,8 +341,13 @@ def check_outcome(s: State, last_events: list[Event]) -> None:
     assert outcome.winners and set(outcome.winners) <= set(s.agencies)
     if outcome.termination == Termination.SCENARIO_END:
         assert outcome.turn == s.last_turn
-        best = max(card["total"] for card in outcome.scores.values())
-        assert {a for a, c in outcome.scores.items() if c["total"] == best} == set(outcome.winners)
+        expected = {a: s.content.agencies[a].expectation for a in s.agencies}
+        share = {a: Fraction(c["total"], expected[a]) for a, c in outcome.scores.items()}
+        best = max(share.values())
+        assert {a for a in share if share[a] == best} == set(outcome.winners)
+        assert outcome.standings == {a: round(1000 * share[a]) for a in s.agencies}, (
+            "standings are thousandths of the expected prestige"
+        )
     else:
         station = s.stations[outcome.station]
         assert station.crewed_turns >= s.content.rule("stations").presence_turns

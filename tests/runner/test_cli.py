@@ -25,7 +25,11 @@ def test_json_prints_only_the_result_document(capsys, tmp_path):
     document = json.loads(capsys.readouterr().out)
     assert document["seed"] == 7 and document["turns"] == 3
     assert document["termination"] == "turn_limit"
-    assert set(document["scores"]["nasa"]) == {"total", "breakdown"}
+    assert set(document["scores"]["nasa"]) == {"total", "standing", "breakdown"}
+    best = max(entry["standing"] for entry in document["scores"].values())
+    assert sorted(a for a, e in document["scores"].items() if e["standing"] == best) == sorted(
+        document["winners"]
+    ), "a match stopped early goes to the best standing against expectations"
     assert "firsts" in document["scores"]["nasa"]["breakdown"]
     assert document["seats"]["cnsa"]["bot"] == "random"
     assert document["seats"]["nasa"]["bot"] == "greedy"
