@@ -20,10 +20,12 @@ if TYPE_CHECKING:
     from game.client.game_screen import GameScene
 
 TERMINATION_TEXT = {
-    "scenario_end": "The scenario reached its last turn.",
+    "scenario_end": "The race is over: the best showing against what was expected of each "
+    "agency wins.",
     "sustained_presence": "An alliance kept a crewed lunar station occupied long enough to win "
     "outright.",
-    "turn_limit": "The match reached its agreed number of turns.",
+    "turn_limit": "The match reached its agreed number of turns: the best showing against "
+    "what was expected of each agency wins.",
 }
 
 
@@ -129,11 +131,13 @@ class EndScene(Scene):
         rows = readout.score_rows(self.outcome)
         parts = readout.score_parts(self.outcome)
         columns = ["Agency", "Total", "Standing", *[p.replace("_", " ").title() for p in parts]]
-        col_w = (rect.width - self.px(40)) // len(columns)
+        # The agency column takes two shares of the width (room for "(winner)"), the rest one.
+        col_w = (rect.width - self.px(40)) // (len(columns) + 1)
         x0, y = rect.x + self.px(20), rect.y + self.px(14)
+        left = [x0] + [x0 + (n + 1) * col_w for n in range(1, len(columns))]
         for n, name in enumerate(columns):
             img = fonts.render(name, 14, theme.MUTED, bold=True)
-            surface.blit(img, (x0 + n * col_w, y))
+            surface.blit(img, (left[n], y))
         y += self.px(34)
         winners = set(self.outcome.get("winners", []))
         for agency, total, breakdown in rows:
@@ -144,7 +148,7 @@ class EndScene(Scene):
             cells += [f"{breakdown.get(p, 0):+,}" for p in parts]
             for n, cell in enumerate(cells):
                 img = fonts.render(cell, 15, colour if n == 0 else theme.TEXT, bold=n < 3)
-                surface.blit(img, (x0 + n * col_w, y))
+                surface.blit(img, (left[n], y))
                 tip = (
                     readout.score_tip(agency, parts[n - 3], breakdown)
                     if n >= 3
@@ -153,5 +157,6 @@ class EndScene(Scene):
                         f"{standing} of the prestige expected of it"
                     )
                 )
-                self.app.tooltips.add(pygame.Rect(x0 + n * col_w, y, col_w, self.px(28)), tip)
+                width = (2 if n == 0 else 1) * col_w
+                self.app.tooltips.add(pygame.Rect(left[n], y, width, self.px(28)), tip)
             y += self.px(30)

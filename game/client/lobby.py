@@ -8,6 +8,7 @@ connection to the game screen.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import pygame
@@ -16,7 +17,17 @@ import pygame_gui
 from game.client import theme
 from game.client.net_link import LinkError, NetLink
 from game.client.scene import Scene
-from game.client.widgets import Backdrop, button, escape, hex_colour, label, panel_rect, text_box
+from game.client.widgets import (
+    Backdrop,
+    button,
+    choices,
+    entry_field,
+    escape,
+    hex_colour,
+    label,
+    panel_rect,
+    text_box,
+)
 from game.net.client import SeatKey
 
 if TYPE_CHECKING:
@@ -97,17 +108,23 @@ class BrowserScene(Scene):
 
     def _build_address(self, x: int, y: int) -> None:
         px = self.px
-        label(self.ui, pygame.Rect(x, y, px(200), px(30)), "Server address", style="@muted")
-        self.url_entry = pygame_gui.elements.UITextEntryLine(
-            pygame.Rect(x + px(160), y, px(400), px(34)), self.ui, object_id="#url"
+        self.url_entry = entry_field(
+            self.ui,
+            pygame.Rect(x, y, px(200), px(30)),
+            pygame.Rect(x + px(160), y, px(400), px(34)),
+            "Server address",
+            self.url,
+            "#url",
         )
-        self.url_entry.set_text(self.url)
         y += px(44)
-        label(self.ui, pygame.Rect(x, y, px(200), px(30)), "Your name", style="@muted")
-        self.name_entry = pygame_gui.elements.UITextEntryLine(
-            pygame.Rect(x + px(160), y, px(240), px(34)), self.ui, object_id="#name"
+        self.name_entry = entry_field(
+            self.ui,
+            pygame.Rect(x, y, px(200), px(30)),
+            pygame.Rect(x + px(160), y, px(240), px(34)),
+            "Your name",
+            self.name,
+            "#name",
         )
-        self.name_entry.set_text(self.name)
         y += px(56)
         button(self.ui, pygame.Rect(x, y, px(150), px(42)), "Back  [Esc]", self.back)
         button(
@@ -176,43 +193,32 @@ class BrowserScene(Scene):
 
     def _build_create(self, x: int, y: int) -> None:
         px = self.px
-        label(self.ui, pygame.Rect(x, y, px(120), px(32)), "Room name", style="@muted")
-        self.room_name_entry = pygame_gui.elements.UITextEntryLine(
-            pygame.Rect(x + px(120), y, px(260), px(32)), self.ui, object_id="#room_name"
+        self.room_name_entry = entry_field(
+            self.ui,
+            pygame.Rect(x, y, px(120), px(32)),
+            pygame.Rect(x + px(120), y, px(260), px(32)),
+            "Room name",
+            f"{self.name}'s race",
+            "#room_name",
         )
-        self.room_name_entry.set_text(f"{self.name}'s race")
         y += px(40)
         f = self.form
-        label(self.ui, pygame.Rect(x, y, px(120), px(30)), "Turn time", style="@muted")
-        for n, (text, seconds) in enumerate(DEADLINES):
-            button(
+        rows: list[tuple[str, str, Sequence[tuple[str, Any]], int]] = [
+            ("Turn time", "deadline", DEADLINES, 84),
+            ("Length", "turns", TURNS, 112),
+            ("AI level", "level", [(level.title(), level) for level in LEVELS], 112),
+        ]
+        for caption, key, options, step in rows:
+            label(self.ui, pygame.Rect(x, y, px(120), px(30)), caption, style="@muted")
+            choices(
                 self.ui,
-                pygame.Rect(x + px(120) + n * px(84), y, px(80), px(30)),
-                text,
-                lambda s=seconds: self._set("deadline", s),
-                style="@primary" if f["deadline"] == seconds else None,
+                pygame.Rect(x + px(120), y, px(step - 4), px(30)),
+                (px(step), 0),
+                options,
+                f[key],
+                lambda value, k=key: self._set(k, value),
             )
-        y += px(36)
-        label(self.ui, pygame.Rect(x, y, px(120), px(30)), "Length", style="@muted")
-        for n, (text, turns) in enumerate(TURNS):
-            button(
-                self.ui,
-                pygame.Rect(x + px(120) + n * px(112), y, px(108), px(30)),
-                text,
-                lambda t=turns: self._set("turns", t),
-                style="@primary" if f["turns"] == turns else None,
-            )
-        y += px(36)
-        label(self.ui, pygame.Rect(x, y, px(120), px(30)), "AI level", style="@muted")
-        for n, level in enumerate(LEVELS):
-            button(
-                self.ui,
-                pygame.Rect(x + px(120) + n * px(112), y, px(108), px(30)),
-                level.title(),
-                lambda lv=level: self._set("level", lv),
-                style="@primary" if f["level"] == level else None,
-            )
-        y += px(36)
+            y += px(36)
         button(
             self.ui,
             pygame.Rect(x + px(120), y, px(220), px(30)),

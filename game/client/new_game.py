@@ -11,7 +11,16 @@ import pygame_gui
 
 from game.client import theme
 from game.client.scene import Scene
-from game.client.widgets import Backdrop, button, escape, label, panel_rect, text_box
+from game.client.widgets import (
+    Backdrop,
+    button,
+    choices,
+    entry_field,
+    escape,
+    label,
+    panel_rect,
+    text_box,
+)
 
 if TYPE_CHECKING:
     from game.client.app import App
@@ -86,7 +95,9 @@ class NewGameScene(Scene):
             self.ui,
             pygame.Rect(x0, y + px(6), col_w, max(px(60), panel.bottom - y - px(30))),
             f"<b>{escape(note.name)}</b><br>{escape(note.note)}<br><br>"
-            f"Budget {note.budget:,} $M a year; support {note.support}.",
+            f"Budget {note.budget:,} $M a year; support {note.support}.<br>"
+            f"Expected prestige by the end: {note.expectation:,}. The race is judged "
+            "against it: the best showing wins.",
         )
 
         x1 = x0 + col_w + px(36)
@@ -115,41 +126,43 @@ class NewGameScene(Scene):
         y += px(10)
         label(self.ui, pygame.Rect(x1, y, px(300), px(26)), "AI level", style="@muted")
         y += px(28)
-        for n, level in enumerate(LEVELS):
-            button(
-                self.ui,
-                pygame.Rect(x1 + n * px(104), y, px(98), px(34)),
-                level.title(),
-                lambda lv=level: self.set_level(lv),
-                tip={
-                    "easy": "Greedy play with blunders.",
-                    "normal": "A sound heuristic player.",
-                    "hard": "Searches ahead over the rules.",
-                }[level],
-                style="@primary" if level == self.setup.ai_level else None,
-                name=f"#level_{level}",
-            )
+        choices(
+            self.ui,
+            pygame.Rect(x1, y, px(98), px(34)),
+            (px(104), 0),
+            [(level.title(), level) for level in LEVELS],
+            self.setup.ai_level,
+            self.set_level,
+            prefix="level",
+            tips={
+                "easy": "Greedy play with blunders.",
+                "normal": "A sound heuristic player.",
+                "hard": "Searches ahead over the rules.",
+            },
+        )
         y += px(48)
         label(self.ui, pygame.Rect(x1, y, px(300), px(26)), "Length", style="@muted")
         y += px(28)
-        for text, turns in LENGTHS:
-            button(
-                self.ui,
-                pygame.Rect(x1, y, px(310), px(32)),
-                text,
-                lambda t=turns: self.set_turns(t),
-                tip="One turn is half a year, starting in 2021.",
-                style="@primary" if turns == self.setup.turns else None,
-                name=f"#length_{turns}",
-            )
-            y += px(38)
-        y += px(8)
-        label(self.ui, pygame.Rect(x1, y, px(120), px(30)), "Seed", style="@muted")
-        self.seed_entry = pygame_gui.elements.UITextEntryLine(
-            pygame.Rect(x1 + px(70), y, px(150), px(32)), self.ui, object_id="#seed"
+        choices(
+            self.ui,
+            pygame.Rect(x1, y, px(310), px(32)),
+            (0, px(38)),
+            LENGTHS,
+            self.setup.turns,
+            self.set_turns,
+            prefix="length",
+            tip="One turn is half a year, starting in 2021.",
+        )
+        y += px(38) * len(LENGTHS) + px(8)
+        self.seed_entry = entry_field(
+            self.ui,
+            pygame.Rect(x1, y, px(120), px(30)),
+            pygame.Rect(x1 + px(70), y, px(150), px(32)),
+            "Seed",
+            str(self.setup.seed),
+            "#seed",
         )
         self.seed_entry.set_allowed_characters("numbers")
-        self.seed_entry.set_text(str(self.setup.seed))
         button(
             self.ui,
             pygame.Rect(x1 + px(228), y, px(82), px(32)),

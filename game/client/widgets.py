@@ -6,7 +6,8 @@ theme, tooltips on every button) so that scenes read as layouts rather than boil
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 import pygame
 import pygame_gui
@@ -66,6 +67,50 @@ def label(
     return pygame_gui.elements.UILabel(
         rect, text, manager, container=container, object_id=object_id(style)
     )
+
+
+Choice = TypeVar("Choice")
+
+
+def choices(
+    manager: pygame_gui.UIManager,
+    first: pygame.Rect,
+    step: tuple[int, int],
+    options: Sequence[tuple[str, Choice]],
+    chosen: Choice,
+    pick: Callable[[Choice], None],
+    *,
+    prefix: str | None = None,
+    tips: Mapping[Any, str] | None = None,
+    tip: str | None = None,
+) -> None:
+    """One button per (text, value), the chosen one highlighted; the n-th sits at `first`
+    moved n times by `step`. Buttons are named "#prefix_value" when a prefix is given."""
+    for n, (text, value) in enumerate(options):
+        button(
+            manager,
+            first.move(n * step[0], n * step[1]),
+            text,
+            lambda v=value: pick(v),
+            tip=(tips or {}).get(value, tip),
+            style="@primary" if value == chosen else None,
+            name=f"#{prefix}_{value}" if prefix else None,
+        )
+
+
+def entry_field(
+    manager: pygame_gui.UIManager,
+    caption: pygame.Rect,
+    box: pygame.Rect,
+    text: str,
+    value: str,
+    name: str,
+) -> pygame_gui.elements.UITextEntryLine:
+    """A muted caption with a one-line text entry (object id `name`) holding `value`."""
+    label(manager, caption, text, style="@muted")
+    element = pygame_gui.elements.UITextEntryLine(box, manager, object_id=name)
+    element.set_text(value)
+    return element
 
 
 def text_box(
