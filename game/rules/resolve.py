@@ -567,23 +567,27 @@ def _fly(t: _Turn, program: Program) -> None:
         for a in program.partners:
             t.relations(lead, a, content.rule("diplomacy").joint_success)
     result = "failure" if failed else "success"
-    s.flights.append(
-        {
-            "program": program.id,
-            "name": program.name,
-            "agency": lead,
-            "partners": list(program.partners),
-            "mission_type": mtype.id,
-            "site": site.id if site is not None else ORBIT,
-            "station": station.id if station is not None else "",
-            "turn": s.turn,
-            "result": result,
-            "failed_step": failed,
-            "steps": len(passed),
-            "crew": mtype.crew,
-            "crew_lost": crew_lost,
-        }
-    )
+    flight: dict[str, Any] = {
+        "program": program.id,
+        "name": program.name,
+        "agency": lead,
+        "mission_type": mtype.id,
+        "site": site.id if site is not None else ORBIT,
+        "turn": s.turn,
+        "result": result,
+        "steps": len(passed),
+    }
+    # The record of every flight stays in the state to the end, so fields at their usual
+    # value (no partners, no station, no failure, no crew) are left out to keep it small.
+    extra = {
+        "partners": list(program.partners),
+        "station": station.id if station is not None else "",
+        "failed_step": failed,
+        "crew": mtype.crew,
+        "crew_lost": crew_lost,
+    }
+    flight.update((key, value) for key, value in extra.items() if value)
+    s.flights.append(flight)
     del s.programs[program.id]
     t.emit(
         "mission_flown",

@@ -196,6 +196,10 @@ def test_a_successful_flight_flies_every_step_and_earns_science():
     assert all(r[2] for r in data["steps"])
     assert after.agency["nasa"].prestige["science"] > state.agency["nasa"].prestige["science"]
     assert after.agency["nasa"].experience["landing"] > 0
+    # The state keeps every flight's record; fields at their usual value are left out.
+    record = after.flights[-1]
+    assert record["result"] == "success" and record["steps"] == len(data["steps"])
+    assert not {"partners", "station", "failed_step", "crew", "crew_lost"} & set(record)
 
 
 def test_a_failed_crewed_flight_either_aborts_safely_or_loses_its_crew():
