@@ -8,8 +8,8 @@ connection's buffer, and a client whose buffer grows past `Limits.send_buffer` i
 
 Each running match has a turn-clock task: it lets the AI write orders for the seats it
 plays, waits until every seat has final orders or the deadline passes, resolves the turn in
-a worker thread (the rules and the bots never run on the event loop), commits the turn and
-the new snapshot, then sends each recipient its own view.
+a worker process (`server.work`: the rules and the bots never run on the event loop),
+commits the turn and the new snapshot, then sends each recipient its own view.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ import signal
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,9 +35,8 @@ from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
-from game import __version__, rules
-from game.rules.commands import Command
-from server import codec, log
+from game import __version__
+from server import codec, log, work
 from server.errors import (
     CloseCode,
     ErrorCode,
@@ -63,6 +61,7 @@ from server.replays import replay_bytes
 from server.room import Room, Submission
 from server.seats import SeatBots
 from server.store import Store
+from server.work import Workers
 
 _conn_ids = itertools.count(1)
 STATUS_DELAY = 0.05  # seconds: who-submitted and who-is-connected changes are sent together
@@ -90,17 +89,17 @@ class Peer:
 class GameServer:
     """The whole server: lobby, rooms, their turn clocks, the store and the connections."""
 
-    def __init__(self, store: Store, limits: Limits | None = None, *, workers: int = 1) -> None:
+    def __init__(self, store: Store, limits: Limits | None = None, *, workers: int = 0) -> None:
+        """`workers` processes do the turn work; 0 (for a server embedded in another
+        program, such as a local game) does it in one thread of this process."""
         self.store = store
         self.limits = limits or Limits()
         self.lobby = Lobby(self.limits)
         self.peers: dict[int, Peer] = {}
         self.clocks: dict[str, asyncio.Task[None]] = {}
         self.wakeups: dict[str, asyncio.Event] = {}
-        # One worker: rules and bots are pure Python, so more threads would only take the
-        # interpreter lock from the event loop more often without doing more work.
-        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lunar-race")
-        self.bots = SeatBots(self.pool, self.limits.ai_timeout)
+        self.work = Workers(workers)
+        self.bots = SeatBots(self.work, self.limits.ai_timeout)
         self.journal: list[tuple[Peer, int | None, Submission]] = []  # orders to commit
         self.announcing: set[str] = set()  # rooms with a status update on its way
         self.server: Server | None = None
@@ -127,6 +126,7 @@ class GameServer:
     async def start(self, host: str, port: int) -> int:
         """Restore the stored rooms, start listening, and return the bound port."""
         self.restore()
+        self.work.warm()
         lim = self.limits
         self.server = await serve(
             self.handle_connection,
@@ -193,7 +193,7 @@ class GameServer:
         if self.server is not None:
             await self.server.wait_closed()
         self._janitor.cancel()
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.work.shutdown()
         self.store.close()
         log.event("server_stopped")
 
@@ -794,18 +794,19 @@ class GameServer:
             self.announce(room)
 
     async def resolve(self, room: Room) -> None:
-        """Resolve the turn: AI for seats with nothing on file, rules in a worker thread,
-        commit, then each recipient's update."""
+        """Resolve the turn: AI for seats with nothing on file, rules and rendering in a
+        worker, commit, then each recipient's update."""
         missing = room.missing_at_deadline()
         if missing:
             await self.play_ai(room, missing, final=False)
         plan = room.plan()
         started = time.perf_counter()
-        loop = asyncio.get_running_loop()
+        # Updates are rendered for the seats with a connection to send them to (the AI
+        # builds its own when it thinks).
+        render = [seat.agency for seat in room.seats.values() if seat.conn is not None]
         try:
-            state, events, state_hash, public = await loop.run_in_executor(
-                self.pool, _resolve, plan.state, plan.orders
-            )
+            resolved = await self.work.run(work.resolve, plan.snapshot, plan.orders, render)
+            state = codec.decode_state(resolved.snapshot)
         except Exception as exc:
             room.resolving = False
             room.deadline = time.time() + room.settings.deadline
@@ -818,9 +819,8 @@ class GameServer:
             )
             return
         now = time.time()
-        room.conclude(state, events, now, public)
-        self.store.save_turn(room, plan.turn, plan.orders, state_hash, now)
-        await loop.run_in_executor(self.pool, _prepare_views, room)
+        room.conclude(state, resolved, now)
+        self.store.save_turn(room, plan.turn, plan.orders, resolved.state_hash, now)
         log.event(
             "turn_resolved",
             room=room.id,
@@ -840,23 +840,6 @@ class GameServer:
             self.bots.forget(room.id)
 
 
-def _resolve(
-    state: Any, orders: dict[str, list[Command]]
-) -> tuple[Any, list[Any], str, dict[str, Any]]:
-    new_state, events = rules.resolve_turn(state, orders)
-    return new_state, events, rules.state_hash(new_state), rules.view(new_state, None)
-
-
-def _prepare_views(room: Room) -> None:
-    """Build the updates' views and legal lists off the event loop, for the seats that have
-    a connection to send them to (the AI builds its own when it thinks)."""
-    for seat in list(room.seats.values()):
-        if seat.conn is not None:
-            room.view_bytes(seat.agency)
-            if room.phase is Phase.PLAYING:
-                room.legal_bytes(seat.agency)
-
-
 async def run_server(
     host: str,
     port: int,
@@ -864,15 +847,16 @@ async def run_server(
     *,
     limits: Limits | None = None,
     durable: bool = False,
+    workers: int = 1,
     ready: Callable[[int], None] | None = None,
 ) -> None:
     """Serve until SIGINT or SIGTERM, then stop gracefully."""
-    # Turns resolve and bots think in a worker thread; a short switch interval (0.2 ms, not
-    # 5 ms) hands the interpreter lock back to the event loop sooner, so acknowledgements do
-    # not queue behind a resolving turn.
-    sys.setswitchinterval(0.0002)
+    if workers == 0:
+        # Turns resolve in a thread of this process: a short switch interval (0.2 ms, not
+        # 5 ms) hands the interpreter lock back to the event loop sooner.
+        sys.setswitchinterval(0.0002)
     store = Store(data, durable=durable)
-    server = GameServer(store, limits)
+    server = GameServer(store, limits, workers=workers)
     bound = await server.start(host, port)
     # What exists now (code, content, restored rooms) lives as long as the process: take it
     # out of the collector's scans, and collect the young generation less often, so that

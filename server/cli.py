@@ -7,9 +7,14 @@ sqlite3) happen inside the handler.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import sys
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 def default_data_dir() -> Path:
@@ -25,6 +30,17 @@ def raise_file_limit() -> None:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft != resource.RLIM_INFINITY and (hard == resource.RLIM_INFINITY or soft < hard):
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def run_event_loop(main: Coroutine[Any, Any, T]) -> T:
+    """Run `main` on uvloop where it is installed (not on Windows), else on asyncio's own
+    loop. The server, the load benchmark's clients and its echo ceiling all run through
+    here, so that they are compared on the same loop."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(main)
+    return uvloop.run(main)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -73,6 +89,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="seconds before the AI stands in for a disconnected player",
     )
     parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="processes that resolve turns and think for AI seats, at a lower CPU priority "
+        "than the one answering players (default 1; 0: a thread of the server process)",
+    )
+    parser.add_argument(
         "--time-scale",
         type=float,
         default=1.0,
@@ -82,7 +105,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def serve(args: argparse.Namespace) -> int:
-    import asyncio
     from dataclasses import replace
 
     from server import log
@@ -112,8 +134,16 @@ def serve(args: argparse.Namespace) -> int:
             os.replace(tmp, args.port_file)
 
     try:
-        asyncio.run(
-            run_server(args.host, args.port, data, limits=limits, durable=args.durable, ready=ready)
+        run_event_loop(
+            run_server(
+                args.host,
+                args.port,
+                data,
+                limits=limits,
+                durable=args.durable,
+                workers=args.workers,
+                ready=ready,
+            )
         )
     except OSError as exc:
         print(f"lunar-race serve: {exc}", file=sys.stderr)

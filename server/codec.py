@@ -3,7 +3,8 @@
 `decode` is the server's guard against hostile bytes: it accepts only a msgpack map with
 string keys, nothing trailing, within the frame size, and raises `ProtocolError`
 (`undecodable`) for anything else. `decode_trusted` is for clients reading the server,
-whose views may be large.
+whose views may be large. A match state's snapshot (`encode_state`, `decode_state`) is the
+bytes the store keeps and the server's worker processes receive.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 import msgpack
 
+from game.rules.state import State
 from server.errors import ErrorCode, ProtocolError
 
 
@@ -32,6 +34,16 @@ def encode_with(message: dict[str, Any], encoded: dict[str, bytes]) -> bytes:
         parts.append(packer.pack(key))
         parts.append(data)
     return b"".join(parts)
+
+
+def encode_state(state: State) -> bytes:
+    """A state's snapshot: its wire form in msgpack, as the store keeps it."""
+    return msgpack.packb(state.to_wire(), use_bin_type=True)
+
+
+def decode_state(data: bytes) -> State:
+    """The state a snapshot holds."""
+    return State.from_wire(msgpack.unpackb(data, raw=False, strict_map_key=False))
 
 
 def decode(data: bytes | str, *, max_size: int) -> dict[str, Any]:

@@ -23,9 +23,10 @@ from typing import Any
 
 from game import rules
 from game.rules.commands import Command, orders_to_wire
-from server.codec import encode, encode_with
+from server.codec import encode, encode_state, encode_with
 from server.errors import AuthError, ErrorCode, MatchError, RoomError
 from server.protocol import Control, Phase, Visibility
+from server.work import Resolved, legal_key, render_legal, render_view, view_key
 
 TOKEN_BYTES = 24  # secrets.token_urlsafe(24) gives 32 characters
 
@@ -133,6 +134,7 @@ class TurnPlan:
 
     turn: int
     state: Any
+    snapshot: bytes
     orders: dict[str, list[Command]]
 
 
@@ -148,6 +150,7 @@ class Room:
     seats: dict[str, Seat] = field(default_factory=dict)
     phase: Phase = Phase.LOBBY
     state: Any = None
+    snapshot: bytes = b""  # the state's snapshot, as stored and as the workers receive it
     orders: dict[str, list[Command]] = field(default_factory=dict)
     final: set[str] = field(default_factory=set)
     ai_filled: set[str] = field(default_factory=set)  # final orders the AI wrote this turn
@@ -303,20 +306,28 @@ class Room:
         events: dict[str, list[dict[str, Any]]],
         now: float,
         plan_time: float,
-        public: dict[str, Any] | None = None,
+        *,
+        snapshot: bytes | None = None,
+        resolved: Resolved | None = None,
     ) -> None:
-        """Make `state` current: clear the orders, restart the clock. `public` is the
-        state's public view, when the caller has built it already."""
+        """Make `state` current: clear the orders, restart the clock. `snapshot` is the
+        state's snapshot and `resolved` the turn's rendered updates, when a worker has made
+        them already."""
         self.state = state
+        self.snapshot = snapshot if snapshot is not None else encode_state(state)
         self.events = events
         self.orders = {}
         self.final = set()
         self.ai_filled = set()
         self.resolving = False
         self.deadline = now + plan_time
-        public = public if public is not None else rules.view(state, None)
-        self._version = int(public["version"])
-        self._cache = {"view:": encode(public)}
+        if resolved is not None:
+            self._version = resolved.version
+            self._cache = dict(resolved.rendered)
+        else:
+            public = rules.view(state, None)
+            self._version = int(public["version"])
+            self._cache = {view_key(None): encode(public)}
 
     @property
     def turn(self) -> int:
@@ -330,19 +341,18 @@ class Room:
     # collector nothing, where hundreds of rooms' views and legal lists as objects would.
     def view_bytes(self, agency: str | None) -> bytes:
         """The agency's view of the current state (None: the public view), encoded."""
-        key = f"view:{agency or ''}"
+        key = view_key(agency)
         cached = self._cache.get(key)
         if cached is None:
-            cached = self._cache[key] = encode(rules.view(self.state, agency))
+            cached = self._cache[key] = render_view(self.state, agency)
         return cached
 
     def legal_bytes(self, agency: str) -> bytes:
         """The agency's legal commands in wire form, encoded."""
-        key = f"legal:{agency}"
+        key = legal_key(agency)
         cached = self._cache.get(key)
         if cached is None:
-            legal = rules.legal_commands(self.state, agency)
-            cached = self._cache[key] = encode(orders_to_wire(legal))
+            cached = self._cache[key] = render_legal(self.state, agency)
         return cached
 
     def check_orders(
@@ -438,15 +448,18 @@ class Room:
         """Freeze the turn for resolution; orders arriving now are stale."""
         self.resolving = True
         orders = {agency: list(self.orders.get(agency, [])) for agency in self.seats}
-        return TurnPlan(self.turn, self.state, orders)
+        return TurnPlan(self.turn, self.state, self.snapshot, orders)
 
-    def conclude(
-        self, state: Any, events: list[Any], now: float, public: dict[str, Any] | None = None
-    ) -> None:
+    def conclude(self, state: Any, resolved: Resolved, now: float) -> None:
         """Install the resolved state: the next turn begins, or the match ends."""
-        seen = {agency: rules.events_for(events, agency) for agency in self.seats}
-        seen[""] = rules.events_for(events, None)
-        self.begin_turn(state, seen, now, self.settings.deadline, public)
+        self.begin_turn(
+            state,
+            resolved.events,
+            now,
+            self.settings.deadline,
+            snapshot=resolved.snapshot,
+            resolved=resolved,
+        )
         if rules.is_over(state):
             self.phase = Phase.OVER
             self.deadline = None

@@ -2,28 +2,28 @@
 
 Each (room, agency) gets one bot, built by `game.ai.create_bot` at the room's level with a
 seed derived from the match seed, and kept for the match so that it can remember. A bot
-thinks in a worker thread, never on the event loop; a bot that raises, returns something
-other than a list of commands, or thinks past the time limit plays an empty turn.
+thinks in a worker (`server.work.think`), never on the event loop; a bot that raises,
+returns something other than a list of commands, or thinks past the time limit plays an
+empty turn.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from concurrent.futures import Executor
 from typing import Any
 
-from game import rules
 from game.ai import Bot, create_bot, seat_seed
 from game.rules.commands import Command
 from server import log
+from server.work import Workers, think
 
 
 class SeatBots:
     """The bots of every room on the server."""
 
-    def __init__(self, pool: Executor, timeout: float) -> None:
-        self.pool = pool
+    def __init__(self, work: Workers, timeout: float) -> None:
+        self.work = work
         self.timeout = timeout
         self.bots: dict[tuple[str, str], Bot] = {}
 
@@ -40,32 +40,29 @@ class SeatBots:
             del self.bots[key]
 
     async def decide_all(self, room: Any, agencies: list[str]) -> dict[str, list[Command]]:
-        """Orders for each agency, thought out in parallel worker threads."""
-        loop = asyncio.get_running_loop()
+        """Orders for each agency, thought out in the workers from the current snapshot."""
         jobs = {
-            agency: loop.run_in_executor(self.pool, _think, self.bot(room, agency), room, agency)
+            agency: asyncio.ensure_future(
+                self.work.run(think, self.bot(room, agency), room.snapshot, agency)
+            )
             for agency in agencies
         }
         _done, late = await asyncio.wait(jobs.values(), timeout=self.timeout)
         results: dict[str, list[Command]] = {}
         for agency, job in jobs.items():
             if job in late:
+                job.cancel()
                 log.event("ai_timeout", logging.WARNING, room=room.id, seat=agency)
                 results[agency] = []
                 continue
-            orders, problem = job.result()
+            try:
+                orders, problem, bot = job.result()
+            except Exception as exc:  # the worker itself failed, not the bot
+                orders, problem, bot = [], f"{type(exc).__name__}: {exc}", None
             if problem:
                 log.event("ai_failed", logging.WARNING, room=room.id, seat=agency, error=problem)
+            key = (room.id, agency)
+            if bot is not None and key in self.bots:
+                self.bots[key] = bot  # what it remembered this turn
             results[agency] = orders
         return results
-
-
-def _think(bot: Bot, room: Any, agency: str) -> tuple[list[Command], str | None]:
-    try:
-        state = room.state
-        orders = bot.decide(rules.view(state, agency), rules.legal_commands(state, agency))
-    except Exception as exc:
-        return [], f"{type(exc).__name__}: {exc}"
-    if not isinstance(orders, list) or not all(isinstance(c, Command) for c in orders):
-        return [], f"decide() returned {type(orders).__name__}, not a list of commands"
-    return orders, None

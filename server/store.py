@@ -7,6 +7,11 @@ the new state, so that after a crash - `kill -9` included - a match resumes at t
 resolved turn with every order acknowledged since. The server acknowledges an order only
 after `append_orders` has committed it; orders arriving together share one commit.
 
+Commits are small and, with `synchronous=NORMAL`, need no fsync: they are made on the event
+loop. What does need an fsync - checkpointing the write-ahead log into the database file -
+happens in a thread of its own on a connection of its own, once a second, so that no commit
+an acknowledgement waits for ever includes one.
+
 With `synchronous=NORMAL` (the default) a commit survives the process being killed; with
 `durable=True` (`synchronous=FULL`) it also survives the machine losing power, at the cost of
 an fsync per order. Seat tokens are kept as SHA-256 digests only.
@@ -14,8 +19,10 @@ an fsync per order. Seat tokens are kept as SHA-256 digests only.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
+import threading
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,10 +32,12 @@ import msgpack
 
 from game import rules
 from game.rules.commands import Command, orders_to_wire
+from server.codec import decode_state
 from server.protocol import Control, Phase
 from server.room import Room, RoomSettings, Seat, Submission
 
 SCHEMA_VERSION = 1
+CHECKPOINT_EVERY = 1.0  # seconds between checkpoints of the write-ahead log
 FILE_NAME = "lunar-race.sqlite"
 
 _SCHEMA = """
@@ -111,7 +120,8 @@ class PlayedTurn:
 
 
 class Store:
-    """The SQLite file behind one server. Used from the event loop's thread only."""
+    """The SQLite file behind one server. Used from the event loop's thread only (but for
+    the checkpoints, which have a thread and a connection of their own)."""
 
     def __init__(self, folder: Path, *, durable: bool = False) -> None:
         folder.mkdir(parents=True, exist_ok=True)
@@ -121,6 +131,7 @@ class Store:
         self.db.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.execute("PRAGMA busy_timeout=5000")
+        self.db.execute("PRAGMA wal_autocheckpoint=0")  # the checkpoint thread does them
         self.db.executescript(_SCHEMA)
         row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
         if row is None:
@@ -130,7 +141,27 @@ class Store:
                 f"{self.path} has store schema {row[0]}, this server reads {SCHEMA_VERSION}"
             )
 
+        self._stop_checkpoints = threading.Event()
+        self._checkpointer = threading.Thread(
+            target=self._checkpoints, name="lunar-race-checkpoint", daemon=True
+        )
+        self._checkpointer.start()
+
+    def _checkpoints(self) -> None:
+        """Copy the write-ahead log into the database every CHECKPOINT_EVERY seconds; the
+        event loop's connection goes on appending to the log meanwhile."""
+        db = sqlite3.connect(self.path, isolation_level=None)
+        try:
+            db.execute("PRAGMA busy_timeout=5000")
+            while not self._stop_checkpoints.wait(CHECKPOINT_EVERY):
+                with contextlib.suppress(sqlite3.Error):  # busy: the next round will do
+                    db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        finally:
+            db.close()
+
     def close(self) -> None:
+        self._stop_checkpoints.set()
+        self._checkpointer.join()
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.db.close()
 
@@ -178,7 +209,7 @@ class Store:
             (
                 room.id,
                 room.turn,
-                _pack(room.state.to_wire()),
+                room.snapshot,
                 _pack(room.events),
                 room.deadline,
                 at,
@@ -269,7 +300,7 @@ class Store:
         ).fetchone()
         if row is None:
             raise LookupError(f"room {room_id} has no snapshot")
-        return rules.State.from_wire(_unpack(row[0]))
+        return decode_state(row[0])
 
     def chat_lines(self, room_id: str | None, limit: int) -> list[dict[str, Any]]:
         rows = self.db.execute(
@@ -327,7 +358,7 @@ class Store:
         if row is None:
             raise RuntimeError(f"room {room.id} is {room.phase} but has no snapshot")
         turn, state, events, deadline = row
-        room.begin_turn(rules.State.from_wire(_unpack(state)), _unpack(events), 0.0, 0.0)
+        room.begin_turn(decode_state(state), _unpack(events), 0.0, 0.0, snapshot=state)
         room.deadline = deadline
         version = room.version
         latest: dict[str, tuple[list[Command], bool]] = {}

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import random
@@ -26,18 +27,41 @@ import time
 from typing import Any
 
 from game.net.client import Client, Refused, SeatKey
-from server.cli import raise_file_limit
+from server.cli import raise_file_limit, run_event_loop
 
 CONNECT_BATCH = 50
 
 
+def process_tree(pid: int) -> list[int]:
+    """A process and all its descendants (the server and its worker processes), from /proc."""
+    found = [pid]
+    for tree_pid in found:
+        try:
+            tasks = os.listdir(f"/proc/{tree_pid}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                with open(f"/proc/{tree_pid}/task/{task}/children", encoding="ascii") as fh:
+                    found.extend(int(child) for child in fh.read().split())
+            except OSError:
+                continue
+    return found
+
+
 def cpu_seconds(pid: int | None) -> float:
-    """CPU time (user + system) a process has used so far, from /proc."""
+    """CPU time (user + system) a process and its descendants have used so far, from /proc."""
     if pid is None:
         return 0.0
-    with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
-        fields = fh.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    total = 0
+    for tree_pid in process_tree(pid):
+        try:
+            with open(f"/proc/{tree_pid}/stat", encoding="ascii") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended in the meantime
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 async def cpu_between(pid: int | None, start: float, end: float) -> float:
@@ -123,11 +147,19 @@ async def _submit(
     return None
 
 
+def decide(bot: Any, update: dict[str, Any], drafts: int) -> tuple[list[Any], list[list[Any]]]:
+    """The bot's orders for a turn update, and `drafts` growing drafts of them."""
+    from game.rules.commands import orders_from_wire
+
+    orders = bot.decide(update["view"], orders_from_wire(update["legal"], limit=10**6))
+    step = drafts + 1
+    return orders, [orders[: len(orders) * (n + 1) // step] for n in range(drafts)]
+
+
 async def play_client(
     client: Client, seat: SeatKey, args: argparse.Namespace, rec: Recorder, rng: random.Random
 ) -> None:
     from game.ai import create_bot, seat_seed
-    from game.rules.commands import orders_from_wire
 
     bot = create_bot(args.bot, seat.seat, seat_seed(7, seat.seat))
     answered = -1
@@ -148,9 +180,9 @@ async def play_client(
         first = answered < 0
         answered = version
         rec.turns += 1
-        orders = bot.decide(message["view"], orders_from_wire(message["legal"], limit=10**6))
-        drafts = [orders[: len(orders) * (n + 1) // (args.drafts + 1)] for n in range(args.drafts)]
+
         if first:
+            orders, drafts = decide(bot, message, args.drafts)
             # The storm: revise drafts back to back until the window closes.
             rec.arrive()
             n = 0
@@ -174,7 +206,10 @@ async def play_client(
             # rooms, started one by one, never do: each client settles in its own time.
             await asyncio.sleep(rng.uniform(0, args.think))
         else:
+            # A client decides after thinking, as a player does: deciding the moment an
+            # update arrives would put a thousand bots' work at the same instant.
             await asyncio.sleep(rng.uniform(0, args.think))
+            orders, drafts = decide(bot, message, args.drafts)
             for draft in drafts:
                 if await _submit(client, seat, version, draft, False, rec, rec.acks):
                     break
@@ -340,7 +375,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     raise_file_limit()
-    result = asyncio.run(game(args) if args.mode == "game" else echo(args))
+    # A thousand clients keep many objects alive (their latest updates); with the default
+    # thresholds the collector's full scans of them would stall every client at once.
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 50, 100)
+    result = run_event_loop(game(args) if args.mode == "game" else echo(args))
     json.dump(result, sys.stdout)
     return 0
 

@@ -2,7 +2,8 @@
 
 `python -m benchmarks.server_load.echo --port-file PATH` listens on 127.0.0.1 (port 0) and
 answers every binary message with the same map, decoded and encoded again, with its "id"
-echoed as "ref" - the least a msgpack request/reply server can do.
+echoed as "ref" - the least a msgpack request/reply server can do. It runs on the same event
+loop as the game server and the clients (uvloop where installed).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from pathlib import Path
 import msgpack
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
+
+from server.cli import run_event_loop
 
 
 async def echo(ws: ServerConnection) -> None:
@@ -44,4 +47,4 @@ async def main(port_file: Path) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port-file", type=Path, required=True)
-    asyncio.run(main(parser.parse_args().port_file))
+    run_event_loop(main(parser.parse_args().port_file))

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from game import rules
-from server.codec import decode_trusted
+from server import work
+from server.codec import decode_state, decode_trusted
 from server.errors import ErrorCode, ServerError
 from server.limits import Limits
 from server.lobby import Lobby
@@ -206,7 +207,9 @@ def test_resolving_a_turn_moves_the_version_on_and_filters_events(lobby: Lobby) 
     assert room.resolving
     assert set(plan.orders) == set(room.seats)
     state, events = rules.resolve_turn(plan.state, plan.orders)
-    room.conclude(state, events, NOW + 5)
+    resolved = work.resolve(plan.snapshot, plan.orders, ["esa"])
+    room.conclude(decode_state(resolved.snapshot), resolved, NOW + 5)
+    assert rules.state_hash(room.state) == rules.state_hash(state) == resolved.state_hash
     assert room.version > before
     assert room.turn == 1
     assert room.deadline == NOW + 5 + room.settings.deadline

@@ -55,6 +55,6 @@ def test_a_client_with_a_full_send_buffer_is_closed_and_the_others_served(
         assert not fine.closing
         assert sent == [fine.ws] * 3
         server.store.close()
-        server.pool.shutdown()
+        server.work.shutdown()
 
     asyncio.run(body())
