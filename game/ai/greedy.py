@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from game.ai.base import Bot
 from game.ai.doctrine import Doctrine, doctrine_for
@@ -102,6 +102,20 @@ class GreedyBot(Bot):
         return [c for c in kept if not (isinstance(c, Fund) and c.program in lost)]
 
 
+_UNSEEN: Any = object()
+
+
+class _Place(NamedTuple):
+    """A mission target as this turn sees it."""
+
+    site: Site | None
+    closed: bool  # its site needs a tech the agency lacks
+    far_side: bool
+    station: dict[str, Any] | None
+    kind: tuple[bool, bool, bool] | None  # south pole, far side, ice: what milestones see
+    science: float  # the site's science less its difficulty
+
+
 class _Turn:
     """One turn's planning: the reading, the legal commands grouped, and the order sheet."""
 
@@ -111,11 +125,30 @@ class _Turn:
         self.r = reading
         slots = reading.content.rule("economy").max_programs - len(reading.own_programs)
         self.sheet = OrderSheet(reading.view, starts=max(0, slots))
-        self.legal = set(legal)
-        self.starts = [c for c in legal if isinstance(c, StartMission)]
-        self.research_offers = {c.tech: c for c in legal if isinstance(c, Research)}
-        self.fund_offers = {c.program: c for c in legal if isinstance(c, Fund)}
-        self.proposals = [c for c in legal if isinstance(c, Propose)]
+        self.starts: list[StartMission] = []
+        self.research_offers: dict[str, Research] = {}
+        self.fund_offers: dict[str, Fund] = {}
+        self.proposals: list[Propose] = []
+        others: list[Command] = []
+        add_start, add_other = self.starts.append, others.append
+        for c in legal:
+            if isinstance(c, StartMission):
+                add_start(c)
+                continue
+            if isinstance(c, Research):
+                self.research_offers[c.tech] = c
+            elif isinstance(c, Fund):
+                self.fund_offers[c.program] = c
+            else:
+                add_other(c)
+                if isinstance(c, Propose):
+                    self.proposals.append(c)
+        # The other legal orders, to ask whether one may be given. New programs, research
+        # and funding are chosen from `starts` and the offers only (many of them to hash).
+        self.legal = set(others)
+        self._relay_ready: dict[int, bool] = {}
+        self._places: dict[str, _Place] = {}
+        self._start_types: dict[str, tuple[MissionType, bool, bool]] = {}
         share = (
             self.k.research_share if self.k.research_share is not None else self.d.research_share
         )
@@ -286,7 +319,15 @@ class _Turn:
         if self.r.turns_left < 4:
             return []
         scores: dict[str, float] = {}
+        known = self.r.me["known"]
+        # With every site's requirement known, a mission type needs no tech wherever it
+        # goes, and what it is worth does not matter.
+        sites_open = all(
+            not s.requires or s.requires in known for s in self.r.content.sites.values()
+        )
         for mtype in self.r.content.missions.values():
+            if sites_open and not self.r.missing_techs(mtype):
+                continue
             weight = self.weight(mtype.id)
             worth, site = self.potential(mtype)
             if worth <= 0:
@@ -313,10 +354,13 @@ class _Turn:
         r = self.r
         if mtype.target == "surface" and not mtype.builds_module:
             best, best_site = 0.0, None
+            science = r.trait("science")
             site: Site | None
             for site in r.representative_sites:
-                worth = sum(r.milestone_worth(m, site) for m, _a, _w in mtype.milestones)
-                worth += mtype.science * site.science * r.trait("science")
+                worth = 0.0
+                for milestone, _after, _when in mtype.milestones:
+                    worth += r.milestone_worth(milestone, site)
+                worth += mtype.science * site.science * science
                 if worth > best:
                     best, best_site = worth, site
             return best, best_site
@@ -386,6 +430,8 @@ class _Turn:
         program_income = r.income * max(0.2, 1 - self.d.research_share - self.d.partner_share)
         slack = max(0, r.me["treasury"] - r.income) / max(1, r.turns_left)
         available = program_income + slack - committed
+        if slots <= 0 or available <= 0:
+            return  # no slot, or no money to build with: nothing to weigh
         abundance = min(1.0, max(0.0, r.me["treasury"] / (economy.treasury_cap * r.me["budget"])))
         price = self.k.thrift * self.d.min_value * (1 - abundance) ** 2
         slot_price = 2.0 * len(r.own_programs) / economy.max_programs
@@ -433,44 +479,77 @@ class _Turn:
     ) -> list[tuple[StartMission, MissionType, tuple[Site | None, dict[str, Any] | None, bool]]]:
         """The start options worth valuing: of the surface sites that earn the same
         milestones, only the one with the most science."""
-        r = self.r
-        best: dict[tuple[object, ...], tuple[StartMission, MissionType, Any]] = {}
+        best: dict[tuple[object, ...], tuple[StartMission, MissionType, Any, float]] = {}
+        # What a start would be depends on its type and target only, and a bought launch
+        # is never worth it with an own rocket: worked out once per type and target.
+        targets: dict[tuple[str, str], tuple[MissionType, Any, object, float, bool] | None] = {}
         for cmd in self.starts:
-            mtype = r.content.missions[cmd.mission_type]
-            option = self.screen(cmd, mtype)
-            if option is None:
+            pair = (cmd.mission_type, cmd.site)
+            target = targets.get(pair, _UNSEEN)
+            if target is _UNSEEN:
+                target = targets[pair] = self._start_target(cmd.mission_type, cmd.site)
+            if target is None:
                 continue
-            site, station, _ = option
-            where: object = cmd.site
-            if site is not None and station is None and not mtype.builds_module:
-                where = (site.south_pole, site.far_side, site.ice >= 2)
+            mtype, option, where, science, own_rocket = target
+            if cmd.commercial and own_rocket:
+                continue  # own rocket is cheaper
             key = (cmd.mission_type, cmd.module, cmd.commercial, where)
             held = best.get(key)
-            if held is None or _science(site) > _science(held[2][0]):
-                best[key] = (cmd, mtype, option)
-        return list(best.values())
+            if held is None or science > held[3]:
+                best[key] = (cmd, mtype, option, science)
+        return [(cmd, mtype, option) for cmd, mtype, option, _ in best.values()]
 
-    def screen(
-        self, cmd: StartMission, mtype: MissionType
-    ) -> tuple[Site | None, dict[str, Any] | None, bool] | None:
-        """The mission's site, station and whether its crew stays; None to never open it."""
-        r = self.r
-        if cmd.commercial and r.has_system(mtype.steps[0].system):
-            return None  # own rocket is cheaper
+    def _start_target(
+        self, mission_type: str, target: str
+    ) -> tuple[MissionType, Any, object, float, bool] | None:
+        """For `distinct_starts`, what opening a mission of a type at a target would be:
+        the mission type; the site, the station and whether the crew stays; which sites
+        it stands with; the site's science; whether the agency has its own rocket for it.
+        None to never open it."""
+        mtype, busy, own_rocket = self._start_types.get(mission_type) or self._start_type(
+            mission_type
+        )
         # One program per type and target at a time (per type, for robotic orbit missions).
-        if (cmd.mission_type, cmd.site) in self.own_targets:
+        if busy or (mission_type, target) in self.own_targets:
             return None
-        if cmd.mission_type in self.own_types and not mtype.crewed and mtype.target != "surface":
+        place = self._places.get(target) or self.place(target)
+        if place.closed or (place.far_side and not self.relay_ready(mtype.build_turns)):
             return None
-        site = r.site_of(cmd.site)
-        if site is not None and site.requires and site.requires not in r.me["known"]:
-            return None
-        if site is not None and site.far_side and not self.relay_ready(mtype.build_turns):
-            return None
-        station = r.station(cmd.site)
+        station = place.station
         # Crews aboard now will have gone home by the time a new crew is built.
         staying = mtype.crewed and station is not None and mtype.crew <= station["capacity"]
-        return site, station, staying
+        where: object = target
+        if place.site is not None and station is None and not mtype.builds_module:
+            where = place.kind
+        return mtype, (place.site, station, staying), where, place.science, own_rocket
+
+    def _start_type(self, mission_type: str) -> tuple[MissionType, bool, bool]:
+        """For `_start_target`, once per mission type: the type, whether a program of it
+        under way rules out another anywhere (robotic orbit missions), and whether the
+        agency has its own rocket for it."""
+        mtype = self.r.content.missions[mission_type]
+        busy = mission_type in self.own_types and not mtype.crewed and mtype.target != "surface"
+        own_rocket = self.r.has_system(mtype.steps[0].system)
+        found = self._start_types[mission_type] = (mtype, busy, own_rocket)
+        return found
+
+    def place(self, target: str) -> _Place:
+        """What this turn's missions need to know of a target, worked out once."""
+        place = self._places.get(target)
+        if place is None:
+            r = self.r
+            site = r.site_of(target)
+            place = self._places[target] = _Place(
+                site=site,
+                closed=site is not None
+                and bool(site.requires)
+                and site.requires not in r.me["known"],
+                far_side=site is not None and site.far_side,
+                station=r.station(target),
+                kind=None if site is None else (site.south_pole, site.far_side, site.ice >= 2),
+                science=_science(site),
+            )
+        return place
 
     def expected(
         self,
@@ -628,10 +707,14 @@ class _Turn:
 
     def relay_ready(self, within: int) -> bool:
         """Whether far-side coverage will still be there `within` turns from now."""
-        relays = self.r.view["relays"]
-        horizon = self.r.turn + within
-        for owner, until in relays.items():
-            if until >= horizon and (owner == self.r.agency or self.r.agreed_terms(owner)):
+        ready = self._relay_ready.get(within)
+        if ready is None:
+            ready = self._relay_ready[within] = self._relay_covers(self.r.turn + within)
+        return ready
+
+    def _relay_covers(self, turn: int) -> bool:
+        for owner, until in self.r.view["relays"].items():
+            if until >= turn and (owner == self.r.agency or self.r.agreed_terms(owner)):
                 return True
         return False
 

@@ -15,6 +15,8 @@ from typing import Any
 from game.rules import load_content
 from game.rules.content import ORBIT, Content, MissionType, Site
 
+_NOBODY: frozenset[str] = frozenset()
+
 
 class Reading:
     """One agency's view, with the content and the estimates derived from it."""
@@ -133,7 +135,7 @@ class Reading:
     def _milestone_worth(self, milestone: str, site: Site | None, pursued: bool) -> float:
         if not self.milestone_fits(milestone, site):
             return 0.0
-        reached = self.claimed.get(milestone, set())
+        reached = self.claimed.get(milestone, _NOBODY)
         if self.agency in reached or (pursued and milestone in self.pursued):
             return 0.0
         rank = len(reached) + 1
@@ -201,15 +203,12 @@ class Reading:
         staying: bool,
         extra: float,
     ) -> float:
-        rel = self.content.rule("reliability")
-        com = self.content.rule("commercial")
+        floor, ceiling, heavy, launch = self._odds
         bonus = self.step_bonus(mtype) + extra
         chance = 1.0
         for n, system in enumerate(self.steps(mtype, founding=founding, staying=staying)):
             if n == 0 and commercial:
-                step = (
-                    com.heavy_reliability if system == "heavy_launcher" else com.launch_reliability
-                )
+                step = heavy if system == "heavy_launcher" else launch
             else:
                 base = systems.get(system, 0.0)
                 if base <= 0.0:
@@ -217,8 +216,15 @@ class Reading:
                 step = base + bonus
                 if site is not None and system in ("landing", "crewed_landing", "hopper"):
                     step += site.difficulty
-            chance *= max(rel.floor, min(rel.ceiling, step))
+            chance *= max(floor, min(ceiling, step))
         return chance
+
+    @cached_property
+    def _odds(self) -> tuple[float, float, float, float]:
+        """The reliability floor and ceiling, and those of bought heavy and other launches."""
+        rel = self.content.rule("reliability")
+        com = self.content.rule("commercial")
+        return rel.floor, rel.ceiling, com.heavy_reliability, com.launch_reliability
 
     # -- research -----------------------------------------------------------------------
 

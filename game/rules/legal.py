@@ -4,12 +4,17 @@
 pass it; `validate` runs it over a whole turn's orders and adds the checks that only make
 sense together (duplicates, total spending, program count); the resolution drops exactly
 the orders `validate` refuses. AI players, the server and the clients all use these.
+
+`check` is made of parts (a program start: its type and launch, its module, its target), and
+`legal_commands` runs each part once for all the candidates it decides, not once per
+candidate: a few hundred program starts are offered every turn. Candidate commands are
+immutable values, made once and shared.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from game.rules import queries as q
 from game.rules.commands import (
@@ -27,7 +32,7 @@ from game.rules.commands import (
     StartMission,
     Withdraw,
 )
-from game.rules.content import ORBIT
+from game.rules.content import ORBIT, MissionType
 from game.rules.errors import Code, RuleError
 from game.rules.rng import Rng
 from game.rules.state import Program, State
@@ -43,7 +48,9 @@ def _err(code: Code, message: str) -> RuleError:
 
 def spend(state: State, agency: str, cmd: Command) -> int:
     """The money ($M) a command takes from the agency's treasury this turn."""
-    if isinstance(cmd, Research | Fund):
+    if type(cmd) in _FREE:
+        return 0
+    if isinstance(cmd, (Research, Fund)):
         return cmd.amount
     if isinstance(cmd, Rush):
         program = state.programs.get(cmd.program)
@@ -56,8 +63,12 @@ def spend(state: State, agency: str, cmd: Command) -> int:
     return 0
 
 
+# Commands that cost nothing when given (their programs are paid for through Fund).
+_FREE = frozenset((StartMission, Scrub, Launch, Propose, Answer, Withdraw, SetAccess))
+
+
 def active_programs(state: State, agency: str) -> int:
-    return sum(1 for p in state.programs.values() if p.agency == agency)
+    return [p.agency for p in state.programs.values()].count(agency)
 
 
 # --- one command --------------------------------------------------------------------------------
@@ -68,76 +79,147 @@ def check(state: State, agency: str, cmd: Command, *, rushing: bool = False) -> 
 
     `rushing` says the same orders rush the program a Fund command pays into.
     """
-    if state.outcome is not None:
-        return _err(Code.MATCH_OVER, "the match is over")
-    if agency not in state.agency:
-        return _err(Code.NOT_SEATED, f"{agency!r} is not an agency in this match")
+    error = _seat_problem(state, agency)
+    if error is None:
+        error = _command_problem(state, agency, cmd, rushing)
+    return error
+
+
+def _command_problem(state: State, agency: str, cmd: Command, rushing: bool) -> RuleError | None:
+    """`check` for an agency that may order: the command's own rule, then its price."""
     handler = _CHECKS.get(type(cmd))
     if handler is None:
         return _err(Code.MALFORMED, f"not a command: {cmd!r}")
     error = handler(state, agency, cmd, rushing)
     if error is None:
-        cost = spend(state, agency, cmd)
-        if cost > state.agency[agency].treasury:
-            return _err(
-                Code.OVER_BUDGET,
-                f"costs {cost} $M but the treasury holds {state.agency[agency].treasury} $M",
-            )
+        error = _budget_problem(state, agency, cmd)
     return error
 
 
+def _seat_problem(state: State, agency: str) -> RuleError | None:
+    """Why the agency may order nothing at all now, or None."""
+    if state.outcome is not None:
+        return _err(Code.MATCH_OVER, "the match is over")
+    if agency not in state.agency:
+        return _err(Code.NOT_SEATED, f"{agency!r} is not an agency in this match")
+    return None
+
+
+def _budget_problem(state: State, agency: str, cmd: Command) -> RuleError | None:
+    cost = spend(state, agency, cmd)
+    if cost > state.agency[agency].treasury:
+        return _err(
+            Code.OVER_BUDGET,
+            f"costs {cost} $M but the treasury holds {state.agency[agency].treasury} $M",
+        )
+    return None
+
+
 def _check_research(state: State, agency: str, cmd: Research, _: bool) -> RuleError | None:
+    error, limit = _research_offer(state, agency, cmd.tech)
+    if error is None:
+        error = _research_amount_problem(state, cmd, limit)
+    return error
+
+
+def _research_offer(
+    state: State, agency: str, tech: str, table: dict[str, tuple[int, int]] | None = None
+) -> tuple[RuleError | None, int]:
+    """Why the agency may put no money into this tech now (or None), and the most it may.
+
+    `table`: the agency's `research_table`, when the caller has it.
+    """
     techs = state.content.techs
-    if cmd.tech not in techs:
-        return _err(Code.UNKNOWN_TECH, f"no technology called {cmd.tech!r}")
-    name = techs[cmd.tech].name
-    if cmd.tech in state.agency[agency].known:
-        if not q.can_refine(state, agency, cmd.tech):
-            return _err(Code.TECH_MAXED, f"{name} is known and cannot be refined further")
-    elif not q.prerequisites_met(state, agency, cmd.tech):
-        missing = [
-            techs[r].name for r in techs[cmd.tech].requires if r not in state.agency[agency].known
-        ]
-        return _err(Code.TECH_LOCKED, f"{name} first needs {', '.join(missing)}")
-    limit = q.research_limit(state, agency, cmd.tech)
+    if tech not in techs:
+        return _err(Code.UNKNOWN_TECH, f"no technology called {tech!r}"), 0
+    if not _researchable(state, agency, tech):
+        name = techs[tech].name
+        known = state.agency[agency].known
+        if tech in known:
+            return _err(Code.TECH_MAXED, f"{name} is known and cannot be refined further"), 0
+        missing = [techs[r].name for r in techs[tech].requires if r not in known]
+        return _err(Code.TECH_LOCKED, f"{name} first needs {', '.join(missing)}"), 0
+    return None, _research_room(state, agency, tech, table)
+
+
+def _research_room(
+    state: State, agency: str, tech: str, table: dict[str, tuple[int, int]] | None
+) -> int:
+    """The most an open tech may take this turn."""
+    if table is not None:
+        return table[tech][1]
+    return q.research_limit(state, agency, tech)
+
+
+def _researchable(state: State, agency: str, tech: str) -> bool:
+    """Whether a tech of the content is open to research: refinable if known, else with its
+    prerequisites known."""
+    if tech in state.agency[agency].known:
+        return q.can_refine(state, agency, tech)
+    return q.prerequisites_met(state, agency, tech)
+
+
+def _research_amount_problem(state: State, cmd: Research, limit: int) -> RuleError | None:
     if cmd.amount < 1 or cmd.amount > limit:
+        name = state.content.techs[cmd.tech].name
         return _err(Code.BAD_AMOUNT, f"{name} can take 1 to {limit} $M this turn, not {cmd.amount}")
     return None
 
 
 def _check_start(state: State, agency: str, cmd: StartMission, _: bool) -> RuleError | None:
-    content = state.content
-    mtype = content.missions.get(cmd.mission_type)
+    mtype = state.content.missions.get(cmd.mission_type)
     if mtype is None:
         return _err(Code.UNKNOWN_MISSION_TYPE, f"no mission type {cmd.mission_type!r}")
+    error = _start_problem(state, agency, mtype, cmd.commercial, active_programs(state, agency))
+    if error is None:
+        error = _module_problem(state, agency, mtype, cmd.module)
+    if error is None:
+        error = _check_target(state, agency, cmd.mission_type, cmd.site, cmd.module)
+    return error
+
+
+def _start_problem(
+    state: State,
+    agency: str,
+    mtype: MissionType,
+    commercial: bool,
+    active: int,
+    systems: set[str] | None = None,
+) -> RuleError | None:
+    """Why the agency may not open any program of this type now (`active`: its programs
+    under way; `systems`: its `known_systems`, if the caller has them), or None. What
+    follows depends on the program's module and target."""
+    content = state.content
     known = state.agency[agency].known
     missing = [content.techs[r].name for r in mtype.requires if r not in known]
     if missing:
         return _err(Code.MISSING_TECH, f"a {mtype.name} needs {', '.join(missing)}")
-    if active_programs(state, agency) >= content.rule("economy").max_programs:
+    if active >= q.constant(state, "economy", "max_programs"):
         return _err(Code.TOO_MANY_PROGRAMS, "too many programs under way; launch or scrub one")
-    if cmd.commercial:
+    if commercial:
         if not q.commercial_available(state, mtype):
             return _err(Code.SERVICE_UNAVAILABLE, "commercial heavy launches are not on sale yet")
-    elif not q.has_system(state, agency, q.launch_system(mtype)):
+    elif not (
+        q.has_system(state, agency, q.launch_system(mtype))
+        if systems is None
+        else q.launch_system(mtype) in systems
+    ):
         return _err(
             Code.MISSING_TECH, f"no rocket of your own for a {mtype.name}; buy a commercial launch"
         )
-    error = _check_module(state, agency, cmd)
-    if error is not None:
-        return error
-    return _check_target(state, agency, cmd.mission_type, cmd.site, cmd.module)
+    return None
 
 
-def _check_module(state: State, agency: str, cmd: StartMission) -> RuleError | None:
+def _module_problem(
+    state: State, agency: str, mtype: MissionType, module_id: str
+) -> RuleError | None:
     content = state.content
-    mtype = content.missions[cmd.mission_type]
     if not mtype.builds_module:
-        if cmd.module:
+        if module_id:
             return _err(Code.UNKNOWN_MODULE, f"a {mtype.name} carries no station module")
         return None
-    module = content.modules.get(cmd.module)
-    location = "orbit" if mtype.id == "orbital_module" else "surface"
+    module = content.modules.get(module_id)
+    location = _module_location(mtype)
     if module is None or module.location != location:
         names = sorted(m.id for m in content.modules.values() if m.location == location)
         return _err(Code.UNKNOWN_MODULE, f"a {mtype.name} carries one of: {', '.join(names)}")
@@ -148,11 +230,22 @@ def _check_module(state: State, agency: str, cmd: StartMission) -> RuleError | N
     return None
 
 
+def _module_location(mtype: MissionType) -> str:
+    """Where the station modules a mission type carries go."""
+    return "orbit" if mtype.id == "orbital_module" else "surface"
+
+
 def _check_target(
     state: State, agency: str, mission_type: str, site: str, module: str
 ) -> RuleError | None:
+    return _target_problem(state, agency, state.content.missions[mission_type], site, module)
+
+
+def _target_problem(
+    state: State, agency: str, mtype: MissionType, site: str, module: str
+) -> RuleError | None:
+    """Why a program of this type may not go to this target with this module, or None."""
     content = state.content
-    mtype = content.missions[mission_type]
     kind = mtype.target
     if kind == "orbit":
         if site != ORBIT:
@@ -244,7 +337,7 @@ def _check_delay(state: State, agency: str, cmd: Delay, _: bool) -> RuleError | 
     program, error = _program_of(state, agency, cmd.program, lead=True, phase="ready")
     if program is None:
         return error
-    if program.tests >= state.content.rule("economy").max_tests:
+    if program.tests >= q.constant(state, "economy", "max_tests"):
         return _err(Code.WRONG_PHASE, f"{program.name} has been tested all it usefully can")
     return None
 
@@ -303,7 +396,6 @@ def _check_propose(state: State, agency: str, cmd: Propose, _: bool) -> RuleErro
     if cmd.to == agency:
         return _err(Code.SELF_TARGET, "a proposal needs another agency")
     relations = state.relations[agency][cmd.to]
-    dip = content.rule("diplomacy")
     if cmd.treaty == "join_bloc":
         bloc = state.agreements.get(cmd.bloc)
         if bloc is None or bloc.kind != "bloc":
@@ -324,10 +416,10 @@ def _check_propose(state: State, agency: str, cmd: Propose, _: bool) -> RuleErro
             return _err(Code.WRONG_PHASE, f"{program.name} is no longer being built")
         if cmd.to in program.partners:
             return _err(Code.ALREADY_AGREED, f"{cmd.to} is already a partner")
-        reason = content.forbidden_reason(agency, cmd.to)
+        reason = q.forbidden_reason(state, agency, cmd.to)
         if reason:
             return _err(Code.FORBIDDEN_PAIRING, reason)
-        if relations < dip.min_relations_treaty:
+        if relations < q.constant(state, "diplomacy", "min_relations_treaty"):
             return _err(
                 Code.RELATIONS_TOO_LOW, f"relations with {cmd.to} are too poor ({relations})"
             )
@@ -336,11 +428,13 @@ def _check_propose(state: State, agency: str, cmd: Propose, _: bool) -> RuleErro
         if treaty is None:
             kinds = [*content.treaties, *SPECIAL_PROPOSALS]
             return _err(Code.UNKNOWN_TREATY, f"no treaty {cmd.treaty!r}; one of {', '.join(kinds)}")
-        reason = content.forbidden_reason(agency, cmd.to)
+        reason = q.forbidden_reason(state, agency, cmd.to)
         if reason:
             return _err(Code.FORBIDDEN_PAIRING, reason)
-        needed = (
-            dip.min_relations_alliance if cmd.treaty == "alliance" else dip.min_relations_treaty
+        needed = q.constant(
+            state,
+            "diplomacy",
+            "min_relations_alliance" if cmd.treaty == "alliance" else "min_relations_treaty",
         )
         if relations < needed:
             return _err(
@@ -354,7 +448,7 @@ def _check_propose(state: State, agency: str, cmd: Propose, _: bool) -> RuleErro
             p.treaty == cmd.treaty
             and p.bloc == cmd.bloc
             and p.program == cmd.program
-            and {p.sender, p.to} == {agency, cmd.to}
+            and (p.sender, p.to) in ((agency, cmd.to), (cmd.to, agency))
         ):
             return _err(Code.PENDING, "the same proposal is waiting for an answer")
     return None
@@ -423,7 +517,7 @@ def _duplicate_key(cmd: Command) -> tuple[object, ...] | None:
         return ("fund", cmd.program)
     if isinstance(cmd, Rush):
         return ("rush", cmd.program)
-    if isinstance(cmd, Delay | Scrub | Launch):
+    if isinstance(cmd, (Delay, Scrub, Launch)):
         return ("program", cmd.program)  # one of delay, scrub, launch per program
     if isinstance(cmd, Propose):
         return ("propose", cmd.to, cmd.treaty, cmd.bloc, cmd.program)
@@ -511,78 +605,138 @@ def legal_commands(state: State, agency: str) -> list[Command]:
     """Every command the agency may issue this turn, funding at its standard amounts.
 
     Each command is legal on its own; `validate` says whether a set of them fits together.
+    These are exactly the candidates that `check` accepts; program starts are checked a
+    mission type at a time (`_legal_starts`), since most of `check` does not depend on
+    the target.
     """
     if state.outcome is not None or agency not in state.agency:
         return []
-    out: list[Command] = []
-    for cmd in _candidates(state, agency):
-        if check(state, agency, cmd) is None:
-            out.append(cmd)
+    # The match is on and the agency seated: what is left of `check` for each candidate.
+    out: list[Command] = [
+        cmd
+        for cmd, limit in _research_offers(state, agency)
+        if _research_amount_problem(state, cmd, limit) is None
+        and _budget_problem(state, agency, cmd) is None
+    ]
+    active = active_programs(state, agency)
+    if active < q.constant(state, "economy", "max_programs"):
+        out.extend(_legal_starts(state, agency, active))
+    out.extend(
+        c
+        for c in _other_candidates(state, agency)
+        if _command_problem(state, agency, c, False) is None
+    )
     return out
 
 
-def _candidates(state: State, agency: str) -> Iterable[Command]:
+def candidates(state: State, agency: str) -> Iterable[Command]:
+    """Every command worth checking this turn: `legal_commands` keeps those `check` allows."""
+    yield from _research_candidates(state, agency)
+    if active_programs(state, agency) < q.constant(state, "economy", "max_programs"):
+        for mtype, targets, modules, flags in _start_options(state, agency):
+            for site in targets:
+                for module in modules:
+                    yield from _starts(mtype.id, site, module, flags)
+    yield from _other_candidates(state, agency)
+
+
+def _research_candidates(state: State, agency: str) -> Iterable[Research]:
+    for cmd, _limit in _research_offers(state, agency):
+        yield cmd
+
+
+def _research_offers(state: State, agency: str) -> Iterable[tuple[Research, int]]:
+    """Research at its standard amount in every tech open to the agency, with the most the
+    tech may take this turn (`_research_offer`)."""
+    treasury = state.agency[agency].treasury
+    table = q.research_table(state, agency)
+    # `_research_offer` for each of the content's techs, without the reasons for refusing
+    for tid in state.content.techs:
+        if _researchable(state, agency, tid):
+            limit = _research_room(state, agency, tid, table)
+            amount = min(limit, treasury)
+            if amount > 0:
+                yield _made(Research, tid, amount), limit
+
+
+def _other_candidates(state: State, agency: str) -> Iterable[Command]:
+    """The candidates after research and new programs: programs, diplomacy, stations."""
     content = state.content
-    ag = state.agency[agency]
-    treasury = ag.treasury
-    for tid in content.techs:
-        if tid in ag.known and not q.can_refine(state, agency, tid):
-            continue
-        if tid not in ag.known and not q.prerequisites_met(state, agency, tid):
-            continue
-        amount = min(q.research_limit(state, agency, tid), treasury)
-        if amount > 0:
-            yield Research(tid, amount)
-    if active_programs(state, agency) < content.rule("economy").max_programs:
-        yield from _mission_candidates(state, agency)
+    treasury = state.agency[agency].treasury
     for program in state.programs.values():
-        if agency in program.participants and program.phase == "building":
+        if program.phase == "building" and (program.agency == agency or agency in program.partners):
             amount = min(q.fund_limit(state, program, False), treasury)
             if amount > 0:
-                yield Fund(program.id, amount)
+                yield _made(Fund, program.id, amount)
         if program.agency != agency:
             continue
         if program.phase == "building":
-            yield Rush(program.id)
+            yield _made(Rush, program.id)
         else:
-            yield Delay(program.id)
-            yield Launch(program.id)
-        yield Scrub(program.id)
+            yield _made(Delay, program.id)
+            yield _made(Launch, program.id)
+        yield _made(Scrub, program.id)
     for other in state.agencies:
         if other == agency:
             continue
         for treaty in content.treaties:
-            yield Propose(other, treaty)
+            yield _made(Propose, other, treaty)
     for g in state.agreements.values():
         if g.kind == "bloc" and agency not in g.members and g.open:
-            yield Propose(g.lead, "join_bloc", bloc=g.id)
+            yield _made(Propose, g.lead, "join_bloc", g.id)
         if agency in g.members:
-            yield Withdraw(g.id)
+            yield _made(Withdraw, g.id)
     for program in state.programs.values():
         if program.agency == agency and program.phase == "building":
             for other in state.agencies:
                 if other not in program.participants:
-                    yield Propose(other, "joint_mission", program=program.id)
+                    yield _made(Propose, other, "joint_mission", "", program.id)
     for p in state.proposals.values():
         if p.to == agency:
-            yield Answer(p.id, True)
-            yield Answer(p.id, False)
+            yield _made(Answer, p.id, True)
+            yield _made(Answer, p.id, False)
     for st in state.stations.values():
         for rule in ACCESS_RULES:
             if rule != st.access:
-                yield SetAccess(st.id, rule)
+                yield _made(SetAccess, st.id, rule)
     for service in BUYABLE_SERVICES:
-        yield BuyService(service)
+        yield _made(BuyService, service)
 
 
-def _mission_candidates(state: State, agency: str) -> Iterable[StartMission]:
+C = TypeVar("C", bound=Command)
+
+# Commands are immutable values, and the same candidates come up for every agency every turn:
+# each is made once and shared. `_STARTS_KEPT` bounds this memory, as it does the starts'.
+_MADE: dict[tuple[object, ...], Any] = {}
+
+
+def _made(kind: Callable[..., C], *fields: object) -> C:
+    """The command `kind(*fields)`."""
+    key = (kind, *fields)
+    cmd = _MADE.get(key)
+    if cmd is None:
+        if len(_MADE) >= _STARTS_KEPT:
+            _MADE.clear()
+        cmd = _MADE[key] = kind(*fields)
+    return cmd
+
+
+def _start_options(
+    state: State, agency: str
+) -> Iterable[tuple[MissionType, list[str], list[str], tuple[bool, ...]]]:
+    """Per mission type the agency knows enough for: its targets, its modules, and the
+    commercial flags worth trying (own rocket, bought launch)."""
     content = state.content
     known = state.agency[agency].known
+    systems = q.known_systems(state, agency)
     for mtype in content.missions.values():
         if any(r not in known for r in mtype.requires):
             continue
-        own_launcher = q.has_system(state, agency, q.launch_system(mtype))
+        own_launcher = q.launch_system(mtype) in systems
         buy = q.commercial_available(state, mtype)
+        flags = tuple(c for c, offered in ((False, own_launcher), (True, buy)) if offered)
+        if not flags:
+            continue
         if mtype.target == "surface":
             targets = list(content.sites)
         elif mtype.target == "orbit":
@@ -592,16 +746,75 @@ def _mission_candidates(state: State, agency: str) -> Iterable[StartMission]:
         else:
             targets = list(state.stations)
         if mtype.builds_module:
-            location = "orbit" if mtype.id == "orbital_module" else "surface"
+            location = _module_location(mtype)
             modules = [m.id for m in content.modules.values() if m.location == location]
         else:
             modules = [""]
-        for site in targets:
-            for module in modules:
-                if own_launcher:
-                    yield StartMission(mtype.id, site, module, False)
-                if buy:
-                    yield StartMission(mtype.id, site, module, True)
+        yield mtype, targets, modules, flags
+
+
+def _legal_starts(state: State, agency: str, active: int) -> list[StartMission]:
+    """The program starts `check` allows, in candidate order, each part of the check run
+    once for all the candidates it applies to: per type and launch, per module, per
+    target and module."""
+    out: list[StartMission] = []
+    systems = q.known_systems(state, agency)
+    for mtype, targets, modules, flags in _start_options(state, agency):
+        # What opening a program takes from the treasury now does not depend on its
+        # target or module, so one command of each launch stands for all of them.
+        flags = tuple(
+            c
+            for c in flags
+            if _start_problem(state, agency, mtype, c, active, systems) is None
+            and _budget_problem(state, agency, _starts(mtype.id, ORBIT, "", (c,))[0]) is None
+        )
+        if not flags:
+            continue
+        modules = [m for m in modules if _module_problem(state, agency, mtype, m) is None]
+        for site, module, cmds in _start_rows(mtype.id, tuple(targets), tuple(modules), flags):
+            if _target_problem(state, agency, mtype, site, module) is None:
+                out.extend(cmds)
+    return out
+
+
+# Start commands are immutable values; the same few hundred are offered every turn, so they
+# are made once rather than a few hundred times per agency per turn.
+_STARTS: dict[tuple[str, str, str, tuple[bool, ...]], tuple[StartMission, ...]] = {}
+_STARTS_KEPT = 20_000
+
+
+_Row = tuple[str, str, tuple[StartMission, ...]]
+_ROWS: dict[tuple[str, tuple[str, ...], tuple[str, ...], tuple[bool, ...]], tuple[_Row, ...]] = {}
+
+
+def _start_rows(
+    mission_type: str, targets: tuple[str, ...], modules: tuple[str, ...], flags: tuple[bool, ...]
+) -> tuple[_Row, ...]:
+    """Per target and module, in that order: the target, the module and their `_starts`."""
+    key = (mission_type, targets, modules, flags)
+    rows = _ROWS.get(key)
+    if rows is None:
+        if len(_ROWS) >= _STARTS_KEPT:
+            _ROWS.clear()
+        rows = _ROWS[key] = tuple(
+            (site, module, _starts(mission_type, site, module, flags))
+            for site in targets
+            for module in modules
+        )
+    return rows
+
+
+def _starts(
+    mission_type: str, site: str, module: str, flags: tuple[bool, ...]
+) -> tuple[StartMission, ...]:
+    """The start commands for one target and module, one per commercial flag."""
+    key = (mission_type, site, module, flags)
+    cmds = _STARTS.get(key)
+    if cmds is None:
+        if len(_STARTS) >= _STARTS_KEPT:
+            _STARTS.clear()
+        cmds = _STARTS[key] = tuple(StartMission(mission_type, site, module, c) for c in flags)
+    return cmds
 
 
 def random_orders(
@@ -614,7 +827,7 @@ def random_orders(
     """
     if state.outcome is not None or agency not in state.agency:
         return []
-    pool = list(_candidates(state, agency))
+    pool = list(candidates(state, agency))
     economy = state.content.rule("economy")
     treasury = state.agency[agency].treasury
     programs = active_programs(state, agency)
@@ -625,7 +838,7 @@ def random_orders(
         if len(orders) >= most:
             break
         cmd = pool.pop(rng.below(len(pool)))
-        if isinstance(cmd, Fund | Rush):
+        if isinstance(cmd, (Fund, Rush)):
             continue  # funding is added below, at amounts that fit the money left
         key = _duplicate_key(cmd)
         if key in seen or check(state, agency, cmd) is not None:

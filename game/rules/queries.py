@@ -6,10 +6,44 @@ place so that what the rules allow and what they then do can never disagree.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from math import ceil
+from typing import Any
 
-from game.rules.content import ORBIT, MissionType, Site
-from game.rules.state import Program, State, Station
+from game.rules.content import ORBIT, MissionType, Site, Tech
+from game.rules.state import Agency, Program, State, Station
+
+
+def constant(state: State, section: str, name: str) -> Any:
+    """One constant of the content's rules, `state.content.rule(section).<name>`."""
+    return _remembered(
+        state, ("rule", section, name), lambda: getattr(state.content.rule(section), name)
+    )
+
+
+def forbidden_reason(state: State, a: str, b: str) -> str:
+    """Why the content forbids a bilateral pairing of two agencies, or ""."""
+    reason: str = _remembered(
+        state, ("forbidden", a, b), lambda: state.content.forbidden_reason(a, b)
+    )
+    return reason
+
+
+def _remembered(state: State, question: tuple[str, ...], answer: Callable[[], Any]) -> Any:
+    """The answer to a question about the content alone, remembered by the content's hash
+    (which covers every file): the rules ask a few of them thousands of times a turn."""
+    key = (state.content.hash, question)
+    try:
+        return _CONTENT_ANSWERS[key]
+    except KeyError:
+        if len(_CONTENT_ANSWERS) >= _CONTENT_ANSWERS_KEPT:
+            _CONTENT_ANSWERS.clear()
+        value = _CONTENT_ANSWERS[key] = answer()
+        return value
+
+
+_CONTENT_ANSWERS: dict[tuple[str, tuple[str, ...]], Any] = {}
+_CONTENT_ANSWERS_KEPT = 4096
 
 
 def trait(state: State, agency: str, name: str) -> float:
@@ -18,13 +52,19 @@ def trait(state: State, agency: str, name: str) -> float:
 
 def tech_effect(state: State, agency: str, key: str) -> float:
     """The sum of a numeric effect over the techs the agency knows."""
+    return tech_effects(state, agency).get(key, 0.0)
+
+
+def tech_effects(state: State, agency: str) -> dict[str, float]:
+    """Every numeric effect summed over the techs the agency knows, in the order it
+    learned them (so each sum is the same float however it is asked for)."""
     techs = state.content.techs
-    total = 0.0
+    totals: dict[str, float] = {}
     for tid in state.agency[agency].known:
-        value = techs[tid].effects.get(key)
-        if isinstance(value, int | float):
-            total += value
-    return total
+        for key, value in techs[tid].effects.items():
+            if isinstance(value, int | float):
+                totals[key] = totals.get(key, 0.0) + value
+    return totals
 
 
 def unlocked_modules(state: State, agency: str) -> set[str]:
@@ -75,29 +115,53 @@ def treaty_between(state: State, a: str, b: str, kind: str) -> str:
 
 def research_cost(state: State, agency: str, tech: str) -> int:
     """What learning a tech costs this agency (tech-sharing partners who know it halve it)."""
-    base = state.content.techs[tech].cost * trait(state, agency, "research")
-    for partner in partners_with(state, agency, "tech_sharing"):
-        if tech in state.agency[partner].known:
-            base *= 0.6
-            break
+    shared = any(tech in p.known for p in _sharing_partners(state, agency))
+    return _learning_price(state.content.techs[tech], trait(state, agency, "research"), shared)
+
+
+def _learning_price(t: Tech, factor: float, shared: bool) -> int:
+    base = t.cost * factor
+    if shared:
+        base *= 0.6
     return max(1, ceil(base))
 
 
+def _sharing_partners(state: State, agency: str) -> list[Agency]:
+    """The seated agencies that share technology with this one."""
+    out: list[Agency] = []
+    for g in state.agreements.values():
+        if "tech_sharing" in g.terms and agency in g.members:
+            out.extend(state.agency[m] for m in g.members if m != agency and m in state.agency)
+    return out
+
+
 def refine_cost(state: State, agency: str, tech: str) -> int:
-    share = state.content.rule("reliability").refine_share
-    return max(1, ceil(state.content.techs[tech].cost * share * trait(state, agency, "research")))
+    share = constant(state, "reliability", "refine_share")
+    return _refining_price(state.content.techs[tech], share, trait(state, agency, "research"))
+
+
+def _refining_price(t: Tech, share: float, factor: float) -> int:
+    return max(1, ceil(t.cost * share * factor))
 
 
 def tech_reliability(state: State, agency: str, tech: str) -> float:
-    t = state.content.techs[tech]
     refinements = state.agency[agency].known.get(tech, 0)
-    step = state.content.rule("reliability").refine_step
+    step = constant(state, "reliability", "refine_step")
+    return _refined(state.content.techs[tech], refinements, step)
+
+
+def _refined(t: Tech, refinements: int, step: float) -> float:
+    """A tech's reliability after this many refinements of `step` each."""
     return min(t.cap, t.reliability + refinements * step)
 
 
 def can_refine(state: State, agency: str, tech: str) -> bool:
-    t = state.content.techs[tech]
-    return bool(t.system) and tech_reliability(state, agency, tech) < t.cap - 1e-9
+    return refinable(state.content.techs[tech], tech_reliability(state, agency, tech))
+
+
+def refinable(t: Tech, reliability: float) -> bool:
+    """Whether a tech at this reliability (`tech_reliability`) can be refined further."""
+    return bool(t.system) and reliability < t.cap - 1e-9
 
 
 def research_target(state: State, agency: str, tech: str) -> int:
@@ -109,12 +173,37 @@ def research_target(state: State, agency: str, tech: str) -> int:
 
 def research_limit(state: State, agency: str, tech: str) -> int:
     """The most the agency may put into this tech this turn."""
+    return research_terms(state, agency, tech)[1]
+
+
+def research_terms(state: State, agency: str, tech: str) -> tuple[int, int]:
+    """`research_target` and `research_limit` together, the price worked out once."""
+    target = research_target(state, agency, tech)
+    return _terms(state.content.techs[tech], state.agency[agency], target)
+
+
+def _terms(t: Tech, ag: Agency, target: int) -> tuple[int, int]:
+    remaining = target - ag.research.get(t.id, 0)
+    if t.id in ag.known:
+        return target, max(0, remaining)
+    per_turn = ceil(target / t.min_turns)
+    return target, max(0, min(per_turn, remaining))
+
+
+def research_table(state: State, agency: str) -> dict[str, tuple[int, int]]:
+    """`research_terms` of every tech, with the agency's traits and partners looked up once."""
     ag = state.agency[agency]
-    remaining = research_target(state, agency, tech) - ag.research.get(tech, 0)
-    if tech in ag.known:
-        return max(0, remaining)
-    per_turn = ceil(research_cost(state, agency, tech) / state.content.techs[tech].min_turns)
-    return max(0, min(per_turn, remaining))
+    factor = trait(state, agency, "research")
+    share = constant(state, "reliability", "refine_share")
+    partners = _sharing_partners(state, agency)
+    table: dict[str, tuple[int, int]] = {}
+    for tid, t in state.content.techs.items():
+        if tid in ag.known:
+            target = _refining_price(t, share, factor)
+        else:
+            target = _learning_price(t, factor, any(tid in p.known for p in partners))
+        table[tid] = _terms(t, ag, target)
+    return table
 
 
 def prerequisites_met(state: State, agency: str, tech: str) -> bool:
@@ -127,16 +216,42 @@ def system_reliability(state: State, agency: str, system: str) -> float:
 
     Zero when the agency knows no tech of that family.
     """
-    best = 0.0
+    return system_reliabilities(state, agency).get(system, 0.0)
+
+
+def system_reliabilities(state: State, agency: str) -> dict[str, float]:
+    """`system_reliability` for every hardware family the agency has a reliability for."""
     ag = state.agency[agency]
+    # A function of the content and the agency's techs and flight experience alone, asked
+    # for by every view and flight: remembered, keyed by exactly those.
+    key = (state.content.hash, tuple(ag.known.items()), tuple(ag.experience.items()))
+    known = _RELIABILITIES.get(key)
+    if known is None:
+        if len(_RELIABILITIES) >= _RELIABILITIES_KEPT:
+            _RELIABILITIES.clear()
+        known = _RELIABILITIES[key] = _system_reliabilities(state, ag)
+    return dict(known)
+
+
+_RELIABILITIES: dict[tuple[object, ...], dict[str, float]] = {}
+_RELIABILITIES_KEPT = 4096
+
+
+def _system_reliabilities(state: State, ag: Agency) -> dict[str, float]:
     techs = state.content.techs
-    for tid in ag.known:
-        if techs[tid].system == system:
-            best = max(best, tech_reliability(state, agency, tid))
-    if best == 0.0:
-        return 0.0
-    ceiling = state.content.rule("reliability").ceiling
-    return min(ceiling, best + ag.experience.get(system, 0.0))
+    rules = state.content.rule("reliability")
+    step = rules.refine_step
+    best: dict[str, float] = {}
+    for tid, refinements in ag.known.items():
+        t = techs[tid]
+        if t.system:
+            best[t.system] = max(best.get(t.system, 0.0), _refined(t, refinements, step))
+    ceiling = rules.ceiling
+    return {
+        system: min(ceiling, value + ag.experience.get(system, 0.0))
+        for system, value in best.items()
+        if value != 0.0
+    }
 
 
 def has_system(state: State, agency: str, system: str) -> bool:
@@ -144,20 +259,34 @@ def has_system(state: State, agency: str, system: str) -> bool:
     return any(techs[t].system == system for t in state.agency[agency].known)
 
 
+def known_systems(state: State, agency: str) -> set[str]:
+    """The hardware families the agency knows a tech of: `has_system` for all of them."""
+    techs = state.content.techs
+    return {techs[t].system for t in state.agency[agency].known}
+
+
 # --- missions ---------------------------------------------------------------------------------
 
 
 def mission_cost(
-    state: State, agency: str, mtype: MissionType, module: str, commercial: bool
+    state: State,
+    agency: str,
+    mtype: MissionType,
+    module: str,
+    commercial: bool,
+    effects: dict[str, float] | None = None,
 ) -> int:
-    """The full price of a program for its lead, fees included."""
+    """The full price of a program for its lead, fees included. `effects`: the lead's
+    `tech_effects`, when the caller has them already."""
     content = state.content
+    if effects is None:
+        effects = tech_effects(state, agency)
     cost = float(mtype.cost)
     if module:
-        cost += content.modules[module].cost * (1 + tech_effect(state, agency, "module_cost"))
-    factor = 1 + tech_effect(state, agency, "mission_cost")
+        cost += content.modules[module].cost * (1 + effects.get("module_cost", 0.0))
+    factor = 1 + effects.get("mission_cost", 0.0)
     if mtype.crewed:
-        factor += tech_effect(state, agency, "crewed_cost")
+        factor += effects.get("crewed_cost", 0.0)
     cost *= max(0.4, factor) * trait(state, agency, "cost")
     if commercial:
         com = content.rule("commercial")
@@ -179,11 +308,11 @@ def fund_limit(state: State, program: Program, rushed: bool) -> int:
 
 
 def rush_fee(state: State, program: Program) -> int:
-    return max(1, ceil(schedule(state, program) * state.content.rule("economy").rush_fee))
+    return max(1, ceil(schedule(state, program) * constant(state, "economy", "rush_fee")))
 
 
 def test_fee(state: State, program: Program) -> int:
-    return max(1, ceil(program.cost * state.content.rule("economy").test_fee))
+    return max(1, ceil(program.cost * constant(state, "economy", "test_fee")))
 
 
 def commercial_steps(mtype: MissionType) -> int:
@@ -261,28 +390,38 @@ def storage(state: State, station: Station) -> int:
     return sum(modules[m[0]].storage for m in station.modules)
 
 
-def program_reliability_systems(state: State, program: Program) -> dict[str, float]:
-    """Per hardware family, the best reliability among the program's participants."""
+def program_reliability_systems(
+    state: State, program: Program, known: dict[str, dict[str, float]] | None = None
+) -> dict[str, float]:
+    """Per hardware family, the best reliability among the program's participants.
+
+    `known` holds `system_reliabilities` already worked out, by agency, and is filled in
+    with those this needs, for a caller that asks about many programs.
+    """
+    if known is None:
+        known = {}
+    participants = program.participants
+    for a in participants:
+        if a not in known:
+            known[a] = system_reliabilities(state, a)
+    theirs = [known[a] for a in participants]
     out: dict[str, float] = {}
     mtype = state.content.missions[program.mission_type]
     for step in mtype.steps:
         if step.system in out:
             continue
-        out[step.system] = max(
-            system_reliability(state, a, step.system) for a in program.participants
-        )
+        out[step.system] = max(r.get(step.system, 0.0) for r in theirs)
     return out
 
 
 def missing_systems(state: State, program: Program) -> list[str]:
     """Hardware families no participant has (the launch may be bought instead)."""
     mtype = state.content.missions[program.mission_type]
+    theirs = [known_systems(state, a) for a in program.participants]
     missing = []
     for n, step in enumerate(mtype.steps):
         if program.commercial and n < commercial_steps(mtype):
             continue
-        if step.system not in missing and not any(
-            has_system(state, a, step.system) for a in program.participants
-        ):
+        if step.system not in missing and not any(step.system in s for s in theirs):
             missing.append(step.system)
     return missing

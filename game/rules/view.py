@@ -53,9 +53,12 @@ def view(state: State, agency: str | None) -> dict[str, Any]:
         "intel": {},
     }
     if agency is not None:
-        out["me"] = _me(state, agency)
+        reliabilities = {agency: q.system_reliabilities(state, agency)}
+        out["me"] = _me(state, agency, reliabilities[agency])
         out["programs"] = {
-            p.id: _program(state, p) for p in state.programs.values() if agency in p.participants
+            p.id: _program(state, p, reliabilities)
+            for p in state.programs.values()
+            if p.agency == agency or agency in p.partners
         }
         out["proposals"] = [
             p.to_wire() for p in state.proposals.values() if agency in (p.sender, p.to)
@@ -99,7 +102,9 @@ def _station(state: State, st: Station) -> dict[str, Any]:
     return wire
 
 
-def _program(state: State, p: Program) -> dict[str, Any]:
+def _program(
+    state: State, p: Program, reliabilities: dict[str, dict[str, float]]
+) -> dict[str, Any]:
     wire = p.to_wire()
     wire["schedule"] = q.schedule(state, p)
     wire["remaining"] = p.cost - p.paid
@@ -107,17 +112,18 @@ def _program(state: State, p: Program) -> dict[str, Any]:
     wire["rush_fee"] = q.rush_fee(state, p)
     wire["test_fee"] = q.test_fee(state, p)
     wire["reliability"] = {
-        k: round(v, 3) for k, v in q.program_reliability_systems(state, p).items()
+        k: round(v, 3) for k, v in q.program_reliability_systems(state, p, reliabilities).items()
     }
     problem = launch_problem(state, p) if p.phase == "ready" else None
     wire["launch_problem"] = None if problem is None else problem.to_wire()
     return wire
 
 
-def _me(state: State, a: str) -> dict[str, Any]:
+def _me(state: State, a: str, reliabilities: dict[str, float]) -> dict[str, Any]:
     content = state.content
     ag = state.agency[a]
     techs: dict[str, Any] = {}
+    terms = q.research_table(state, a)
     for tid, tech in content.techs.items():
         known = tid in ag.known
         if known:
@@ -126,18 +132,22 @@ def _me(state: State, a: str) -> dict[str, Any]:
             status = "available"
         else:
             status = "locked"
+        cost, limit = terms[tid]
         entry: dict[str, Any] = {
             "status": status,
             "paid": ag.research.get(tid, 0),
-            "cost": q.research_target(state, a, tid),
-            "limit": q.research_limit(state, a, tid) if status != "locked" else 0,
+            "cost": cost,
+            "limit": limit if status != "locked" else 0,
         }
         if known:
+            reliability = q.tech_reliability(state, a, tid)
             entry["refinements"] = ag.known[tid]
-            entry["refinable"] = q.can_refine(state, a, tid)
-        if tech.system and known:
-            entry["reliability"] = round(q.tech_reliability(state, a, tid), 3)
+            entry["refinable"] = q.refinable(tech, reliability)
+            if tech.system:
+                entry["reliability"] = round(reliability, 3)
         techs[tid] = entry
+    effects = q.tech_effects(state, a)
+    have = q.known_systems(state, a)
     return {
         "agency": a,
         "treasury": ag.treasury,
@@ -146,13 +156,14 @@ def _me(state: State, a: str) -> dict[str, Any]:
         "support": ag.support,
         "techs": techs,
         "systems": {
-            sys: round(q.system_reliability(state, a, sys), 3)
+            sys: round(reliabilities.get(sys, 0.0), 3)
             for sys in sorted(content.systems)
-            if q.has_system(state, a, sys)
+            if sys in have
         },
         "experience": dict(ag.experience),
         "mission_costs": {
-            m: q.mission_cost(state, a, mt, "", False) for m, mt in content.missions.items()
+            m: q.mission_cost(state, a, mt, "", False, effects)
+            for m, mt in content.missions.items()
         },
         "relay": q.has_relay(state, a),
         "known": dict(ag.known),
@@ -181,7 +192,7 @@ def _intel(state: State, observer: str, target: str) -> dict[str, Any]:
             "programs": active,
             "known": sorted(ag.known),
         }
-    spread = state.content.rule("intel").noise
+    spread = q.constant(state, "intel", "noise")
 
     def guess(key: str, value: int) -> int:
         return max(0, round(value * (1 + spread * _noise(state, observer, target, key))))
