@@ -19,6 +19,7 @@ from game.client.net_link import LinkError, NetLink
 from game.client.scene import Scene
 from game.client.widgets import (
     Backdrop,
+    back_and_go,
     button,
     choices,
     entry_field,
@@ -126,13 +127,13 @@ class BrowserScene(Scene):
             "#name",
         )
         y += px(56)
-        button(self.ui, pygame.Rect(x, y, px(150), px(42)), "Back  [Esc]", self.back)
-        button(
+        back_and_go(
             self.ui,
-            pygame.Rect(x + px(160), y, px(200), px(42)),
+            (x, y),
+            (px(150), px(200), px(42)),
+            self.back,
             "Connect  [Enter]",
             self.connect,
-            style="@primary",
             name="#connect",
             tip="Connect, then pick a room or create one.",
         )

@@ -13,6 +13,7 @@ from game.client import theme
 from game.client.scene import Scene
 from game.client.widgets import (
     Backdrop,
+    back_and_go,
     button,
     choices,
     entry_field,
@@ -171,13 +172,13 @@ class NewGameScene(Scene):
             tip="A new random seed.",
         )
         y += px(52)
-        button(self.ui, pygame.Rect(x1, y, px(150), px(44)), "Back  [Esc]", self.back)
-        button(
+        back_and_go(
             self.ui,
-            pygame.Rect(x1 + px(160), y, px(150), px(44)),
+            (x1, y),
+            (px(150), px(150), px(44)),
+            self.back,
             "Start  [Enter]",
             self.start,
-            style="@primary",
             name="#start",
             tip="Start the local server and play.",
         )

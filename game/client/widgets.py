@@ -98,6 +98,27 @@ def choices(
         )
 
 
+def back_and_go(
+    manager: pygame_gui.UIManager,
+    at: tuple[int, int],
+    size: tuple[int, int, int],
+    back: Callable[[], None],
+    text: str,
+    go: Callable[[], None],
+    *,
+    name: str,
+    tip: str,
+) -> None:
+    """The pair that ends a form: "Back [Esc]", then the primary action beside it.
+    `size` is (back width, action width, height); the gap between them scales with them."""
+    back_w, go_w, height = size
+    x, y = at
+    button(manager, pygame.Rect(x, y, back_w, height), "Back  [Esc]", back)
+    gap = round(back_w / 15)
+    rect = pygame.Rect(x + back_w + gap, y, go_w, height)
+    button(manager, rect, text, go, style="@primary", name=name, tip=tip)
+
+
 def entry_field(
     manager: pygame_gui.UIManager,
     caption: pygame.Rect,
