@@ -32,7 +32,7 @@ import msgpack
 
 from game import rules
 from game.rules.commands import Command, orders_to_wire
-from server.codec import decode_state
+from server.codec import decode_state, encode
 from server.protocol import Control, Phase
 from server.room import Room, RoomSettings, Seat, Submission
 
@@ -103,7 +103,7 @@ CREATE INDEX IF NOT EXISTS chat_by_room ON chat (room, id);
 
 
 def _pack(value: Any) -> bytes:
-    return msgpack.packb(value, use_bin_type=True)
+    return encode(value)
 
 
 def _unpack(data: bytes) -> Any:
