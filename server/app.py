@@ -32,11 +32,11 @@ from typing import Any
 
 from websockets.asyncio.server import Server, ServerConnection, broadcast, serve
 from websockets.datastructures import Headers
-from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
 from game import __version__
 from server import codec, log, work
+from server.connection import Connection
 from server.errors import (
     CloseCode,
     ErrorCode,
@@ -79,6 +79,7 @@ class Peer:
     seats: set[tuple[str, str]] = field(default_factory=set)  # (room, agency)
     watching: set[str] = field(default_factory=set)  # rooms spectated
     closing: bool = False
+    heard: float = 0.0  # time.monotonic() of the last message
 
     @property
     def settled(self) -> bool:
@@ -133,6 +134,7 @@ class GameServer:
             host,
             port,
             process_request=self.process_request,
+            create_connection=Connection,
             max_size=lim.max_frame,
             max_queue=16,
             ping_interval=lim.ping_interval,
@@ -260,6 +262,7 @@ class GameServer:
 
     # --- connections ------------------------------------------------------------------
     async def handle_connection(self, ws: ServerConnection) -> None:
+        assert isinstance(ws, Connection)
         now = time.monotonic()
         lim = self.limits
         peer = Peer(
@@ -267,32 +270,43 @@ class GameServer:
             ws=ws,
             bucket=RateBucket(lim.rate, lim.burst, now),
             chat_bucket=RateBucket(lim.chat_rate, 5, now),
+            heard=now,
         )
         self.peers[peer.id] = peer
         remote = ws.remote_address[0] if ws.remote_address else None
         log.event("connected", logging.DEBUG, conn=peer.id, remote=remote)
-        close_code: int | None = None
+        closed = asyncio.ensure_future(ws.wait_closed())
         try:
-            while not peer.closing:
+            ws.deliver(functools.partial(self.on_message, peer))
+            while not closed.done():
                 if peer.name is None:
-                    wait: float | None = lim.hello_timeout
+                    quiet: float | None = lim.hello_timeout
                 else:
-                    wait = None if peer.settled else lim.idle_timeout
-                try:
-                    async with asyncio.timeout(wait):
-                        data = await ws.recv()
-                except TimeoutError:
-                    await self.close(peer, CloseCode.IDLE, "idle")
+                    quiet = None if peer.settled else lim.idle_timeout
+                if quiet is None:  # settled now; look again after a while
+                    await asyncio.wait((closed,), timeout=lim.idle_timeout)
+                    continue
+                left = peer.heard + quiet - time.monotonic()
+                if left <= 0:
+                    if not peer.closing:
+                        await self.close(peer, CloseCode.IDLE, "idle")
                     break
-                ending = self.handle_message(peer, data)
-                if ending is not None:
-                    await self.close(peer, ending, ending.name.lower())
-                    break
-        except ConnectionClosed as exc:
-            close_code = exc.rcvd.code if exc.rcvd else (exc.sent.code if exc.sent else None)
+                await asyncio.wait((closed,), timeout=left)
+            await closed
         finally:
+            closed.cancel()
             self.disconnect(peer)
-            log.event("disconnected", logging.DEBUG, conn=peer.id, code=close_code)
+            code = ws.close_code
+            log.event("disconnected", logging.DEBUG, conn=peer.id, code=code)
+
+    def on_message(self, peer: Peer, data: bytes | str) -> None:
+        """A whole message from a peer, as it arrives; a peer being closed is not heard."""
+        if peer.closing:
+            return
+        peer.heard = time.monotonic()
+        ending = self.handle_message(peer, data)
+        if ending is not None:
+            asyncio.get_running_loop().create_task(self.close(peer, ending, ending.name.lower()))
 
     def handle_message(self, peer: Peer, data: bytes | str) -> CloseCode | None:
         """One message through the pipe; every refusal goes back to this peer only.
@@ -350,16 +364,10 @@ class GameServer:
         return room.id, seat if seat in room.seats else None
 
     async def close(self, peer: Peer, code: CloseCode, reason: str) -> None:
-        """Close with `code`, discarding whatever the client sent before it sees the close
-        frame (a flooder's backlog would otherwise hold the handshake up)."""
+        """Close with `code`; whatever the client sends from now on is not read."""
         peer.closing = True
-        closing = asyncio.get_running_loop().create_task(peer.ws.close(int(code), reason))
-        with contextlib.suppress(ConnectionClosed, TimeoutError):
-            async with asyncio.timeout(self.limits.close_timeout):
-                while True:
-                    await peer.ws.recv()
         with contextlib.suppress(Exception):
-            await closing
+            await peer.ws.close(int(code), reason)
 
     def disconnect(self, peer: Peer) -> None:
         self.peers.pop(peer.id, None)

@@ -115,6 +115,35 @@ def test_an_oversized_frame_closes_with_1009(shared_server: ServerProcess) -> No
     run(body())
 
 
+def test_a_fragmented_message_is_read_whole(shared_server: ServerProcess) -> None:
+    async def body() -> None:
+        ws = await raw(shared_server.url)
+        data = msgpack.packb({"t": "hello", "id": 7, "versions": [1], "name": "pieces"})
+        reply = await exchange(ws, [data[:5], data[5:9], data[9:]])  # sent as three frames
+        assert reply["t"] == "welcome" and reply["ref"] == 7
+        await ws.recv()  # the lobby chat history
+        rooms = msgpack.packb({"t": "rooms", "id": 8})
+        assert (await exchange(ws, [rooms[:1], rooms[1:]]))["t"] == "rooms"
+        await ws.close()
+
+    run(body())
+
+
+def test_a_fragmented_message_over_the_limit_closes_with_1009(
+    shared_server: ServerProcess,
+) -> None:
+    async def body() -> None:
+        ws = await raw(shared_server.url)
+        await hello(ws)
+        text = msgpack.packb({"t": "chat", "text": "x" * (70 * 1024)})
+        with pytest.raises(ConnectionClosed):
+            await ws.send([text[i : i + 8192] for i in range(0, len(text), 8192)])
+            await ws.recv()
+        assert await closed_with(ws) == CloseCode.MESSAGE_TOO_BIG
+
+    run(body())
+
+
 def test_a_flood_closes_with_1008(shared_server: ServerProcess) -> None:
     async def body() -> None:
         ws = await raw(shared_server.url)
