@@ -23,12 +23,14 @@ from typing import Any
 
 from game import rules
 from game.rules.commands import Command, orders_to_wire
+from game.rules.legal import Alone
 from server.codec import encode, encode_state, encode_with
 from server.errors import AuthError, ErrorCode, MatchError, RoomError
 from server.protocol import Control, Phase, Visibility
 from server.work import Resolved, legal_key, render_legal, render_view, view_key
 
 TOKEN_BYTES = 24  # secrets.token_urlsafe(24) gives 32 characters
+CHECKS_KEPT = 4096  # single-command checks a room keeps in one turn, at most
 
 
 def new_secret() -> str:
@@ -163,6 +165,8 @@ class Room:
     spectators: set[int] = field(default_factory=set)
     chat: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=50))
     _cache: dict[str, bytes] = field(default_factory=dict)  # encoded views and legal lists
+    # This turn's checks of single commands: players re-send a whole draft on every change.
+    _checked: dict[tuple[str, Command, bool], Alone] = field(default_factory=dict)
     _version: int = 0  # per-turn views and legal lists
 
     # --- seats ------------------------------------------------------------------------
@@ -319,6 +323,7 @@ class Room:
         self.orders = {}
         self.final = set()
         self.ai_filled = set()
+        self._checked = {}
         self.resolving = False
         self.deadline = now + plan_time
         if resolved is not None:
@@ -371,7 +376,9 @@ class Room:
             orders = rules.orders_from_wire(orders_wire)
         except rules.CommandFormatError as exc:
             raise MatchError(str(exc), code=ErrorCode.MALFORMED) from None
-        problems = rules.validate(self.state, agency, orders)
+        if len(self._checked) >= CHECKS_KEPT:
+            self._checked.clear()
+        problems = rules.validate(self.state, agency, orders, remembered=self._checked)
         if problems:
             raise MatchError(
                 f"{len(problems)} order(s) refused by the rules",

@@ -33,29 +33,28 @@ class Command:
         if not isinstance(data, dict):
             raise CommandFormatError(f"a command must be a mapping, not {type(data).__name__}")
         kind = data.get("kind")
-        cls = _KINDS.get(kind) if isinstance(kind, str) else None
-        if cls is None:
+        reader = _READERS.get(kind) if isinstance(kind, str) else None
+        if reader is None:
             raise CommandFormatError(f"unknown command kind {kind!r}; known: {sorted(_KINDS)}")
-        schema = _SCHEMAS[cls.KIND]
-        extra = [k for k in data if k != "kind" and k not in cls.__match_args__]
-        if extra:
-            raise CommandFormatError(f"{kind}: unexpected field(s) {sorted(map(str, extra))}")
-        values: dict[str, Any] = {}
-        for name, expected, required in schema:
-            if name not in data:
-                if not required:
-                    continue
+        cls, allowed, spec = reader
+        if not data.keys() <= allowed:
+            extra = sorted(str(k) for k in data if k not in allowed)
+            raise CommandFormatError(f"{kind}: unexpected field(s) {extra}")
+        args = []
+        for name, expected, default in spec:
+            value = data.get(name, default)
+            if value is _REQUIRED:
                 raise CommandFormatError(f"{kind}: missing field {name!r}")
-            value = data[name]
-            # bool is an int in Python; a command field is one or the other, never both.
-            if expected is int and (isinstance(value, bool) or not isinstance(value, int)):
-                raise CommandFormatError(f"{kind}.{name} must be an integer")
-            if expected is not int and not isinstance(value, expected):
-                raise CommandFormatError(f"{kind}.{name} must be {expected.__name__}")
+            if type(value) is not expected:  # the exact type is the common case
+                # bool is an int in Python; a command field is one or the other, never both.
+                if expected is int and (isinstance(value, bool) or not isinstance(value, int)):
+                    raise CommandFormatError(f"{kind}.{name} must be an integer")
+                if expected is not int and not isinstance(value, expected):
+                    raise CommandFormatError(f"{kind}.{name} must be {expected.__name__}")
             if expected is str and len(value) > 64:
                 raise CommandFormatError(f"{kind}.{name} is longer than 64 characters")
-            values[name] = value
-        return cls(**values)
+            args.append(value)
+        return cls(*args)
 
     def __str__(self) -> str:
         args = " ".join(f"{f.name}={getattr(self, f.name)}" for f in fields(self))
@@ -64,6 +63,8 @@ class Command:
 
 _FIELD_TYPES: dict[str, type] = {"str": str, "int": int, "bool": bool}
 _SCHEMAS: dict[str, tuple[tuple[str, type, bool], ...]] = {}
+_REQUIRED = object()  # the default of a field that has none
+_READERS: dict[str, tuple[type[Command], frozenset[str], tuple[tuple[str, type, Any], ...]]] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +205,15 @@ for _cls in (
             f.default is MISSING,
         )
         for f in fields(_cls)
+    )
+    # What `from_wire` needs: the class, the keys allowed, and each field's type and default.
+    _READERS[_cls.KIND] = (
+        _cls,
+        frozenset({"kind", *(f.name for f in fields(_cls))}),
+        tuple(
+            (name, kind, _REQUIRED if required else f.default)
+            for (name, kind, required), f in zip(_SCHEMAS[_cls.KIND], fields(_cls), strict=True)
+        ),
     )
 COMMAND_KINDS: tuple[str, ...] = tuple(_KINDS)
 

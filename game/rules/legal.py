@@ -532,8 +532,31 @@ def _duplicate_key(cmd: Command) -> tuple[object, ...] | None:
     return None
 
 
-def validate(state: State, agency: str, orders: Iterable[Command]) -> list[RuleError]:
-    """Every reason these orders are refused, each with the index of its command."""
+# What `validate` works out for one command on its own: why it is refused (or None), the key
+# two commands of one turn may not share, and what it costs.
+Alone = tuple[RuleError | None, tuple[object, ...] | None, int]
+
+
+def _alone(state: State, agency: str, cmd: Command, rushing: bool) -> Alone:
+    error = _command_problem(state, agency, cmd, rushing)
+    if error is not None:
+        return error, None, 0
+    return None, _duplicate_key(cmd), spend(state, agency, cmd)
+
+
+def validate(
+    state: State,
+    agency: str,
+    orders: Iterable[Command],
+    *,
+    remembered: dict[tuple[str, Command, bool], Alone] | None = None,
+) -> list[RuleError]:
+    """Every reason these orders are refused, each with the index of its command.
+
+    `remembered`: a dict kept by a caller that validates many sets of orders against the
+    same, unchanging state (a server, as players revise their drafts during a turn): what
+    each command is on its own is worked out once and kept there.
+    """
     orders = list(orders)
     if state.outcome is not None:
         return [RuleError(Code.MATCH_OVER, "the match is over", -1)]
@@ -552,11 +575,17 @@ def validate(state: State, agency: str, orders: Iterable[Command]) -> list[RuleE
         if not isinstance(cmd, Command):
             errors.append(RuleError(Code.MALFORMED, f"not a command: {cmd!r}", index))
             continue
-        error = check(state, agency, cmd, rushing=isinstance(cmd, Fund) and cmd.program in rushed)
+        rushing = isinstance(cmd, Fund) and cmd.program in rushed
+        known = (agency, cmd, rushing)
+        alone = remembered.get(known) if remembered is not None else None
+        if alone is None:
+            alone = _alone(state, agency, cmd, rushing)
+            if remembered is not None:
+                remembered[known] = alone
+        error, key, cost = alone
         if error is not None:
             errors.append(RuleError(error.code, error.message, index))
             continue
-        key = _duplicate_key(cmd)
         if key is not None:
             if key in seen:
                 errors.append(RuleError(Code.DUPLICATE, f"ordered twice this turn: {cmd}", index))
@@ -573,7 +602,6 @@ def validate(state: State, agency: str, orders: Iterable[Command]) -> list[RuleE
                 )
                 continue
             programs += 1
-        cost = spend(state, agency, cmd)
         if spent + cost > treasury:
             errors.append(
                 RuleError(

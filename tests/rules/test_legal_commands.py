@@ -15,6 +15,8 @@ import pytest
 
 from game.rules import (
     Command,
+    Fund,
+    Rush,
     StartMission,
     State,
     check,
@@ -145,3 +147,29 @@ def test_a_finished_match_and_an_unseated_agency_get_nothing():
     assert state.outcome is not None
     assert legal_commands(state, state.agencies[0]) == []
     assert legal_commands(STATES[0], "nobody") == []
+
+
+def test_validate_remembering_single_checks_gives_the_same_answers():
+    """A server keeps `validate`'s single-command answers for a turn; many order sets drawn
+    from every candidate, legal or not, repeated and rushed, get the same answers with that
+    memory as without it."""
+    rng = Rng(17)
+    refused = 0
+    for state in STATES[::2]:
+        remembered: dict = {}
+        for agency in state.agencies:
+            pool = list(candidates(state, agency))
+            if not pool:
+                continue
+            # Funding beyond a turn's schedule is allowed only alongside a rush of the
+            # program: the same Fund must be answered both ways.
+            for cmd in list(pool):
+                if isinstance(cmd, Fund):
+                    pool += [Fund(cmd.program, cmd.amount * 2), Rush(cmd.program)] * 3
+            for _ in range(12):
+                orders = [pool[rng.below(len(pool))] for _ in range(1 + rng.below(10))]
+                fresh = validate(state, agency, orders)
+                assert validate(state, agency, orders, remembered=remembered) == fresh
+                refused += bool(fresh)
+        assert remembered or state.outcome is not None
+    assert refused > 50  # the draws reach refusals, not only accepted sets

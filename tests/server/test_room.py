@@ -218,6 +218,21 @@ def test_resolving_a_turn_moves_the_version_on_and_filters_events(lobby: Lobby) 
     assert room.events_for("esa") == rules.events_for(events, "esa")
 
 
+def test_orders_checked_in_one_turn_are_checked_afresh_in_the_next(lobby: Lobby) -> None:
+    """A room remembers single-command checks for the turn, never beyond it."""
+    room, tokens = started(lobby)
+    research = next(c for c in rules.legal_commands(room.state, "esa") if c.KIND == "research")
+    orders = [research.to_wire()]
+    assert lobby.check_orders(room.id, "esa", tokens["esa"], room.version, orders, False)
+    paid = room.state.clone()  # the tech is paid for in full: nothing more may go into it
+    paid.agency["esa"].research[research.tech] = 10**6
+    room.begin_turn(paid, {}, NOW, 10.0)
+    with pytest.raises(ServerError) as caught:
+        lobby.check_orders(room.id, "esa", tokens["esa"], room.version, orders, False)
+    assert caught.value.code is ErrorCode.ILLEGAL
+    assert caught.value.errors[0]["code"] == "bad_amount"
+
+
 def test_spectators_get_the_public_view_and_no_legal_commands(lobby: Lobby) -> None:
     room, _tokens = started(lobby)
     public = decode_trusted(room.turn_message(None, NOW))
