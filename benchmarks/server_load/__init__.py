@@ -20,7 +20,6 @@ import asyncio
 import contextlib
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -31,8 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.harness import Result
-from benchmarks.server_load.driver import process_tree
 from server.cli import run_event_loop
+from server.process import process_tree, serve_command, stop, wait_for_port
 
 ACK_GOAL_MS = 50.0
 THROUGHPUT_GOAL = 0.5  # of the echo ceiling
@@ -62,27 +61,6 @@ def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
     return ordered[index]
-
-
-def _wait_port(path: Path, proc: subprocess.Popen[bytes], timeout: float = 60.0) -> int:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if path.exists() and path.read_text().strip():
-            return int(path.read_text())
-        if proc.poll() is not None:
-            raise RuntimeError(f"{proc.args} exited with {proc.returncode} before listening")
-        time.sleep(0.05)
-    raise RuntimeError(f"{proc.args} did not start listening in {timeout:.0f} s")
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def _peak_rss_mib(pids: list[int]) -> float:
@@ -158,7 +136,7 @@ def measure(size: Size) -> dict[str, Any]:
             ],
         )
         try:
-            port = _wait_port(folder / "echo.port", echo)
+            port = wait_for_port(folder / "echo.port", echo, 60)
             ceiling = _drive(
                 [
                     "echo",
@@ -174,19 +152,11 @@ def measure(size: Size) -> dict[str, Any]:
                 timeout=size.storm + 120,
             )
         finally:
-            _stop(echo)
+            stop(echo, 30)
         server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "game",
-                "serve",
-                "--port",
-                "0",
-                "--data",
-                str(folder / "data"),
-                "--port-file",
-                str(folder / "server.port"),
+            serve_command(
+                folder / "data",
+                folder / "server.port",
                 "--log-level",
                 "warning",
                 "--rate",
@@ -197,11 +167,11 @@ def measure(size: Size) -> dict[str, Any]:
                 str(size.clients + 100),
                 "--max-rooms",
                 str(size.rooms + 10),
-            ],
+            ),
             stdout=subprocess.DEVNULL,
         )
         try:
-            port = _wait_port(folder / "server.port", server)
+            port = wait_for_port(folder / "server.port", server, 60)
             with Probe(f"ws://127.0.0.1:{port}") as probe:
                 played = _drive(
                     [
@@ -229,7 +199,7 @@ def measure(size: Size) -> dict[str, Any]:
             tree = process_tree(server.pid)
             memory = _peak_rss_mib(tree[:1]), _peak_rss_mib(tree[1:])
         finally:
-            _stop(server)
+            stop(server, 30)
     return {"size": size, "echo": ceiling, "game": played, "server_peak_rss_mib": memory}
 
 

@@ -28,25 +28,9 @@ from typing import Any
 
 from game.net.client import Client, Refused, SeatKey
 from server.cli import raise_file_limit, run_event_loop
+from server.process import process_tree
 
 CONNECT_BATCH = 50
-
-
-def process_tree(pid: int) -> list[int]:
-    """A process and all its descendants (the server and its worker processes), from /proc."""
-    found = [pid]
-    for tree_pid in found:
-        try:
-            tasks = os.listdir(f"/proc/{tree_pid}/task")
-        except OSError:
-            continue
-        for task in tasks:
-            try:
-                with open(f"/proc/{tree_pid}/task/{task}/children", encoding="ascii") as fh:
-                    found.extend(int(child) for child in fh.read().split())
-            except OSError:
-                continue
-    return found
 
 
 def cpu_seconds(pid: int | None) -> float:

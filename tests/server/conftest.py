@@ -10,14 +10,14 @@ import asyncio
 import os
 import signal
 import subprocess
-import sys
-import time
 from collections.abc import Coroutine, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+
+from server.process import serve_command, stop, wait_for_port
 
 SCALE = float(os.environ.get("LUNAR_RACE_TEST_SCALE", "1.0"))
 SERVER_TIME_SCALE = 0.05 * SCALE  # grace 1.5 s, hello timeout 0.5 s, resume grace 3 s...
@@ -60,17 +60,9 @@ class ServerProcess:
         port_file.unlink(missing_ok=True)
         log = self.log_path.open("ab")
         self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "game",
-                "serve",
-                "--port",
-                str(port),
-                "--data",
-                str(self.data),
-                "--port-file",
-                str(port_file),
+            serve_command(
+                self.data,
+                port_file,
                 "--log-level",
                 "debug",
                 "--time-scale",
@@ -78,20 +70,17 @@ class ServerProcess:
                 "--grace",
                 str(GRACE),
                 *self.extra,
-            ],
+                port=port,
+            ),
             stdout=subprocess.DEVNULL,
             stderr=log,
         )
         log.close()
-        deadline = time.monotonic() + scaled(20)
-        while time.monotonic() < deadline:
-            if port_file.exists() and port_file.read_text().strip():
-                self.port = int(port_file.read_text())
-                return self
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited early:\n{self.logs()[-3000:]}")
-            time.sleep(0.02)
-        raise RuntimeError("server did not start listening")
+        try:
+            self.port = wait_for_port(port_file, self.proc, scaled(20))
+        except RuntimeError as exc:
+            raise RuntimeError(f"{exc}:\n{self.logs()[-3000:]}") from None
+        return self
 
     def kill9(self) -> None:
         assert self.proc is not None
@@ -102,15 +91,9 @@ class ServerProcess:
     def terminate(self) -> int:
         """SIGTERM; returns the exit code."""
         assert self.proc is not None
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=scaled(20))
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        code = stop(self.proc, scaled(20))
         self.history.append(self.proc.pid)
-        return int(self.proc.returncode)
+        return code
 
     def logs(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")

@@ -9,7 +9,6 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from server import work
 from server.codec import decode_state, encode_state
 from server.limits import Limits
 from server.lobby import Lobby
+from server.process import process_tree, serve_command
 from server.store import Store
 from tests.server.test_room import NOW, started
 
@@ -106,21 +106,6 @@ def test_the_write_ahead_log_reaches_the_database_file_without_a_commit_waiting(
     assert found == [(room.id, "esa", 1)]
 
 
-def _descendants(pid: int) -> list[int]:
-    found, queue = [], [pid]
-    while queue:
-        parent = queue.pop()
-        for task in os.listdir(f"/proc/{parent}/task"):
-            with (
-                contextlib.suppress(OSError),
-                open(f"/proc/{parent}/task/{task}/children", encoding="ascii") as fh,
-            ):
-                children = [int(c) for c in fh.read().split()]
-                found += children
-                queue += children
-    return found
-
-
 def _running(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
@@ -133,20 +118,7 @@ def _running(pid: int) -> bool:
 def test_worker_processes_end_when_the_server_is_killed(tmp_path: Path) -> None:
     port_file = tmp_path / "port"
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "game",
-            "serve",
-            "--port",
-            "0",
-            "--data",
-            str(tmp_path),
-            "--port-file",
-            str(port_file),
-            "--log-level",
-            "warning",
-        ],
+        serve_command(tmp_path, port_file, "--log-level", "warning"),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -155,7 +127,7 @@ def test_worker_processes_end_when_the_server_is_killed(tmp_path: Path) -> None:
         workers: list[int] = []
         while time.monotonic() < deadline and len(workers) < 2:  # forkserver and a worker
             time.sleep(0.1)
-            workers = [p for p in _descendants(server.pid) if "forkserver" in _cmdline(p)]
+            workers = [p for p in process_tree(server.pid)[1:] if "forkserver" in _cmdline(p)]
         assert len(workers) >= 2
     finally:
         server.kill()  # kill -9
