@@ -278,20 +278,19 @@ class GameServer:
         closed = asyncio.ensure_future(ws.wait_closed())
         try:
             ws.deliver(functools.partial(self.on_message, peer))
+            # Look at least this often: which timeout applies changes with what the peer does.
+            every = min(lim.hello_timeout, lim.idle_timeout)
             while not closed.done():
                 if peer.name is None:
                     quiet: float | None = lim.hello_timeout
                 else:
                     quiet = None if peer.settled else lim.idle_timeout
-                if quiet is None:  # settled now; look again after a while
-                    await asyncio.wait((closed,), timeout=lim.idle_timeout)
-                    continue
-                left = peer.heard + quiet - time.monotonic()
+                left = every if quiet is None else peer.heard + quiet - time.monotonic()
                 if left <= 0:
                     if not peer.closing:
                         await self.close(peer, CloseCode.IDLE, "idle")
                     break
-                await asyncio.wait((closed,), timeout=left)
+                await asyncio.wait((closed,), timeout=min(left, every))
             await closed
         finally:
             closed.cancel()

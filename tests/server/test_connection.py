@@ -14,7 +14,10 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from game.net.client import Client, Refused
+from server.app import GameServer
 from server.errors import CloseCode
+from server.limits import Limits
+from server.store import Store
 from tests.server.conftest import ServerProcess, run, scaled, start_server
 
 
@@ -229,3 +232,33 @@ def test_connections_over_the_limit_are_refused_at_the_handshake(tmp_path: Path)
         run(body())
     finally:
         server.terminate()
+
+
+def test_idle_connections_close_unless_they_sit_in_a_room(tmp_path: Path) -> None:
+    """A named connection in no room closes after the idle timeout; one holding a seat stays
+    however quiet it is, and is timed again from its last message once it leaves."""
+    idle = 0.6
+
+    async def body() -> None:
+        server = GameServer(Store(tmp_path), Limits(idle_timeout=idle), workers=0)
+        url = f"ws://127.0.0.1:{await server.start('127.0.0.1', 0)}"
+        try:
+            lonely = await Client.connect(url, "Lonely")
+            seated = await Client.connect(url, "Seated")
+            room = (await seated.create_room("quiet"))["room"]
+            seat = await seated.join(room, "esa")
+            began = asyncio.get_running_loop().time()
+            closed = await lonely.wait_for("closed", timeout=scaled(5))
+            assert closed["code"] == CloseCode.IDLE
+            assert asyncio.get_running_loop().time() - began >= idle * 0.9
+            await asyncio.sleep(idle * 2)
+            assert seated.closed is None
+            await seated.leave(seat)
+            left = asyncio.get_running_loop().time()
+            closed = await seated.wait_for("closed", timeout=scaled(5))
+            assert closed["code"] == CloseCode.IDLE
+            assert asyncio.get_running_loop().time() - left >= idle * 0.9
+        finally:
+            await server.stop()
+
+    run(body())
