@@ -297,6 +297,18 @@ class _Grid:
 LIGHT = np.array([-0.45, 0.55, 0.70])
 LIGHT = LIGHT / np.linalg.norm(LIGHT)
 TINT = np.array([236.0, 232.0, 222.0], dtype=np.float32)
+OFF_DISC = (255, 0, 255)  # the colour key around the disc: no tint of grey comes near it
+# The palette of a render: entry 0 off the disc, then PALETTE_LEVELS shades of the tint up
+# to BRIGHTEST (where every channel has reached 255).
+PALETTE_LEVELS = 255
+BRIGHTEST = 255.0 / float(TINT.min())
+PALETTE = [
+    OFF_DISC,
+    *(
+        tuple(int(c) for c in np.clip((k / (PALETTE_LEVELS - 1)) * BRIGHTEST * TINT, 0, 255))
+        for k in range(PALETTE_LEVELS)
+    ),
+]
 
 
 class MoonGlobe:
@@ -412,7 +424,8 @@ class MoonGlobe:
         return out
 
     def render(self, *, draft: bool = False) -> pygame.Surface:
-        """The globe as a viewport-sized surface, transparent off the disc; cached per camera."""
+        """The globe as a viewport-sized surface, transparent (colour-keyed) off the disc;
+        cached per camera."""
         step = 2 if draft else 1
         key = (self.camera.key(), self.size, step)
         if self._surface is not None and self._surface_key == key:
@@ -421,7 +434,8 @@ class MoonGlobe:
         w, h = self.size
         cw, ch = (w + step - 1) // step, (h + step - 1) // step
         grid = self._grid(step)
-        east, north, forward = self._basis
+        # Plain floats: numpy then keeps the grid's float32, twice as fast as float64 here.
+        east, north, forward = ([float(c) for c in axis] for axis in self._basis)
         px = grid.x * east[0] + grid.y * north[0] + grid.z * forward[0]
         py = grid.x * east[1] + grid.y * north[1] + grid.z * forward[1]
         pz = grid.x * east[2] + grid.y * north[2] + grid.z * forward[2]
@@ -447,15 +461,18 @@ class MoonGlobe:
             sample = self.albedo[row, col]
         if self.smooth:
             sample = self._polar_close_up(sample, px, py, pz)
-        value = sample * grid.shade
-        rgba = np.zeros((ch * cw, 4), dtype=np.uint8)
-        rgba[grid.flat_index, :3] = np.clip(value[:, None] * TINT[None, :], 0, 255).astype(np.uint8)
-        rgba[grid.flat_index, 3] = 255
-        surface = pygame.image.frombuffer(rgba.tobytes(), (cw, ch), "RGBA")
+        # One byte a pixel, a shade of the tint from the palette; 0 is off the disc.
+        level = np.zeros(ch * cw, dtype=np.uint8)
+        scaled = sample * grid.shade * ((PALETTE_LEVELS - 1) / BRIGHTEST) + 1.5
+        level[grid.flat_index] = np.clip(scaled, 1, PALETTE_LEVELS).astype(np.uint8)
+        surface = pygame.image.frombuffer(level.tobytes(), (cw, ch), "P")
+        surface.set_palette(PALETTE)
         if step > 1:
             surface = pygame.transform.scale(surface, (w, h))
         else:
             surface = surface.copy()
+        # A colour key, not per-pixel alpha: blitting it is a copy rather than a blend.
+        surface.set_colorkey(OFF_DISC)
         self._surface = surface
         self._surface_key = key
         return surface
