@@ -5,8 +5,9 @@ shows it from one agency's view (through the replay viewer's session, which feed
 exactly the views that agency received) while the mouse moves over the Moon, which shows
 tooltips and hover outlines. Frame time is one whole `App.step`: events, update, drawing the
 globe, markers, panels and widgets, and the flip. A second measure drags the globe, which
-re-renders it every frame at draft quality. Startup is measured in a fresh interpreter, from
-its start to the first drawn frame of the title screen.
+re-renders it every frame at draft quality. A third switches between the panel's tabs, each
+built anew from the state. Startup is measured in a fresh interpreter, from its start to the
+first drawn frame of the title screen.
 
 Run with SDL's dummy video driver (set here), so the flip costs what a software window
 costs; a desktop compositor may add to it.
@@ -24,6 +25,7 @@ from benchmarks.harness import Result
 
 SIZES = ((1280, 800), (2560, 1440))
 FRAME_GOAL_MS = 8.0
+TAB_GOAL_MS = 100.0  # a click answered within a tenth of a second feels immediate
 STARTUP_GOAL_S = 2.0
 MATCH_TURNS = 24
 
@@ -65,6 +67,32 @@ def _frame_times(size: tuple[int, int], frames_data, count: int, *, drag: bool) 
     app.close()
     pygame.display.quit()
     return times
+
+
+def _tab_switches(frames_data, runs: int) -> dict[str, float]:
+    """Seconds from pressing a panel's tab to the next drawn frame, per tab (median)."""
+    from game.client.app import App
+    from game.client.game_screen import TABS, GameScene
+    from game.client.replay_viewer import ReplaySession
+
+    app = App((1280, 800))
+    session = ReplaySession(frames_data, frames_data.agencies[0])
+    session.jump(session.length - 2)
+    scene = GameScene(app, session)
+    app.show(scene)
+    for _ in range(5):
+        app.step(1 / 60)
+    times: dict[str, list[float]] = {key: [] for key, _name, _k in TABS}
+    for _ in range(runs):
+        for key, _name, _k in TABS:
+            scene.set_tab("budget" if key != "budget" else "news")
+            app.step(1 / 60)
+            start = time.perf_counter()
+            scene.set_tab(key)
+            app.step(1 / 60)
+            times[key].append(time.perf_counter() - start)
+    app.close()
+    return {key: statistics.median(values) for key, values in times.items()}
 
 
 def _p95(values: list[float]) -> float:
@@ -129,6 +157,20 @@ def run(runs: int) -> list[Result]:
             drag,
             "ms",
             note="re-renders the globe every frame (draft quality)",
+        )
+    )
+    switches = _tab_switches(frames_data, max(3, runs))
+    slowest = max(switches, key=lambda k: switches[k])
+    results.append(
+        Result(
+            "panel tab switch, slowest tab",
+            switches[slowest] * 1000,
+            "ms",
+            goal=f"<= {TAB_GOAL_MS:g}",
+            met=switches[slowest] * 1000 <= TAB_GOAL_MS,
+            note=f"{slowest}; "
+            + ", ".join(f"{k} {v * 1000:.0f}" for k, v in switches.items() if k != slowest)
+            + f" ms; turn {MATCH_TURNS - 1}",
         )
     )
     startups = [_startup() for _ in range(max(1, min(runs, 5)))]

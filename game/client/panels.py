@@ -88,15 +88,18 @@ class PanelContext:
         self.y += self.px(24)
 
     def html(
-        self, html: str, lines: int = 2, *, card: bool = True
+        self, html: str, lines: int = 2, *, style: str = "#card"
     ) -> pygame_gui.elements.UITextBox:
-        """A block of text, as tall as its words need (`lines` is only the minimum)."""
+        """A block of text, as tall as its words need (`lines` is only the minimum).
+
+        `style`: "#card" (a rounded card), "#log" (a square one: a long text's rounded
+        corners cost pygame_gui seconds to draw) or "#row" (bare text)."""
         box = text_box(
             self.scene.ui,
             pygame.Rect(self.px(6), self.y, self.width - self.px(12), -1),
             html,
             container=self.container,
-            name="#card" if card else "#row",
+            name=style,
         )
         height = max(box.rect.height, self.px(8 + 18 * min(lines, 1)))
         self.y += height + self.px(4)
@@ -273,7 +276,7 @@ def _budget(ctx: PanelContext) -> None:
     if not ctx.scene.session.can_act and model.draft:
         ctx.heading("Orders given this turn")
         for order in model.draft:
-            ctx.html(escape(_order_text(ctx, order)), lines=1, card=False)
+            ctx.html(escape(_order_text(ctx, order)), lines=1, style="#row")
     funds = model.legal_of(Fund)
     if funds:
         ctx.heading("Fund programs")
@@ -587,23 +590,32 @@ def _stations(ctx: PanelContext) -> None:
 
 
 # -- news -----------------------------------------------------------------------------------
+NEWS_SHOWN = 80  # the newest events the panel shows: a long text is slow to lay out
+
+
 def _news(ctx: PanelContext) -> None:
-    """Every turn's events, newest first, in one text block (cheap to lay out)."""
+    """The newest events, newest turn first, in one text block (cheap to lay out)."""
     model = ctx.model
     ctx.heading("News")
     parts: list[str] = []
     shown = 0
+    older = 0
     for record in reversed(model.history):
-        if not record.events or shown > 200:
+        room = NEWS_SHOWN - shown
+        if not record.events or room <= 0:
+            older += len(record.events)
             continue
         parts.append(
             f"<font color='#f0c060'><b>{escape(model.date(max(0, record.turn - 1)))}</b></font>"
         )
-        for event in record.events[: 200 - shown]:
-            parts.append(readout.event_html(event, model))
-            shown += 1
+        taken = record.events[:room]
+        parts.extend(readout.event_html(event, model) for event in taken)
+        shown += len(taken)
+        older += len(record.events) - len(taken)
         parts.append("")
     if not parts:
         ctx.note("No news yet: the first turn has not resolved.")
         return
-    ctx.html("<br>".join(parts), lines=4)
+    ctx.html("<br>".join(parts), lines=4, style="#log")
+    if older:
+        ctx.note(f"{older} older events: the match's replay holds every turn's news.")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pygame
+import pygame_gui
 import pytest
 
+from game.client import panels
 from game.client.end_screen import EndScene
 from game.client.game_screen import GameScene
 from game.client.replay_viewer import ReplayFrames, ReplaySession
@@ -33,6 +35,24 @@ def test_game_screen_shows_the_moon_and_every_panel(app, played):
         assert scene.tab == tab
         if tab in ("tech", "diplomacy"):
             shot(app, "tech_tree" if tab == "tech" else "diplomacy")
+
+
+def test_news_shows_the_newest_events_and_counts_the_older_ones(app, played, monkeypatch):
+    monkeypatch.setattr(panels, "NEWS_SHOWN", 3)
+    scene, _session = _open(app, played)
+    press(app, pygame.K_6, settle=2)
+    told = [r for r in scene.model.history if r.events]
+    assert len(told) >= 2 and len(told[-1].events) >= 3
+    news = find(app, "#log").html_text
+    assert scene.model.date(told[-1].turn - 1) in news
+    assert scene.model.date(told[0].turn - 1) not in news
+    older = sum(len(r.events) for r in told) - 3
+    notes = [
+        e.text
+        for e in app.ui.get_sprite_group().sprites()
+        if isinstance(e, pygame_gui.elements.UILabel) and e.alive()
+    ]
+    assert f"{older} older events: the match's replay holds every turn's news." in notes
 
 
 def test_clicking_a_site_selects_it_and_opens_missions(app, played):
