@@ -201,11 +201,15 @@ def _name_of_tech(ctx: PanelContext, tid: str) -> str:
     return tech.name if tech is not None else tid
 
 
+SERVICE_NAMES = {"leo_station_access": "crew time on a commercial station in low Earth orbit"}
+
+
+def _service_name(service: str) -> str:
+    return SERVICE_NAMES.get(service, service.replace("_", " "))
+
+
 def _site_name(ctx: PanelContext, sid: str) -> str:
-    if sid == "orbit":
-        return "lunar orbit"
-    site = ctx.model.content.sites.get(sid)
-    return site.name if site is not None else sid
+    return readout.place_name(ctx.model, sid)
 
 
 def _mission_name(ctx: PanelContext, mtype: str) -> str:
@@ -239,13 +243,33 @@ def _order_text(ctx: PanelContext, order: Command) -> str:
     if isinstance(order, Fund):
         return f"Fund {_program_label(ctx, order.program)}: ${order.amount:,}M"
     if isinstance(order, StartMission):
-        return f"Start {_mission_name(ctx, order.mission_type)} to {_site_name(ctx, order.site)}"
+        module = ctx.model.content.modules.get(order.module) if order.module else None
+        carrying = f" ({module.name})" if module is not None else ""
+        where = _site_name(ctx, order.site)
+        return f"Start {_mission_name(ctx, order.mission_type)}{carrying} to {where}"
     if isinstance(order, Propose):
-        return f"Propose {order.treaty.replace('_', ' ')} to {ctx.model.agency_name(order.to)}"
+        what = order.treaty.replace("_", " ")
+        if order.program:
+            what += f" ({_program_label(ctx, order.program)})"
+        return f"Propose {what} to {ctx.model.agency_name(order.to)}"
     if isinstance(order, Answer):
-        return f"{'Accept' if order.accept else 'Decline'} proposal {order.proposal}"
+        info = readout.proposals(ctx.model.view).get(order.proposal, {})
+        what = readout.proposal_text(ctx.model, info) or f"proposal {order.proposal}"
+        return f"{'Accept' if order.accept else 'Decline'} {what}"
     if isinstance(order, BuyService):
-        return f"Buy {order.service.replace('_', ' ')}"
+        return f"Buy {_service_name(order.service)}"
+    if isinstance(order, Withdraw):
+        treaty = next(
+            (t for t in readout.agreements(ctx.model.view) if t.get("id") == order.agreement), {}
+        )
+        return (
+            f"Withdraw from {readout.treaty_text(ctx.model, treaty) if treaty else order.agreement}"
+        )
+    if isinstance(order, SetAccess):
+        station = next(
+            (s for s in readout.stations(ctx.model.view) if s.get("id") == order.station), {}
+        )
+        return f"{station.get('name', order.station)}: access for {order.access}"
     program = getattr(order, "program", "")
     if program:
         return f"{order.KIND.title()} {_program_label(ctx, program)}"
@@ -319,9 +343,9 @@ def _budget(ctx: PanelContext) -> None:
     if services:
         ctx.heading("Commercial services")
         for service in services:
-            name = service.service.replace("_", " ")
+            name = _service_name(service.service)
             ctx.row(
-                escape(name.capitalize()),
+                escape(name[:1].upper() + name[1:]),
                 [_action(ctx, "Buy", service, "Buy this service from the commercial provider.")],
             )
     if not (funds or researches):

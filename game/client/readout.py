@@ -710,8 +710,23 @@ def proposal_text(model: MatchModel, info: dict[str, Any]) -> str:
         what = f"joining {bloc.get('name', info['bloc'])}"
     if info.get("program"):
         program = _dict(_dict(model.view.get("programs")).get(str(info["program"])))
-        what = f"a joint mission: {program.get('name', info['program'])}"
+        mission = _dict(info.get("mission"))
+        name = program.get("name") or mission.get("name") or "a program that has ended"
+        what = f"a joint mission: {name}"
+        if mission.get("site"):
+            what += f" to {place_name(model, str(mission['site']))}"
     return f"{sender} to {to}: {what} (turn {int(info.get('turn', 0)) + 1})"
+
+
+def place_name(model: MatchModel, sid: str) -> str:
+    """Where a mission goes, in words: lunar orbit, a site, or a station by its name."""
+    if sid == "orbit":
+        return "lunar orbit"
+    site = model.content.sites.get(sid)
+    if site is not None:
+        return site.name
+    station = next((s for s in stations(model.view) if s.get("id") == sid), None)
+    return str(station.get("name") or sid) if station is not None else sid
 
 
 def treaties(view: dict[str, Any]) -> list[dict[str, Any]]:

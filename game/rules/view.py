@@ -61,7 +61,7 @@ def view(state: State, agency: str | None) -> dict[str, Any]:
             if p.agency == agency or agency in p.partners
         }
         out["proposals"] = [
-            p.to_wire() for p in state.proposals.values() if agency in (p.sender, p.to)
+            _proposal(state, p) for p in state.proposals.values() if agency in (p.sender, p.to)
         ]
     observer = agency or "spectator"
     out["intel"] = {a: _intel(state, observer, a) for a in state.agencies if a != agency}
@@ -116,6 +116,20 @@ def _program(
     }
     problem = launch_problem(state, p) if p.phase == "ready" else None
     wire["launch_problem"] = None if problem is None else problem.to_wire()
+    return wire
+
+
+def _proposal(state: State, p: Proposal) -> dict[str, Any]:
+    """A proposal as its two parties see it; an offer to join a mission says which one."""
+    wire = p.to_wire()
+    program = state.programs.get(p.program) if p.program else None
+    if program is not None:
+        wire["mission"] = {
+            "name": program.name,
+            "mission_type": program.mission_type,
+            "site": program.site,
+            "cost": program.cost,
+        }
     return wire
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pygame
 import pygame_gui
 import pytest
@@ -137,3 +139,23 @@ def test_replay_file_opens_in_the_viewer_and_bad_files_are_refused(app, tmp_path
     assert open_replay_scene(app, str(broken), None) is None
     assert main(str(tmp_path / "missing.jsonl"), None) == 1
     assert main(str(path), "isro") == 2
+
+
+def test_every_order_of_a_match_reads_in_a_players_words():
+    """Orders given in a match, told from each agency's chair: names, not ids (p18, t94) or
+    field dumps."""
+    from types import SimpleNamespace
+
+    played = ReplayFrames.play(seed=3, turns=14, bot="random")
+    kinds = set()
+    for agency in played.agencies:
+        session = ReplaySession(played, agency)
+        ctx = SimpleNamespace(model=session.model)
+        for position in range(len(played.orders)):
+            session.jump(position)
+            for order in session.model.draft:
+                text = panels._order_text(ctx, order)
+                kinds.add(order.KIND)
+                assert "=" not in text and "_" not in text, (order, text)
+                assert not re.search(r"\b[a-z]\d+\b", text), (order, text)
+    assert {"research", "fund", "start_mission", "propose", "answer", "withdraw"} <= kinds

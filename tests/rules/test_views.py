@@ -8,7 +8,7 @@ import msgpack
 import pytest
 
 from game.rules import Propose, Research, events_for, view
-from tests.rules.builders import of_kind, opening, resolve_quiet
+from tests.rules.builders import add_program, of_kind, opening, resolve_quiet
 
 PRIVATE_KEYS = {"treasury", "budget", "research", "known", "techs", "experience"}
 
@@ -53,6 +53,23 @@ def test_an_agency_sees_only_its_own_proposals():
     assert len(view(state, "esa")["proposals"]) == 1
     assert view(state, "nasa")["proposals"] == []
     assert view(state, None)["proposals"] == []
+
+
+def test_an_offer_to_join_a_mission_tells_both_parties_which_mission():
+    state = opening()
+    lander = add_program(state, "roscosmos", "lander", "shackleton", ready=False)
+    offer = Propose("esa", "joint_mission", program=lander.id)
+    state, _ = resolve_quiet(state, {"roscosmos": [offer]})
+    for party in ("roscosmos", "esa"):
+        (proposal,) = view(state, party)["proposals"]
+        assert proposal["mission"] == {
+            "name": lander.name,
+            "mission_type": "lander",
+            "site": "shackleton",
+            "cost": lander.cost,
+        }
+    assert view(state, "nasa")["proposals"] == []
+    assert lander.id not in view(state, "esa")["programs"]  # a partner only once it accepts
 
 
 def test_the_spectator_view_has_no_private_part():
