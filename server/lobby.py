@@ -76,6 +76,11 @@ class Lobby:
         levels = ai_levels()
         if fields["ai_level"] not in levels:
             raise ProtocolError(f"ai_level must be one of {list(levels)}")
+        per_seat = dict(fields["ai_levels"] or {})
+        if any(a not in seats for a in per_seat):
+            raise ProtocolError("ai_levels must name seats of the room")
+        if any(level not in levels for level in per_seat.values()):
+            raise ProtocolError(f"ai_levels must give levels of {list(levels)}")
         deadline = float(fields["deadline"])
         first = fields["first_deadline"]
         seed = fields["seed"]
@@ -91,6 +96,7 @@ class Lobby:
             visibility=Visibility(fields["visibility"]),
             spectators=fields["spectators"],
             seed=seed if seed is not None else secrets.randbits(62),
+            ai_levels=per_seat,
         )
 
     def create(self, fields: dict[str, Any], conn: int, now: float) -> tuple[Room, str, str | None]:

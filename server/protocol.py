@@ -104,8 +104,8 @@ class Field:
     low: float | None = None  # numbers: smallest value; strings and lists: shortest length
     high: float | None = None  # numbers: largest value; strings and lists: longest length
     choices: tuple[str, ...] = ()
-    items: type | None = None  # element type of a list
-    item_high: int | None = None  # longest string element of a list
+    items: type | None = None  # element type of a list (keys and values of a map)
+    item_high: int | None = None  # longest string element of a list or map
 
 
 def _id(required: bool = True) -> Field:
@@ -130,6 +130,7 @@ SCHEMAS: dict[ClientType, dict[str, Field]] = {
         "deadline": Field((int, float), False, 120.0, 0.2, 7 * 86400),
         "first_deadline": Field((int, float), False, None, 0.2, 7 * 86400),
         "ai_level": Field(str, False, "normal", 1, MAX_ID),
+        "ai_levels": Field(dict, False, None, 0, 16, items=str, item_high=MAX_ID),
         "visibility": Field(str, False, Visibility.PUBLIC.value, choices=tuple(Visibility)),
         "spectators": Field(bool, False, True),
         "seed": Field(int, False, None, 0, 2**63 - 1),
@@ -214,7 +215,7 @@ def _check(kind: str, name: str, spec: Field, value: Any) -> Any:
     if not _is(value, spec.kind):
         raise _fail(kind, name, f"must be {_type_name(spec.kind)}")
     value_type = type(value)
-    if value_type is str or value_type is list:
+    if value_type is str or value_type is list or value_type is dict:
         size = len(value)
         if spec.low is not None and size < spec.low:
             raise _fail(kind, name, f"must have at least {int(spec.low)} element(s)")
@@ -229,12 +230,14 @@ def _check(kind: str, name: str, spec: Field, value: Any) -> Any:
             raise _fail(kind, name, f"must be at most {spec.high}")
     if spec.choices and value not in spec.choices:
         raise _fail(kind, name, f"must be one of {list(spec.choices)}")
-    if spec.items is not None and value_type is list:
+    if spec.items is not None and (value_type is list or value_type is dict):
+        # A map's keys and values are both held to `items` and `item_high`.
+        items = [*value, *value.values()] if value_type is dict else value
         item_type = spec.items
-        if not all(type(item) is item_type for item in value):
+        if not all(type(item) is item_type for item in items):
             raise _fail(kind, name, f"must hold only {_type_name(item_type)} elements")
         longest = spec.item_high
-        if longest is not None and any(len(item) > longest for item in value):
+        if longest is not None and any(len(item) > longest for item in items):
             raise _fail(kind, name, f"elements must have at most {longest} characters")
     return value
 

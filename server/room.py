@@ -62,6 +62,11 @@ class RoomSettings:
     visibility: Visibility
     spectators: bool
     seed: int
+    ai_levels: dict[str, str] = field(default_factory=dict)  # seats the AI plays otherwise
+
+    def level_for(self, agency: str) -> str:
+        """The level the AI plays this seat at, whenever it plays it."""
+        return self.ai_levels.get(agency, self.ai_level)
 
     def to_wire(self) -> dict[str, Any]:
         return {
@@ -76,6 +81,7 @@ class RoomSettings:
             "visibility": str(self.visibility),
             "spectators": self.spectators,
             "seed": self.seed,
+            "ai_levels": dict(self.ai_levels),
         }
 
     @classmethod
@@ -92,6 +98,7 @@ class RoomSettings:
             visibility=Visibility(data["visibility"]),
             spectators=bool(data["spectators"]),
             seed=int(data["seed"]),
+            ai_levels=dict(data.get("ai_levels") or {}),  # rooms stored before it existed
         )
 
 
@@ -483,6 +490,7 @@ class Room:
             "connected": seat.connected,
             "submitted": seat.agency in self.final,
             "stand_in": seat.stand_in,
+            "ai_level": self.settings.level_for(seat.agency),
         }
 
     def summary(self) -> dict[str, Any]:

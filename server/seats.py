@@ -1,6 +1,6 @@
 """AI seats: the bots that play empty seats and stand in for absent players.
 
-Each (room, agency) gets one bot, built by `game.ai.create_bot` at the room's level with a
+Each (room, agency) gets one bot, built by `game.ai.create_bot` at the seat's level with a
 seed derived from the match seed, and kept for the match so that it can remember. A bot
 thinks in a worker (`server.work.think`), never on the event loop; a bot that raises,
 returns something other than a list of commands, or thinks past the time limit plays an
@@ -32,7 +32,7 @@ class SeatBots:
         bot = self.bots.get(key)
         if bot is None:
             seed = seat_seed(room.settings.seed, agency)
-            bot = self.bots[key] = create_bot(room.settings.ai_level, agency, seed)
+            bot = self.bots[key] = create_bot(room.settings.level_for(agency), agency, seed)
         return bot
 
     def forget(self, room_id: str) -> None:

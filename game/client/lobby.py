@@ -254,9 +254,11 @@ class BrowserScene(Scene):
         for seat in room.get("seats", []):
             aid = seat["agency"]
             colour = hex_colour(theme.agency_colour(aid))
-            who = seat.get("player") or {"open": "open seat", "ai": "AI"}.get(
-                seat.get("control", ""), ""
-            )
+            level = seat.get("ai_level") or room.get("ai_level", "")
+            who = seat.get("player") or {
+                "open": f"open seat (AI {level} if empty)",
+                "ai": f"AI {level}",
+            }.get(seat.get("control", ""), "")
             flags = []
             if seat.get("control") == "human":
                 flags.append("ready" if seat.get("ready") else "not ready")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,12 @@ if TYPE_CHECKING:
     from game.client.app import App
 
 LEVELS = ("easy", "normal", "hard")
+LEVEL_NAMES = {"easy": "Easy", "normal": "Norm", "hard": "Hard"}  # on a rival's row
+LEVEL_TIPS = {
+    "easy": "Easy: greedy play with blunders.",
+    "normal": "Normal: a sound heuristic player.",
+    "hard": "Hard: searches ahead over the rules.",
+}
 LENGTHS: tuple[tuple[str, int | None], ...] = (
     ("Short: 10 turns (to 2025)", 10),
     ("Medium: 20 turns (to 2030)", 20),
@@ -40,7 +47,8 @@ class GameSetup:
 
     agency: str = "nasa"
     rivals: list[str] = field(default_factory=list)
-    ai_level: str = "normal"
+    ai_level: str = "normal"  # every rival's level, but for those in `levels`
+    levels: dict[str, str] = field(default_factory=dict)  # rivals at a level of their own
     turns: int | None = 20
     seed: int = 2021
     scenario: str = "2021"
@@ -48,6 +56,9 @@ class GameSetup:
 
     def seats(self) -> list[str]:
         return [self.agency, *[a for a in self.rivals if a != self.agency]]
+
+    def level_of(self, rival: str) -> str:
+        return self.levels.get(rival, self.ai_level)
 
 
 class NewGameScene(Scene):
@@ -116,30 +127,31 @@ class NewGameScene(Scene):
             playing = aid in self.setup.rivals
             button(
                 self.ui,
-                pygame.Rect(x1, y, px(300), px(34)),
-                f"{agency.name}: {'in the race' if playing else 'stays home'}",
+                pygame.Rect(x1, y, px(186), px(34)),
+                f"{agency.name}: {'racing' if playing else 'stays home'}",
                 lambda a=aid: self.toggle(a),
                 tip="Click to take this agency in or out of the match.",
                 style=None if playing else "@danger",
                 name=f"#rival_{aid}",
             )
+            if playing:
+                self._levels(
+                    pygame.Rect(x1 + px(192), y, px(60), px(34)),
+                    self.setup.level_of(aid),
+                    lambda level, a=aid: self.set_level(level, a),
+                    f"level_{aid}",
+                )
             y += px(40)
         y += px(10)
-        label(self.ui, pygame.Rect(x1, y, px(300), px(26)), "AI level", style="@muted")
+        label(
+            self.ui, pygame.Rect(x1, y, px(300), px(26)), "AI level of every rival", style="@muted"
+        )
         y += px(28)
-        choices(
-            self.ui,
+        self._levels(
             pygame.Rect(x1, y, px(98), px(34)),
-            (px(104), 0),
-            [(level.title(), level) for level in LEVELS],
-            self.setup.ai_level,
+            self.setup.ai_level if not self.setup.levels else "",
             self.set_level,
-            prefix="level",
-            tips={
-                "easy": "Greedy play with blunders.",
-                "normal": "A sound heuristic player.",
-                "hard": "Searches ahead over the rules.",
-            },
+            "level",
         )
         y += px(48)
         label(self.ui, pygame.Rect(x1, y, px(300), px(26)), "Length", style="@muted")
@@ -215,8 +227,33 @@ class NewGameScene(Scene):
             ]
         self._rebuild()
 
-    def set_level(self, level: str) -> None:
-        self.setup.ai_level = level
+    def _levels(
+        self, first: pygame.Rect, chosen: str, pick: Callable[[str], None], prefix: str
+    ) -> None:
+        """Easy, Normal and Hard side by side, `chosen` highlighted."""
+        choices(
+            self.ui,
+            first,
+            (first.width + self.px(4), 0),
+            [
+                (LEVEL_NAMES[level] if first.width < self.px(90) else level.title(), level)
+                for level in LEVELS
+            ],
+            chosen,
+            pick,
+            prefix=prefix,
+            tips=LEVEL_TIPS,
+        )
+
+    def set_level(self, level: str, rival: str | None = None) -> None:
+        """One rival's level, or (no rival) every rival's."""
+        if rival is None:
+            self.setup.ai_level = level
+            self.setup.levels = {}
+        elif level == self.setup.ai_level:
+            self.setup.levels.pop(rival, None)
+        else:
+            self.setup.levels[rival] = level
         self._rebuild()
 
     def set_turns(self, turns: int | None) -> None:

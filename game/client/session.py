@@ -193,6 +193,7 @@ def start_local_game(app: App, setup: GameSetup) -> Scene | None:
                 turns=setup.turns,
                 deadline=LOCAL_DEADLINE,
                 ai_level=setup.ai_level,
+                ai_levels={a: level for a, level in setup.levels.items() if a in rivals},
                 seed=setup.seed,
                 visibility="unlisted",
                 spectators=False,

@@ -28,6 +28,11 @@ def test_new_game_choices_follow_clicks(app):
     assert "cnsa" not in scene.setup.rivals
     click(app, find(app, "#level_hard"))
     assert scene.setup.ai_level == "hard"
+    click(app, find(app, "#level_jaxa_easy"))
+    assert scene.setup.level_of("jaxa") == "easy" and scene.setup.level_of("csa") == "hard"
+    shot(app, "new_game_levels")
+    click(app, find(app, "#level_normal"))  # every rival again
+    assert {scene.setup.level_of(a) for a in scene.setup.rivals} == {"normal"}
     click(app, find(app, "#length_10"))
     assert scene.setup.turns == 10
     shot(app, "new_game")

@@ -34,12 +34,16 @@ def test_local_match_played_through_the_ui_to_the_end_screen(app):
     for rival in ("esa", "jaxa", "csa"):
         click(app, find(app, f"#rival_{rival}"))
     click(app, find(app, "#level_easy"))
+    click(app, find(app, "#level_cnsa_normal"))  # one rival plays better than the other
     click(app, find(app, "#length_10"))
     click(app, find(app, "#start"))
     scene = app.scene
     assert isinstance(scene, GameScene), "the local game did not start"
     model = scene.model
     wait_until(app, lambda: bool(model.history) and bool(model.legal))
+    wait_until(app, lambda: bool(model.seat_info("cnsa")))
+    assert model.seat_info("cnsa")["ai_level"] == "normal"
+    assert model.seat_info("roscosmos")["ai_level"] == "easy"
     # First turn: allocate budget, start a mission, propose an alliance.
     press(app, pygame.K_b)
     assert _click_first(app, "#act_research") or _click_first(app, "#act_fund")

@@ -14,7 +14,8 @@ from server.errors import ErrorCode, ServerError
 from server.limits import Limits
 from server.lobby import Lobby
 from server.protocol import ClientType, Control, Phase, parse
-from server.room import Room
+from server.room import Room, RoomSettings
+from server.seats import SeatBots
 from tests.server.tables import plain
 
 NOW = 1_000_000.0
@@ -74,6 +75,27 @@ def test_unknown_scenarios_agencies_and_levels_are_malformed(lobby: Lobby) -> No
     assert code_of(create, lobby, seats=["nasa", "starfleet"]) == ErrorCode.MALFORMED
     assert code_of(create, lobby, seats=["nasa"]) == ErrorCode.MALFORMED
     assert code_of(create, lobby, ai_level="os:system") == ErrorCode.MALFORMED
+
+
+def test_each_seat_may_have_its_own_ai_level(lobby: Lobby) -> None:
+    room, _host, _key = create(lobby, ai_level="easy", ai_levels={"esa": "hard", "csa": "random"})
+    levels = {s["agency"]: s["ai_level"] for s in room.summary()["seats"]}
+    assert levels["esa"] == "hard" and levels["csa"] == "random" and levels["nasa"] == "easy"
+    bots = SeatBots(work.Workers(0), timeout=5.0)
+    assert type(bots.bot(room, "esa")).__name__ == "PlannerBot"
+    assert type(bots.bot(room, "csa")).__name__ == "RandomBot"
+    assert getattr(bots.bot(room, "nasa"), "blunder", 0) > 0  # easy: greedy with blunders
+    again = RoomSettings.from_wire(plain(room.settings.to_wire()))  # as the store keeps it
+    assert again == room.settings
+    old = {k: v for k, v in room.settings.to_wire().items() if k != "ai_levels"}
+    assert RoomSettings.from_wire(old).level_for("esa") == "easy"  # stored before levels
+    for wrong in (
+        {"starfleet": "hard"},  # not a seat
+        {"esa": "os:system"},  # not a level
+        {"esa": 3},  # not a string
+        ["esa", "hard"],  # not a map
+    ):
+        assert code_of(create, lobby, ai_levels=wrong) == ErrorCode.MALFORMED
 
 
 def test_private_rooms_need_their_key_and_are_not_listed(lobby: Lobby) -> None:
