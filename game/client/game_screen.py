@@ -244,13 +244,16 @@ class GameScene(Scene):
         self._chat_box = None
         if self.tab != "tech":  # over the tree only the line to type in stays
             self._chat_box = self._build_chat_log(rect)
+        watching = self._watching
         self.chat_entry = pygame_gui.elements.UITextEntryLine(
             pygame.Rect(rect.x, rect.bottom - px(32), rect.width, px(32)),
             self.ui,
             object_id="#chat",
-            placeholder_text="Chat (C)",
+            placeholder_text="Spectators read the chat; players write" if watching else "Chat (C)",
         )
         self.chat_entry.set_text_length_limit(500)
+        if watching:
+            self.chat_entry.disable()
 
     def _build_chat_log(self, rect: pygame.Rect) -> pygame_gui.elements.UITextBox:
         px = self.px
@@ -272,7 +275,13 @@ class GameScene(Scene):
             lines.append(
                 f"<font color='{colour}'><b>{escape(line.sender)}</b></font> {escape(line.text)}"
             )
-        return "<br>".join(lines) or "<font color='#8a96ad'><i>Chat: press C</i></font>"
+        empty = "The players' chat shows here" if self._watching else "Chat: press C"
+        return "<br>".join(lines) or f"<font color='#8a96ad'><i>{empty}</i></font>"
+
+    @property
+    def _watching(self) -> bool:
+        """A spectator of a live match (not a replay): reads, never orders or writes."""
+        return self.model.seat is None and self.replay_session is None
 
     # -- overlays (report, help, menu, charts) ----------------------------------------------
     def _build_overlay(self) -> None:

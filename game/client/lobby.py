@@ -172,6 +172,7 @@ class BrowserScene(Scene):
                 pygame.Rect(x + list_w - px(96), y, px(96), px(32)),
                 "Watch",
                 lambda r=room_id: self.watch(r),
+                name=f"#watch_{room_id}",
                 tip="Spectate: the public view only.",
                 disabled=not room.get("spectators", True),
             )

@@ -505,6 +505,18 @@ def report_html(model: MatchModel, turn: int) -> str:
 
 # -- orders ---------------------------------------------------------------------------------
 def orders_summary(model: MatchModel) -> list[tuple[str, tuple[int, int, int]]]:
+    if model.seat is None:
+        ended = [s["agency"] for s in model.seats if s.get("submitted")]
+        first = f"Watching: {len(ended)} of {len(model.seats)} agencies have ended the turn"
+        if model.outcome is not None:
+            return [
+                (first, theme.TEXT),
+                ("The match is over: Enter shows the final scores.", theme.ACCENT),
+            ]
+        return [
+            (first, theme.TEXT),
+            ("Spectators see the public view and give no orders.", theme.MUTED),
+        ]
     treasury = number(me(model.view), "treasury", "money", "cash")
     spend = model.spending()
     first = f"{len(model.draft)} orders, ${spend:,}M committed"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pygame
 import pytest
 
+from game.client import readout
 from game.client.end_screen import EndScene
 from game.client.game_screen import GameScene
 from game.client.lobby import BrowserScene
@@ -127,3 +128,42 @@ def test_two_clients_meet_in_an_online_room_and_survive_a_drop(app, server):
         assert scene.session.seat is not None and not scene.session.kicked
     finally:
         other.close()
+
+
+def test_a_spectator_watches_a_running_match_in_the_public_view(app, server):
+    host = NetLink(server.url, "Ada")
+    host.open()
+    try:
+        created = host.request(
+            lambda c: c.create_room(
+                "Open race", turns=3, deadline=1.0, first_deadline=1.0, ai_level="random"
+            )
+        )
+        room_id = created["room"]
+        seat = host.request(lambda c: c.join(room_id, "esa"))
+        host.request(lambda c: c.ready(seat))
+        host.request(lambda c: c.start(room_id, created["host_token"]))
+
+        browser = BrowserScene(app, url=server.url, name="Watcher", auto_connect=True)
+        app.show(browser)
+        wait_until(app, lambda: any(r["id"] == room_id for r in browser.rooms))
+        click(app, find(app, f"#watch_{room_id}"))
+        wait_until(app, lambda: isinstance(app.scene, GameScene), 15)
+        scene = app.scene
+        model = scene.model
+        assert model.seat is None and not model.view.get("me")
+        assert scene.session.seat is None and not scene.session.can_act
+        press(app, pygame.K_b, settle=2)
+        notes = [e.text for e in app.ui.get_sprite_group().sprites() if hasattr(e, "text")]
+        assert any("Watching: the public view" in str(n) for n in notes)
+        with pytest.raises(AssertionError):
+            find(app, "#act_research")  # nothing to order
+        assert not scene.chat_entry.is_enabled  # room chat is for the players
+        summary = [text for text, _colour in readout.orders_summary(model)]
+        assert "give no orders" in summary[1] and "Press E" not in " ".join(summary)
+        shot(app, "spectating")
+        turn = model.turn
+        wait_until(app, lambda: model.turn > turn, 15)  # the match goes on, and so does the view
+        assert not model.view.get("me")
+    finally:
+        host.close()
