@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from itertools import groupby
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from game.ai.base import Bot
@@ -102,7 +104,7 @@ class GreedyBot(Bot):
         return [c for c in kept if not (isinstance(c, Fund) and c.program in lost)]
 
 
-_UNSEEN: Any = object()
+_type_and_target = attrgetter("mission_type", "site")
 
 
 class _Place(NamedTuple):
@@ -130,19 +132,19 @@ class _Turn:
         self.fund_offers: dict[str, Fund] = {}
         self.proposals: list[Propose] = []
         others: list[Command] = []
-        add_start, add_other = self.starts.append, others.append
-        for c in legal:
-            if isinstance(c, StartMission):
-                add_start(c)
-                continue
-            if isinstance(c, Research):
-                self.research_offers[c.tech] = c
-            elif isinstance(c, Fund):
-                self.fund_offers[c.program] = c
+        # The legal commands come in runs of one kind, the program starts in a long one.
+        for kind, run in groupby(legal, type):
+            if issubclass(kind, StartMission):
+                self.starts.extend(run)
+            elif issubclass(kind, Research):
+                self.research_offers.update((c.tech, c) for c in run)
+            elif issubclass(kind, Fund):
+                self.fund_offers.update((c.program, c) for c in run)
             else:
-                add_other(c)
-                if isinstance(c, Propose):
-                    self.proposals.append(c)
+                start = len(others)
+                others.extend(run)
+                if issubclass(kind, Propose):
+                    self.proposals.extend(others[start:])
         # The other legal orders, to ask whether one may be given. New programs, research
         # and funding are chosen from `starts` and the offers only (many of them to hash).
         self.legal = set(others)
@@ -480,23 +482,20 @@ class _Turn:
         """The start options worth valuing: of the surface sites that earn the same
         milestones, only the one with the most science."""
         best: dict[tuple[object, ...], tuple[StartMission, MissionType, Any, float]] = {}
-        # What a start would be depends on its type and target only, and a bought launch
-        # is never worth it with an own rocket: worked out once per type and target.
-        targets: dict[tuple[str, str], tuple[MissionType, Any, object, float, bool] | None] = {}
-        for cmd in self.starts:
-            pair = (cmd.mission_type, cmd.site)
-            target = targets.get(pair, _UNSEEN)
-            if target is _UNSEEN:
-                target = targets[pair] = self._start_target(cmd.mission_type, cmd.site)
+        # What a start would be depends on its type and target only, and the legal starts
+        # come a type and target at a time: worked out once per run of them.
+        for (mission_type, site), cmds in groupby(self.starts, _type_and_target):
+            target = self._start_target(mission_type, site)
             if target is None:
                 continue
             mtype, option, where, science, own_rocket = target
-            if cmd.commercial and own_rocket:
-                continue  # own rocket is cheaper
-            key = (cmd.mission_type, cmd.module, cmd.commercial, where)
-            held = best.get(key)
-            if held is None or science > held[3]:
-                best[key] = (cmd, mtype, option, science)
+            for cmd in cmds:
+                if cmd.commercial and own_rocket:
+                    continue  # own rocket is cheaper
+                key = (mission_type, cmd.module, cmd.commercial, where)
+                held = best.get(key)
+                if held is None or science > held[3]:
+                    best[key] = (cmd, mtype, option, science)
         return [(cmd, mtype, option) for cmd, mtype, option, _ in best.values()]
 
     def _start_target(
@@ -517,7 +516,7 @@ class _Turn:
             return None
         station = place.station
         # Crews aboard now will have gone home by the time a new crew is built.
-        staying = mtype.crewed and station is not None and mtype.crew <= station["capacity"]
+        staying = station is not None and mtype.crewed and mtype.crew <= station["capacity"]
         where: object = target
         if place.site is not None and station is None and not mtype.builds_module:
             where = place.kind

@@ -300,6 +300,12 @@ def _target_problem(
     return None
 
 
+def _target_by_content(mtype: MissionType) -> bool:
+    """Whether `_target_problem` judges this type's targets by the content alone: only
+    station modules and missions to stations depend on the stations standing."""
+    return mtype.target == "orbit" or (mtype.target == "surface" and not mtype.builds_module)
+
+
 def _program_of(
     state: State, agency: str, pid: str, *, lead: bool, phase: str | None
 ) -> tuple[Program | None, RuleError | None]:
@@ -750,13 +756,15 @@ def _made(kind: Callable[..., C], *fields: object) -> C:
 
 
 def _start_options(
-    state: State, agency: str
+    state: State, agency: str, systems: set[str] | None = None
 ) -> Iterable[tuple[MissionType, list[str], list[str], tuple[bool, ...]]]:
     """Per mission type the agency knows enough for: its targets, its modules, and the
-    commercial flags worth trying (own rocket, bought launch)."""
+    commercial flags worth trying (own rocket, bought launch). `systems`: the agency's
+    `known_systems`, if the caller has them."""
     content = state.content
     known = state.agency[agency].known
-    systems = q.known_systems(state, agency)
+    if systems is None:
+        systems = q.known_systems(state, agency)
     for mtype in content.missions.values():
         if any(r not in known for r in mtype.requires):
             continue
@@ -787,7 +795,7 @@ def _legal_starts(state: State, agency: str, active: int) -> list[StartMission]:
     target and module."""
     out: list[StartMission] = []
     systems = q.known_systems(state, agency)
-    for mtype, targets, modules, flags in _start_options(state, agency):
+    for mtype, targets, modules, flags in _start_options(state, agency, systems):
         # What opening a program takes from the treasury now does not depend on its
         # target or module, so one command of each launch stands for all of them.
         flags = tuple(
@@ -799,10 +807,39 @@ def _legal_starts(state: State, agency: str, active: int) -> list[StartMission]:
         if not flags:
             continue
         modules = [m for m in modules if _module_problem(state, agency, mtype, m) is None]
-        for site, module, cmds in _start_rows(mtype.id, tuple(targets), tuple(modules), flags):
-            if _target_problem(state, agency, mtype, site, module) is None:
-                out.extend(cmds)
+        out.extend(_starts_on_target(state, agency, mtype, tuple(targets), tuple(modules), flags))
     return out
+
+
+def _starts_on_target(
+    state: State,
+    agency: str,
+    mtype: MissionType,
+    targets: tuple[str, ...],
+    modules: tuple[str, ...],
+    flags: tuple[bool, ...],
+) -> tuple[StartMission, ...]:
+    """For `_legal_starts`, the starts of `_start_rows` whose target and module
+    `_target_problem` allows. Where it judges them by the content alone, they are worked
+    out once per content and kept."""
+    key = (state.content.hash, mtype.id, targets, modules, flags)
+    by_content = _target_by_content(mtype)
+    kept = _ON_TARGET.get(key) if by_content else None
+    if kept is None:
+        kept = tuple(
+            cmd
+            for site, module, cmds in _start_rows(mtype.id, targets, modules, flags)
+            if _target_problem(state, agency, mtype, site, module) is None
+            for cmd in cmds
+        )
+        if by_content:
+            if len(_ON_TARGET) >= _STARTS_KEPT:
+                _ON_TARGET.clear()
+            _ON_TARGET[key] = kept
+    return kept
+
+
+_ON_TARGET: dict[tuple[object, ...], tuple[StartMission, ...]] = {}
 
 
 # Start commands are immutable values; the same few hundred are offered every turn, so they

@@ -6,7 +6,6 @@ place so that what the rules allow and what they then do can never disagree.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from math import ceil
 from typing import Any
 
@@ -16,33 +15,34 @@ from game.rules.state import Agency, Program, State, Station
 
 def constant(state: State, section: str, name: str) -> Any:
     """One constant of the content's rules, `state.content.rule(section).<name>`."""
-    return _remembered(
-        state, ("rule", section, name), lambda: getattr(state.content.rule(section), name)
-    )
+    key = (state.content.hash, "rule", section, name)
+    try:
+        return _CONTENT_ANSWERS[key]
+    except KeyError:
+        return _remember(key, getattr(state.content.rule(section), name))
 
 
 def forbidden_reason(state: State, a: str, b: str) -> str:
     """Why the content forbids a bilateral pairing of two agencies, or ""."""
-    reason: str = _remembered(
-        state, ("forbidden", a, b), lambda: state.content.forbidden_reason(a, b)
-    )
+    key = (state.content.hash, "forbidden", a, b)
+    try:
+        reason: str = _CONTENT_ANSWERS[key]
+    except KeyError:
+        reason = _remember(key, state.content.forbidden_reason(a, b))
     return reason
 
 
-def _remembered(state: State, question: tuple[str, ...], answer: Callable[[], Any]) -> Any:
-    """The answer to a question about the content alone, remembered by the content's hash
-    (which covers every file): the rules ask a few of them thousands of times a turn."""
-    key = (state.content.hash, question)
-    try:
-        return _CONTENT_ANSWERS[key]
-    except KeyError:
-        if len(_CONTENT_ANSWERS) >= _CONTENT_ANSWERS_KEPT:
-            _CONTENT_ANSWERS.clear()
-        value = _CONTENT_ANSWERS[key] = answer()
-        return value
+def _remember(key: tuple[str, ...], answer: Any) -> Any:
+    """Keep the answer to a question about the content alone, keyed by the content's hash
+    (which covers every file) and the question: the rules ask a few of them thousands of
+    times a turn. Looked up by the asker itself, without a call or a closure to make."""
+    if len(_CONTENT_ANSWERS) >= _CONTENT_ANSWERS_KEPT:
+        _CONTENT_ANSWERS.clear()
+    _CONTENT_ANSWERS[key] = answer
+    return answer
 
 
-_CONTENT_ANSWERS: dict[tuple[str, tuple[str, ...]], Any] = {}
+_CONTENT_ANSWERS: dict[tuple[str, ...], Any] = {}
 _CONTENT_ANSWERS_KEPT = 4096
 
 
@@ -193,15 +193,37 @@ def _terms(t: Tech, ag: Agency, target: int) -> tuple[int, int]:
 def research_table(state: State, agency: str) -> dict[str, tuple[int, int]]:
     """`research_terms` of every tech, with the agency's traits and partners looked up once."""
     ag = state.agency[agency]
+    partners = _sharing_partners(state, agency)
+    shared = frozenset().union(*(p.known for p in partners)) if partners else frozenset()
+    # A function of the content, of what the agency knows and has paid into research and
+    # of what its tech-sharing partners know alone, asked for by the view and the legal
+    # commands of every agency every turn: remembered, keyed by exactly those.
+    key = (state.content.hash, agency, tuple(ag.known), tuple(ag.research.items()), shared)
+    table = _RESEARCH_TABLES.get(key)
+    if table is None:
+        if len(_RESEARCH_TABLES) >= _RESEARCH_TABLES_KEPT:
+            _RESEARCH_TABLES.clear()
+        table = _RESEARCH_TABLES[key] = _research_table(state, agency, shared)
+    return dict(table)
+
+
+_RESEARCH_TABLES: dict[tuple[object, ...], dict[str, tuple[int, int]]] = {}
+_RESEARCH_TABLES_KEPT = 4096
+
+
+def _research_table(
+    state: State, agency: str, shared: frozenset[str]
+) -> dict[str, tuple[int, int]]:
+    """`research_table`, worked out; `shared`: the techs its tech-sharing partners know."""
+    ag = state.agency[agency]
     factor = trait(state, agency, "research")
     share = constant(state, "reliability", "refine_share")
-    partners = _sharing_partners(state, agency)
     table: dict[str, tuple[int, int]] = {}
     for tid, t in state.content.techs.items():
         if tid in ag.known:
             target = _refining_price(t, share, factor)
         else:
-            target = _learning_price(t, factor, any(tid in p.known for p in partners))
+            target = _learning_price(t, factor, tid in shared)
         table[tid] = _terms(t, ag, target)
     return table
 
