@@ -278,19 +278,24 @@ class GameServer:
         closed = asyncio.ensure_future(ws.wait_closed())
         try:
             ws.deliver(functools.partial(self.on_message, peer))
-            # Look at least this often: which timeout applies changes with what the peer does.
-            every = min(lim.hello_timeout, lim.idle_timeout)
             while not closed.done():
                 if peer.name is None:
-                    quiet: float | None = lim.hello_timeout
+                    # A hello may make the idle timeout the one that applies: look again
+                    # by then at the latest.
+                    quiet = lim.hello_timeout
+                    most = min(lim.hello_timeout, lim.idle_timeout)
+                elif peer.settled:
+                    # In a room: never idle, but look again in case it leaves.
+                    await asyncio.wait((closed,), timeout=lim.idle_timeout)
+                    continue
                 else:
-                    quiet = None if peer.settled else lim.idle_timeout
-                left = every if quiet is None else peer.heard + quiet - time.monotonic()
+                    quiet = most = lim.idle_timeout
+                left = peer.heard + quiet - time.monotonic()
                 if left <= 0:
                     if not peer.closing:
                         await self.close(peer, CloseCode.IDLE, "idle")
                     break
-                await asyncio.wait((closed,), timeout=min(left, every))
+                await asyncio.wait((closed,), timeout=min(left, most))
             await closed
         finally:
             closed.cancel()
