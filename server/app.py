@@ -65,6 +65,7 @@ from server.work import Workers
 
 _conn_ids = itertools.count(1)
 STATUS_DELAY = 0.05  # seconds: who-submitted and who-is-connected changes are sent together
+FULL_COLLECTION_EVERY = 600.0  # seconds between full garbage collections (what turns froze)
 
 
 @dataclass(eq=False)
@@ -90,9 +91,19 @@ class Peer:
 class GameServer:
     """The whole server: lobby, rooms, their turn clocks, the store and the connections."""
 
-    def __init__(self, store: Store, limits: Limits | None = None, *, workers: int = 0) -> None:
+    def __init__(
+        self,
+        store: Store,
+        limits: Limits | None = None,
+        *,
+        workers: int = 0,
+        owns_process: bool = False,
+    ) -> None:
         """`workers` processes do the turn work; 0 (for a server embedded in another
-        program, such as a local game) does it in one thread of this process."""
+        program, such as a local game) does it in one thread of this process.
+        `owns_process`: the process is the server's alone, so it may steer the garbage
+        collector (see `resolve` and `janitor`)."""
+        self.owns_process = owns_process
         self.store = store
         self.limits = limits or Limits()
         self.lobby = Lobby(self.limits)
@@ -200,9 +211,14 @@ class GameServer:
         log.event("server_stopped")
 
     async def janitor(self) -> None:
-        """Forget finished rooms after `finished_keep`, and lobby rooms nobody is in."""
+        """Forget finished rooms after `finished_keep`, and lobby rooms nobody is in; now
+        and then, a full garbage collection."""
+        collected = time.monotonic()
         while True:
             await asyncio.sleep(60)
+            if self.owns_process and time.monotonic() - collected >= FULL_COLLECTION_EVERY:
+                collected = time.monotonic()
+                self.full_collection()
             now = time.time()
             for room in list(self.lobby.rooms.values()):
                 finished = room.finished if room.phase is Phase.OVER else None
@@ -214,6 +230,17 @@ class GameServer:
                     and (now - room.created > self.limits.finished_keep)
                 ):
                     self.drop_room(room, delete=True)
+
+    def full_collection(self) -> int:
+        """Collect everything, what turns froze included, and freeze what is left; returns
+        the number of unreachable objects found. One pause, every FULL_COLLECTION_EVERY."""
+        started = time.perf_counter()
+        gc.unfreeze()
+        found = gc.collect()
+        gc.freeze()
+        took = round((time.perf_counter() - started) * 1000, 1)
+        log.event("collected", logging.DEBUG, objects=found, ms=took)
+        return found
 
     def drop_room(self, room: Room, *, delete: bool) -> None:
         self.lobby.remove(room.id)
@@ -832,6 +859,12 @@ class GameServer:
             return
         now = time.time()
         room.conclude(state, resolved, now)
+        if self.owns_process:
+            # The new state lives for a turn: out of the collector's scans with it (and
+            # with everything else alive now), so that young-generation collections stay
+            # short. Nearly all garbage here is freed by reference counting; the full
+            # collection in `janitor` picks up any cycles left among what was frozen.
+            gc.freeze()
         self.store.save_turn(room, plan.turn, plan.orders, resolved.state_hash, now)
         log.event(
             "turn_resolved",
@@ -868,7 +901,7 @@ async def run_server(
         # 5 ms) hands the interpreter lock back to the event loop sooner.
         sys.setswitchinterval(0.0002)
     store = Store(data, durable=durable)
-    server = GameServer(store, limits, workers=workers)
+    server = GameServer(store, limits, workers=workers, owns_process=True)
     bound = await server.start(host, port)
     # What exists now (code, content, restored rooms) lives as long as the process: take it
     # out of the collector's scans, and collect the young generation less often, so that
