@@ -34,6 +34,7 @@ from game.rules.commands import (
 )
 from game.rules.content import ORBIT, MissionType
 from game.rules.errors import Code, RuleError
+from game.rules.memo import Memo
 from game.rules.rng import Rng
 from game.rules.state import Program, State
 
@@ -741,7 +742,8 @@ C = TypeVar("C", bound=Command)
 
 # Commands are immutable values, and the same candidates come up for every agency every turn:
 # each is made once and shared. `_STARTS_KEPT` bounds this memory, as it does the starts'.
-_MADE: dict[tuple[object, ...], Any] = {}
+_STARTS_KEPT = 20_000
+_MADE: Memo[tuple[object, ...], Any] = Memo(_STARTS_KEPT)
 
 
 def _made(kind: Callable[..., C], *fields: object) -> C:
@@ -749,9 +751,7 @@ def _made(kind: Callable[..., C], *fields: object) -> C:
     key = (kind, *fields)
     cmd = _MADE.get(key)
     if cmd is None:
-        if len(_MADE) >= _STARTS_KEPT:
-            _MADE.clear()
-        cmd = _MADE[key] = kind(*fields)
+        cmd = _MADE.keep(key, kind(*fields))
     return cmd
 
 
@@ -833,23 +833,22 @@ def _starts_on_target(
             for cmd in cmds
         )
         if by_content:
-            if len(_ON_TARGET) >= _STARTS_KEPT:
-                _ON_TARGET.clear()
-            _ON_TARGET[key] = kept
+            _ON_TARGET.keep(key, kept)
     return kept
 
 
-_ON_TARGET: dict[tuple[object, ...], tuple[StartMission, ...]] = {}
+_ON_TARGET: Memo[tuple[object, ...], tuple[StartMission, ...]] = Memo(_STARTS_KEPT)
 
 
 # Start commands are immutable values; the same few hundred are offered every turn, so they
 # are made once rather than a few hundred times per agency per turn.
-_STARTS: dict[tuple[str, str, str, tuple[bool, ...]], tuple[StartMission, ...]] = {}
-_STARTS_KEPT = 20_000
+_STARTS: Memo[tuple[str, str, str, tuple[bool, ...]], tuple[StartMission, ...]] = Memo(_STARTS_KEPT)
 
 
 _Row = tuple[str, str, tuple[StartMission, ...]]
-_ROWS: dict[tuple[str, tuple[str, ...], tuple[str, ...], tuple[bool, ...]], tuple[_Row, ...]] = {}
+_ROWS: Memo[tuple[str, tuple[str, ...], tuple[str, ...], tuple[bool, ...]], tuple[_Row, ...]] = (
+    Memo(_STARTS_KEPT)
+)
 
 
 def _start_rows(
@@ -859,12 +858,13 @@ def _start_rows(
     key = (mission_type, targets, modules, flags)
     rows = _ROWS.get(key)
     if rows is None:
-        if len(_ROWS) >= _STARTS_KEPT:
-            _ROWS.clear()
-        rows = _ROWS[key] = tuple(
-            (site, module, _starts(mission_type, site, module, flags))
-            for site in targets
-            for module in modules
+        rows = _ROWS.keep(
+            key,
+            tuple(
+                (site, module, _starts(mission_type, site, module, flags))
+                for site in targets
+                for module in modules
+            ),
         )
     return rows
 
@@ -876,9 +876,7 @@ def _starts(
     key = (mission_type, site, module, flags)
     cmds = _STARTS.get(key)
     if cmds is None:
-        if len(_STARTS) >= _STARTS_KEPT:
-            _STARTS.clear()
-        cmds = _STARTS[key] = tuple(StartMission(mission_type, site, module, c) for c in flags)
+        cmds = _STARTS.keep(key, tuple(StartMission(mission_type, site, module, c) for c in flags))
     return cmds
 
 

@@ -10,6 +10,7 @@ from math import ceil
 from typing import Any
 
 from game.rules.content import ORBIT, MissionType, Site, Tech
+from game.rules.memo import Memo
 from game.rules.state import Agency, Program, State, Station
 
 
@@ -19,7 +20,7 @@ def constant(state: State, section: str, name: str) -> Any:
     try:
         return _CONTENT_ANSWERS[key]
     except KeyError:
-        return _remember(key, getattr(state.content.rule(section), name))
+        return _CONTENT_ANSWERS.keep(key, getattr(state.content.rule(section), name))
 
 
 def forbidden_reason(state: State, a: str, b: str) -> str:
@@ -28,22 +29,13 @@ def forbidden_reason(state: State, a: str, b: str) -> str:
     try:
         reason: str = _CONTENT_ANSWERS[key]
     except KeyError:
-        reason = _remember(key, state.content.forbidden_reason(a, b))
+        reason = _CONTENT_ANSWERS.keep(key, state.content.forbidden_reason(a, b))
     return reason
 
 
-def _remember(key: tuple[str, ...], answer: Any) -> Any:
-    """Keep the answer to a question about the content alone, keyed by the content's hash
-    (which covers every file) and the question: the rules ask a few of them thousands of
-    times a turn. Looked up by the asker itself, without a call or a closure to make."""
-    if len(_CONTENT_ANSWERS) >= _CONTENT_ANSWERS_KEPT:
-        _CONTENT_ANSWERS.clear()
-    _CONTENT_ANSWERS[key] = answer
-    return answer
-
-
-_CONTENT_ANSWERS: dict[tuple[str, ...], Any] = {}
-_CONTENT_ANSWERS_KEPT = 4096
+# Answers to questions about the content alone, keyed by the content's hash (which covers
+# every file) and the question: the rules ask a few of them thousands of times a turn.
+_CONTENT_ANSWERS: Memo[tuple[str, ...], Any] = Memo(4096)
 
 
 def trait(state: State, agency: str, name: str) -> float:
@@ -201,14 +193,11 @@ def research_table(state: State, agency: str) -> dict[str, tuple[int, int]]:
     key = (state.content.hash, agency, tuple(ag.known), tuple(ag.research.items()), shared)
     table = _RESEARCH_TABLES.get(key)
     if table is None:
-        if len(_RESEARCH_TABLES) >= _RESEARCH_TABLES_KEPT:
-            _RESEARCH_TABLES.clear()
-        table = _RESEARCH_TABLES[key] = _research_table(state, agency, shared)
+        table = _RESEARCH_TABLES.keep(key, _research_table(state, agency, shared))
     return dict(table)
 
 
-_RESEARCH_TABLES: dict[tuple[object, ...], dict[str, tuple[int, int]]] = {}
-_RESEARCH_TABLES_KEPT = 4096
+_RESEARCH_TABLES: Memo[tuple[object, ...], dict[str, tuple[int, int]]] = Memo(4096)
 
 
 def _research_table(
@@ -249,14 +238,11 @@ def system_reliabilities(state: State, agency: str) -> dict[str, float]:
     key = (state.content.hash, tuple(ag.known.items()), tuple(ag.experience.items()))
     known = _RELIABILITIES.get(key)
     if known is None:
-        if len(_RELIABILITIES) >= _RELIABILITIES_KEPT:
-            _RELIABILITIES.clear()
-        known = _RELIABILITIES[key] = _system_reliabilities(state, ag)
+        known = _RELIABILITIES.keep(key, _system_reliabilities(state, ag))
     return dict(known)
 
 
-_RELIABILITIES: dict[tuple[object, ...], dict[str, float]] = {}
-_RELIABILITIES_KEPT = 4096
+_RELIABILITIES: Memo[tuple[object, ...], dict[str, float]] = Memo(4096)
 
 
 def _system_reliabilities(state: State, ag: Agency) -> dict[str, float]:
