@@ -145,9 +145,8 @@ class GameServer:
             host,
             port,
             process_request=self.process_request,
-            create_connection=Connection,
+            create_connection=Connection,  # messages go straight to on_message, unqueued
             max_size=lim.max_frame,
-            max_queue=16,
             ping_interval=lim.ping_interval,
             ping_timeout=lim.ping_timeout,
             open_timeout=lim.open_timeout,
