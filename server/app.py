@@ -35,9 +35,8 @@ from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
 
 from game import __version__
-from server import codec, log, work
-from server.connection import Connection
-from server.errors import (
+from game.protocol import codec
+from game.protocol.errors import (
     CloseCode,
     ErrorCode,
     LimitError,
@@ -45,18 +44,20 @@ from server.errors import (
     RoomError,
     ServerError,
 )
-from server.limits import Limits, RateBucket
-from server.lobby import Lobby
-from server.protocol import (
+from game.protocol.messages import (
     SUPPORTED_VERSIONS,
     ClientType,
     Control,
     Phase,
     parse,
 )
-from server.protocol import (
+from game.protocol.messages import (
     Request as Message,
 )
+from server import log, snapshot, work
+from server.connection import Connection
+from server.limits import Limits, RateBucket
+from server.lobby import Lobby
 from server.replays import replay_bytes
 from server.room import Room, Submission
 from server.seats import SeatBots
@@ -844,7 +845,7 @@ class GameServer:
         render = [seat.agency for seat in room.seats.values() if seat.conn is not None]
         try:
             resolved = await self.work.run(work.resolve, plan.snapshot, plan.orders, render)
-            state = codec.decode_state(resolved.snapshot)
+            state = snapshot.decode_state(resolved.snapshot)
         except Exception as exc:
             room.resolving = False
             room.deadline = time.time() + room.settings.deadline

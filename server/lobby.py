@@ -14,9 +14,9 @@ from collections import Counter, deque
 from typing import Any
 
 from game import rules
-from server.errors import AuthError, ErrorCode, LimitError, ProtocolError, RoomError
+from game.protocol.errors import AuthError, ErrorCode, LimitError, ProtocolError, RoomError
+from game.protocol.messages import Control, Phase, Visibility
 from server.limits import Limits
-from server.protocol import Control, Phase, Visibility
 from server.room import Room, RoomSettings, Seat, Submission, digest
 
 ROOM_ID_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # no 0/o, 1/l: ids are read aloud

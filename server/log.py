@@ -14,7 +14,7 @@ import sys
 import time
 from typing import Any
 
-from server.protocol import SECRET_FIELDS
+from game.protocol.messages import SECRET_FIELDS
 
 LOGGER_NAME = "lunar_race.server"
 _logger = logging.getLogger(LOGGER_NAME)

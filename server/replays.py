@@ -1,4 +1,4 @@
-"""Replays of finished matches, in the headless runner's format (game.runner.replay).
+"""Replays of finished matches, in the headless runner's format (game.replay).
 
 A replay is rebuilt from the store: the first snapshot gives the starting hash and content,
 the turns table the orders every seat played, the room its outcome. Human seats are
@@ -9,8 +9,8 @@ played on a server exactly like one played headless.
 from __future__ import annotations
 
 from game import __version__, rules
-from game.runner.replay import Replay, TurnRecord, content_hash, dumps
-from server.protocol import Control
+from game.protocol.messages import Control
+from game.replay import Replay, TurnRecord, content_hash, dumps
 from server.room import Room
 from server.store import Store
 

@@ -22,11 +22,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from game import rules
+from game.protocol.codec import encode, encode_with
+from game.protocol.errors import AuthError, ErrorCode, MatchError, RoomError
+from game.protocol.messages import Control, Phase, Visibility
 from game.rules.commands import Command, orders_to_wire
 from game.rules.legal import Alone
-from server.codec import encode, encode_state, encode_with
-from server.errors import AuthError, ErrorCode, MatchError, RoomError
-from server.protocol import Control, Phase, Visibility
+from server.snapshot import encode_state
 from server.work import Resolved, legal_key, render_legal, render_view, view_key
 
 TOKEN_BYTES = 24  # secrets.token_urlsafe(24) gives 32 characters

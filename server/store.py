@@ -31,10 +31,11 @@ from typing import Any
 import msgpack
 
 from game import rules
+from game.protocol.codec import encode
+from game.protocol.messages import Control, Phase
 from game.rules.commands import Command, orders_to_wire
-from server.codec import decode_state, encode
-from server.protocol import Control, Phase
 from server.room import Room, RoomSettings, Seat, Submission
+from server.snapshot import decode_state
 
 SCHEMA_VERSION = 1
 CHECKPOINT_EVERY = 1.0  # seconds between checkpoints of the write-ahead log

@@ -31,8 +31,9 @@ from typing import Any, TypeVar
 
 from game import rules
 from game.ai import Bot
+from game.protocol.codec import encode
 from game.rules.commands import Command, orders_to_wire
-from server.codec import decode_state, encode, encode_state
+from server.snapshot import decode_state, encode_state
 
 T = TypeVar("T")
 

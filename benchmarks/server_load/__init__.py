@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.harness import Result
-from server.cli import run_event_loop
 from server.process import process_tree, serve_command, stop, wait_for_port
+from server.runtime import run_event_loop
 
 ACK_GOAL_MS = 50.0
 THROUGHPUT_GOAL = 0.5  # of the echo ceiling

@@ -27,8 +27,8 @@ import time
 from typing import Any
 
 from game.net.client import Client, Refused, SeatKey
-from server.cli import raise_file_limit, run_event_loop
 from server.process import process_tree
+from server.runtime import raise_file_limit, run_event_loop
 
 CONNECT_BATCH = 50
 

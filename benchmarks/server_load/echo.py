@@ -18,7 +18,7 @@ import msgpack
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
-from server.cli import run_event_loop
+from server.runtime import run_event_loop
 
 
 async def echo(ws: ServerConnection) -> None:

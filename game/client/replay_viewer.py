@@ -38,7 +38,7 @@ class ReplayFrames:
     def load(cls, path: str) -> ReplayFrames:
         """Read and re-play a replay file (raises OSError or ReplayError)."""
         from game import rules
-        from game.runner.replay import read_replay, simulate
+        from game.replay import read_replay, simulate
 
         replay = read_replay(path)
         first = rules.new_match(
@@ -161,7 +161,7 @@ class ReplaySession:
 def open_replay_scene(app: App, path: str, perspective: str | None) -> Scene | None:
     """The game screen on a replay, or None after telling the player what is wrong."""
     from game.client.game_screen import GameScene
-    from game.runner.replay import ReplayError
+    from game.replay import ReplayError
 
     try:
         frames = ReplayFrames.load(path)
@@ -179,7 +179,7 @@ def open_replay_scene(app: App, path: str, perspective: str | None) -> Scene | N
 def main(path: str, perspective: str | None) -> int:
     """Open a window on a replay file; returns the exit code for the command line."""
     from game.client.app import App
-    from game.runner.replay import ReplayError
+    from game.replay import ReplayError
 
     try:
         frames = ReplayFrames.load(path)

@@ -31,16 +31,16 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from game import __version__
+from game.protocol.codec import decode_trusted, encode
+from game.protocol.messages import SUPPORTED_VERSIONS
 from game.rules.commands import Command
-from server.codec import decode_trusted, encode
-from server.protocol import SUPPORTED_VERSIONS
 
 MAX_INCOMING = 64 * 1024 * 1024  # a replay or a late-game view may be large
 DEFAULT_TIMEOUT = 30.0
 
 
 class Refused(Exception):
-    """The server refused a request: `code` is one of server.errors.ErrorCode."""
+    """The server refused a request: `code` is one of game.protocol.errors.ErrorCode."""
 
     def __init__(self, message: dict[str, Any]) -> None:
         self.code: str = str(message.get("code", "internal"))

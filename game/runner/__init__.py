@@ -4,5 +4,5 @@
     result = run_match({"nasa": "planner"}, bot="greedy", seed=7)
     result.to_json(), result.replay
 
-The `lunar-race match`, `tournament` and `replay` commands live in `game.runner.cli`.
+The `lunar-race match`, `tournament` and `replay` commands live in `game.cli.headless`.
 """

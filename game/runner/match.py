@@ -16,10 +16,10 @@ from typing import Any
 
 from game import __version__
 from game.ai.base import seat_seed
+from game.replay import Replay, TurnRecord, content_hash
 from game.rules.commands import Command, orders_to_wire
 from game.runner.faults import Fault, FaultKind
 from game.runner.host import BotProcess, SeatReply, TimeLimits
-from game.runner.replay import Replay, TurnRecord, content_hash
 from game.runner.seats import Seat, open_seat
 
 DEFAULT_BOT = "greedy"

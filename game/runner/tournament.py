@@ -81,8 +81,8 @@ class GameJob:
 
 def play_game(job: GameJob) -> GameRecord:
     """Play one tournament game (in a worker process or this one)."""
+    from game.replay import write_replay
     from game.runner.match import run_match
-    from game.runner.replay import write_replay
 
     result = run_match(
         job.seats,

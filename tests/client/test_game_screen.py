@@ -124,8 +124,8 @@ def test_game_screen_fits_small_and_4k_windows(app, played, size):
 
 def test_replay_file_opens_in_the_viewer_and_bad_files_are_refused(app, tmp_path):
     from game.client.replay_viewer import main, open_replay_scene
+    from game.replay import write_replay
     from game.runner.match import run_match
-    from game.runner.replay import write_replay
 
     path = tmp_path / "match.jsonl"
     write_replay(path, run_match(bot="random", seed=9, turns=3).replay)

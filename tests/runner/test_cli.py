@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from game.cli import main
-from game.runner.cli import parse_seats
-from game.runner.replay import read_replay
+from game.cli.headless import parse_seats
+from game.replay import read_replay
 
 
 def test_seats_are_agency_equals_bot():

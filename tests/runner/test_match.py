@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from game.ai.base import Bot, BotSpecError
+from game.replay import dumps, verify_replay
 from game.rules import Command, Research
 from game.runner.host import TimeLimits
 from game.runner.match import run_match
-from game.runner.replay import dumps, verify_replay
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = f"cmd:{sys.executable} {ROOT / 'examples' / 'json_lines_bot.py'}"

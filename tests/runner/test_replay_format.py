@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from game.runner.replay import (
+from game.replay import (
     FORMAT_VERSION,
     Replay,
     ReplayError,

@@ -9,8 +9,8 @@ import pytest
 
 from game import __version__
 from game.cli import main
+from game.replay import Replay, ReplayError, dumps, loads, verify_replay, write_replay
 from game.runner.match import run_match
-from game.runner.replay import Replay, ReplayError, dumps, loads, verify_replay, write_replay
 
 
 @pytest.fixture(scope="module")

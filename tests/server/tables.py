@@ -11,8 +11,8 @@ import msgpack
 
 from game import rules
 from game.net.client import Client, SeatKey
-from game.runner.replay import loads, verify_replay
-from server.codec import encode
+from game.protocol.codec import encode
+from game.replay import loads, verify_replay
 
 
 @dataclass

@@ -7,8 +7,8 @@ import random
 import msgpack
 import pytest
 
-from server.codec import decode, decode_trusted, encode, encode_with
-from server.errors import ErrorCode, ProtocolError
+from game.protocol.codec import decode, decode_trusted, encode, encode_with
+from game.protocol.errors import ErrorCode, ProtocolError
 
 LIMIT = 64 * 1024
 

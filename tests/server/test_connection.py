@@ -14,8 +14,8 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from game.net.client import Client, Refused
+from game.protocol.errors import CloseCode
 from server.app import GameServer
-from server.errors import CloseCode
 from server.limits import Limits
 from server.store import Store
 from tests.server.conftest import ServerProcess, run, scaled, start_server

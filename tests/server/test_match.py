@@ -10,7 +10,7 @@ import json
 from game.ai import create_bot
 from game.net.client import Client, Disconnected
 from game.net.play import play_seat
-from server.errors import CloseCode
+from game.protocol.errors import CloseCode
 from tests.server.conftest import GRACE, ServerProcess, run, scaled
 from tests.server.tables import check_privacy, connect, replay_states, table, watch_until_over
 
@@ -206,7 +206,7 @@ def _legal(update: dict) -> list:
 
 
 def _turn_orders(data: bytes, turn: int) -> dict:
-    from game.runner.replay import loads
+    from game.replay import loads
 
     return next(t.orders for t in loads(data).turns if t.turn == turn)
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from server.errors import CloseCode, ErrorCode, ProtocolError
-from server.protocol import SCHEMAS, ClientType, ServerType, parse, redact
+from game.protocol.errors import CloseCode, ErrorCode, ProtocolError
+from game.protocol.messages import SCHEMAS, ClientType, ServerType, parse, redact
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "protocol.md"
 

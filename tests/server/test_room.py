@@ -8,14 +8,15 @@ from typing import Any
 import pytest
 
 from game import rules
+from game.protocol.codec import decode_trusted
+from game.protocol.errors import ErrorCode, ServerError
+from game.protocol.messages import ClientType, Control, Phase, parse
 from server import work
-from server.codec import decode_state, decode_trusted
-from server.errors import ErrorCode, ServerError
 from server.limits import Limits
 from server.lobby import Lobby
-from server.protocol import ClientType, Control, Phase, parse
 from server.room import Room, RoomSettings
 from server.seats import SeatBots
+from server.snapshot import decode_state
 from tests.server.tables import plain
 
 NOW = 1_000_000.0

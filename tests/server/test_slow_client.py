@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from game.protocol.errors import CloseCode
 from server import app
 from server.app import Peer
-from server.errors import CloseCode
 from server.limits import Limits, RateBucket
 from server.store import Store
 

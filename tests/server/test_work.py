@@ -22,10 +22,10 @@ from game.ai import create_bot
 from server import store as store_module
 from server import work
 from server.app import GameServer
-from server.codec import decode_state, encode_state
 from server.limits import Limits
 from server.lobby import Lobby
 from server.process import process_tree, serve_command
+from server.snapshot import decode_state, encode_state
 from server.store import Store
 from tests.server.test_room import NOW, started
 

@@ -7,40 +7,11 @@ sqlite3) happen inside the handler.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import sys
-from collections.abc import Coroutine
 from pathlib import Path
-from typing import Any, TypeVar
 
-T = TypeVar("T")
-
-
-def default_data_dir() -> Path:
-    """Where the server keeps its SQLite file when --data is not given."""
-    base = os.environ.get("XDG_DATA_HOME") or os.path.join(Path.home(), ".local", "share")
-    return Path(base) / "lunar-race" / "server"
-
-
-def raise_file_limit() -> None:
-    """Allow as many open sockets as the system lets this user have."""
-    import resource
-
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft != resource.RLIM_INFINITY and (hard == resource.RLIM_INFINITY or soft < hard):
-        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-
-
-def run_event_loop(main: Coroutine[Any, Any, T]) -> T:
-    """Run `main` on uvloop where it is installed (not on Windows), else on asyncio's own
-    loop. The server, the load benchmark's clients and its echo ceiling all run through
-    here, so that they are compared on the same loop."""
-    try:
-        import uvloop
-    except ImportError:
-        return asyncio.run(main)
-    return uvloop.run(main)
+from server.runtime import default_data_dir
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -110,6 +81,7 @@ def serve(args: argparse.Namespace) -> int:
     from server import log
     from server.app import run_server
     from server.limits import Limits
+    from server.runtime import raise_file_limit, run_event_loop
 
     log.setup(args.log_level)
     raise_file_limit()

@@ -213,8 +213,8 @@ def _match(args: argparse.Namespace) -> int:
     import secrets
 
     from game.ai.base import BotSpecError
+    from game.replay import write_replay
     from game.runner.match import run_match
-    from game.runner.replay import write_replay
 
     try:
         seats = parse_seats(args.seats)
@@ -427,13 +427,13 @@ def _tournament(args: argparse.Namespace) -> int:
 
 
 def _load(path: str) -> Any:
-    from game.runner.replay import read_replay
+    from game.replay import read_replay
 
     return read_replay(path)
 
 
 def _replay_verify(args: argparse.Namespace) -> int:
-    from game.runner.replay import ReplayError, verify_replay
+    from game.replay import ReplayError, verify_replay
 
     try:
         replay = _load(args.file)
@@ -461,8 +461,8 @@ def _replay_show(args: argparse.Namespace) -> int:
 
 def _print_replay(args: argparse.Namespace) -> int:
     from game import rules
+    from game.replay import ReplayError, simulate
     from game.runner.match import split_score, standing_percent
-    from game.runner.replay import ReplayError, simulate
 
     try:
         replay = _load(args.file)

@@ -3,8 +3,8 @@
 `decode` is the server's guard against hostile bytes: it accepts only a msgpack map with
 string keys, nothing trailing, within the frame size, and raises `ProtocolError`
 (`undecodable`) for anything else. `decode_trusted` is for clients reading the server,
-whose views may be large. A match state's snapshot (`encode_state`, `decode_state`) is the
-bytes the store keeps and the server's worker processes receive.
+whose views may be large. Both ends import this module: the server, the network client
+and every bot author's client read and write the same bytes.
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ from typing import Any
 
 import msgpack
 
-from game.rules.state import State
-from server.errors import ErrorCode, ProtocolError
+from game.protocol.errors import ErrorCode, ProtocolError
 
 _local = threading.local()
 
@@ -47,16 +46,6 @@ def encode_with(message: dict[str, Any], encoded: dict[str, bytes]) -> bytes:
         parts.append(packer.pack(key))
         parts.append(data)
     return b"".join(parts)
-
-
-def encode_state(state: State) -> bytes:
-    """A state's snapshot: its wire form in msgpack, as the store keeps it."""
-    return encode(state.to_wire())
-
-
-def decode_state(data: bytes) -> State:
-    """The state a snapshot holds."""
-    return State.from_wire(msgpack.unpackb(data, raw=False, strict_map_key=False))
 
 
 def decode(data: bytes | str, *, max_size: int) -> dict[str, Any]:

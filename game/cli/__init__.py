@@ -12,10 +12,10 @@ import sys
 
 # module -> the sub-commands it registers (documented in each module's `register`).
 COMMAND_MODULES = (
-    "game.client.cli",  # play
-    "server.cli",  # serve
-    "game.net.cli",  # bot
-    "game.runner.cli",  # match, tournament, replay
+    "game.cli.play",  # play
+    "game.cli.serve",  # serve
+    "game.cli.bot",  # bot
+    "game.cli.headless",  # match, tournament, replay
 )
 
 
