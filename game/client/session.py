@@ -132,7 +132,7 @@ class MatchSession:
             model.draft_checked = True
             model.final = False
             model.problems = error.errors or [
-                {"code": error.code, "message": str(error), "index": -1}
+                {"code": str(error.code), "message": str(error), "index": -1}
             ]
             model.changed += 1
             if final:
