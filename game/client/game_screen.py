@@ -12,6 +12,7 @@ last turn's report; G the charts; F1 this help; arrows / wheel / Home F P move t
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 import pygame
@@ -153,7 +154,7 @@ class GameScene(Scene):
                 self.ui,
                 rect,
                 name,
-                lambda k=key: self.set_tab(k),
+                partial(self.set_tab, key),
                 style="@primary" if key == self.tab else "@tab",
                 name=f"#tab_{key}",
                 tip=f"{name} panel ({n + 1} or {pygame.key.name(_k).upper()})",

@@ -9,6 +9,7 @@ connection to the game screen.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import pygame
@@ -163,7 +164,7 @@ class BrowserScene(Scene):
                 self.ui,
                 pygame.Rect(x + list_w - px(196), y, px(96), px(32)),
                 "Enter",
-                lambda r=room_id: self.enter_room(r),
+                partial(self.enter_room, room_id),
                 name=f"#enter_{room_id}",
                 tip="See the seats; take one or watch.",
             )
@@ -171,7 +172,7 @@ class BrowserScene(Scene):
                 self.ui,
                 pygame.Rect(x + list_w - px(96), y, px(96), px(32)),
                 "Watch",
-                lambda r=room_id: self.watch(r),
+                partial(self.watch, room_id),
                 name=f"#watch_{room_id}",
                 tip="Spectate: the public view only.",
                 disabled=not room.get("spectators", True),
@@ -218,7 +219,7 @@ class BrowserScene(Scene):
                 (px(step), 0),
                 options,
                 f[key],
-                lambda value, k=key: self._set(k, value),
+                partial(self._set, key),
             )
             y += px(36)
         button(
@@ -277,7 +278,7 @@ class BrowserScene(Scene):
                     self.ui,
                     pygame.Rect(x + px(430), y + px(2), px(120), px(32)),
                     "Take seat",
-                    lambda a=aid: self.take_seat(a),
+                    partial(self.take_seat, aid),
                     name=f"#take_{aid}",
                 )
             y += px(40)
