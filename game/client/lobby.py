@@ -479,11 +479,9 @@ class BrowserScene(Scene):
         self.refresh()
 
     def back(self) -> None:
-        from game.client.title import TitleScene
-
         self._close_link()
         self.link = None
-        self.app.show(TitleScene(self.app))
+        self.app.router.title()
 
     def send_chat(self) -> None:
         if self.chat_entry is None or self.link is None:
@@ -568,9 +566,7 @@ class BrowserScene(Scene):
             self.app.rebuild()
 
     def _start_game(self, first_turn: dict[str, Any]) -> None:
-        from game.client.game_screen import GameScene
         from game.client.match import MatchModel
-        from game.client.session import MatchSession
 
         assert self.link is not None and self.room is not None
         model = MatchModel(self.content, self.seat.seat if self.seat else None, self.room["id"])
@@ -579,10 +575,8 @@ class BrowserScene(Scene):
             sender, _, text = line.partition(": ")
             model.apply({"t": "chat", "room": self.room["id"], "from": sender, "text": text})
         model.apply(first_turn)
-        session = MatchSession(self.link, model, self.seat, host_token=self.host_token)
         self._handed_over = True
-        self.app.on_quit.append(session.close)
-        self.app.show(GameScene(self.app, session))
+        self.app.router.online_game(self.link, model, self.seat, self.host_token)
 
     def draw(self, surface: pygame.Surface) -> None:
         self.backdrop.draw(surface, self._dt, centre_x=0.9)

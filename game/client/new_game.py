@@ -267,20 +267,13 @@ class NewGameScene(Scene):
             self.seed_entry.set_text(str(self.setup.seed))
 
     def back(self) -> None:
-        from game.client.title import TitleScene
-
-        self.app.show(TitleScene(self.app))
+        self.app.router.title()
 
     def start(self) -> None:
         self._read_seed()
-        from game.client.session import start_local_game
-
-        scene = start_local_game(self.app, self.setup)
-        if scene is None:
+        if not self.app.router.local_game(self.setup):
             self.error = "The local server could not start; see the message above."
             self.app.rebuild()
-            return
-        self.app.show(scene)
 
     def handle_event(self, event: pygame.event.Event) -> bool:
         if event.type != pygame.KEYDOWN:
