@@ -6,6 +6,9 @@
                           [--export FILE.csv|FILE.json ...]
     lunar-race replay verify FILE | show FILE | view FILE [--as AGENCY]
 
+`replay view` opens the game's window, which is `game.cli.play`'s business: this module hands
+it the file and never imports pygame or `game.client` itself.
+
 Bots are specs understood by `game.ai.create_bot` (random, greedy, planner, easy, normal,
 hard, module:Class, with /key=value options) or `cmd:PROGRAM ARGS` for a program speaking
 the JSON-lines protocol of docs/bots.md.
@@ -520,6 +523,7 @@ def _order_text(wire: dict[str, Any]) -> str:
 
 
 def _replay_view(args: argparse.Namespace) -> int:
-    from game.client.replay_viewer import main as view_replay
+    # The window belongs to `play`; this module stays free of pygame and the client.
+    from game.cli.play import view_replay
 
-    return int(view_replay(args.file, args.perspective))
+    return view_replay(args.file, args.perspective)

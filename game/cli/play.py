@@ -3,11 +3,22 @@
 lunar-race play                              the title screen
 lunar-race play --quick --agency esa         straight into a local game against the AI
 lunar-race play --connect ws://HOST:PORT     the server's rooms
+
+This is where the client meets the server: the window (`game.client.App`) gets
+`server.local.LocalServer` as the way to host local games, since the client itself never
+imports the server. `view_replay` opens the window on a replay file for
+`lunar-race replay view`. pygame, the client and the server are imported only when a window
+opens, so the other sub-commands never load them.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from game.client.app import App
 
 AGENCIES = ("nasa", "roscosmos", "cnsa", "esa", "jaxa", "csa")
 
@@ -71,19 +82,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(handler=run_play)
 
 
+def _window(size: tuple[int, int] = (1280, 800), *, fullscreen: bool = False) -> App:
+    """The game window, able to host local games on this machine."""
+    from game.client.app import App
+    from server.local import LocalServer
+
+    return App(size, fullscreen=fullscreen, local_host=LocalServer)
+
+
 def run_play(args: argparse.Namespace) -> int:
     """Open the window and run it until it closes."""
-    from game.client.app import App
-
-    app = App(args.size, fullscreen=args.fullscreen)
+    app = _window(args.size, fullscreen=args.fullscreen)
     if args.connect:
-        from game.client.lobby import BrowserScene
-
-        app.show(BrowserScene(app, url=args.connect, name=args.name, auto_connect=True))
+        app.router.browser(url=args.connect, name=args.name, auto_connect=True)
     elif args.quick:
         from game.client.new_game import GameSetup
-        from game.client.session import start_local_game
-        from game.client.title import TitleScene
 
         rivals = (
             [a.strip() for a in args.rivals.split(",") if a.strip()]
@@ -98,10 +111,30 @@ def run_play(args: argparse.Namespace) -> int:
             seed=args.seed,
             name=args.name,
         )
-        scene = start_local_game(app, setup)
-        app.show(scene if scene is not None else TitleScene(app))
+        if not app.router.local_game(setup):
+            app.router.title()
     else:
-        from game.client.title import TitleScene
+        app.router.title()
+    return app.run()
 
-        app.show(TitleScene(app))
+
+def view_replay(path: str, perspective: str | None) -> int:
+    """`lunar-race replay view`: a window on a replay file; returns the exit code."""
+    from game.client.replay_viewer import ReplayFrames, ReplaySession
+    from game.replay import ReplayError
+
+    try:
+        frames = ReplayFrames.load(path)
+    except (OSError, ReplayError) as exc:
+        print(f"lunar-race replay view: {path}: {exc}", file=sys.stderr)
+        return 1
+    if perspective is not None and perspective not in frames.agencies:
+        print(
+            f"lunar-race replay view: {perspective!r} is not in this match "
+            f"({', '.join(frames.agencies)})",
+            file=sys.stderr,
+        )
+        return 2
+    app = _window()
+    app.router.game(ReplaySession(frames, perspective))
     return app.run()

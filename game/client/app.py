@@ -1,9 +1,11 @@
 """The client application: the window, the widget manager, the current scene and the frame loop.
 
-`App.step(dt)` runs one frame (events, update, draw) so that tests and benchmarks can drive
-the client frame by frame with real `pygame.event.Event`s; `App.run()` is the same loop
-against the clock. Resizing the window rebuilds the scene's widgets, and when the UI scale
-changes (quarter steps from 1280x800), the theme is reloaded at the new size.
+The app owns the `Router` (game.client.router), the one way from scene to scene, and the
+factory for the server a local game runs on. `App.step(dt)` runs one frame (events, update,
+draw) so that tests and benchmarks can drive the client frame by frame with real
+`pygame.event.Event`s; `App.run()` is the same loop against the clock. Resizing the window
+rebuilds the scene's widgets, and when the UI scale changes (quarter steps from 1280x800),
+the theme is reloaded at the new size.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import pygame
 import pygame_gui
 
 from game.client import theme
+from game.client.local_host import LocalHostFactory
+from game.client.router import Router
 from game.client.scene import Scene
 from game.client.theme import Fonts
 
@@ -97,9 +101,19 @@ def draw_tooltip(surface: pygame.Surface, fonts: Fonts, text: str, pos: tuple[in
 
 
 class App:
-    """Owns the window and runs scenes."""
+    """Owns the window and runs scenes; `router` goes from one scene to the next.
 
-    def __init__(self, size: tuple[int, int] = (1280, 800), *, fullscreen: bool = False) -> None:
+    `local_host` makes the server a local game is played on (the command line passes
+    `server.local.LocalServer`); without it, the client plays only on remote servers.
+    """
+
+    def __init__(
+        self,
+        size: tuple[int, int] = (1280, 800),
+        *,
+        fullscreen: bool = False,
+        local_host: LocalHostFactory | None = None,
+    ) -> None:
         os.environ.setdefault("SDL_VIDEO_CENTERED", "1")
         pygame.init()
         pygame.key.set_repeat(350, 40)
@@ -118,6 +132,7 @@ class App:
         self.frames = 0
         self.time = 0.0
         self.on_quit: list[Callable[[], None]] = []
+        self.router = Router(self, local_host)
 
     # -- scenes -----------------------------------------------------------------------------
     def _make_ui(self) -> pygame_gui.UIManager:

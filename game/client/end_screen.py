@@ -88,10 +88,8 @@ class EndScene(Scene):
             self.app.show(self.back_scene)
 
     def to_title(self) -> None:
-        from game.client.title import TitleScene
-
         self.session.close()
-        self.app.show(TitleScene(self.app))
+        self.app.router.title()
 
     def handle_event(self, event: pygame.event.Event) -> bool:
         if event.type != pygame.KEYDOWN:

@@ -12,6 +12,7 @@ last turn's report; G the charts; F1 this help; arrows / wheel / Home F P move t
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 import pygame
@@ -19,15 +20,15 @@ import pygame_gui
 
 from game.client import panels, readout, theme
 from game.client.moon_view import Marker, MoonView
-from game.client.replay_viewer import ReplaySession
 from game.client.scene import Scene
-from game.client.session import MatchSession
 from game.client.techtree import TechTreeView
 from game.client.widgets import button, escape, hex_colour, label, text_box
 
 if TYPE_CHECKING:
     from game.client.app import App
     from game.client.match import MatchModel
+    from game.client.replay_viewer import ReplaySession
+    from game.client.session import MatchSession
 
 TABS = (
     ("budget", "Budget", pygame.K_b),
@@ -61,8 +62,8 @@ class GameScene(Scene):
     def __init__(self, app: App, session: MatchSession | ReplaySession) -> None:
         super().__init__(app)
         self.session = session
-        self.replay_session = session if isinstance(session, ReplaySession) else None
-        self.live = session if isinstance(session, MatchSession) else None
+        self.replay_session = session if session.replay else None
+        self.live = None if session.replay else session
         content = session.model.content
         theme.AGENCY_COLOURS.update(readout.agency_colours(content))
         self.tab = "budget"
@@ -153,7 +154,7 @@ class GameScene(Scene):
                 self.ui,
                 rect,
                 name,
-                lambda k=key: self.set_tab(k),
+                partial(self.set_tab, key),
                 style="@primary" if key == self.tab else "@tab",
                 name=f"#tab_{key}",
                 tip=f"{name} panel ({n + 1} or {pygame.key.name(_k).upper()})",
@@ -405,15 +406,11 @@ class GameScene(Scene):
             self.app.rebuild()
 
     def show_end(self) -> None:
-        from game.client.end_screen import EndScene
-
-        self.app.show(EndScene(self.app, self.session, back=self))
+        self.app.router.end(self.session, back=self)
 
     def leave_game(self) -> None:
-        from game.client.title import TitleScene
-
         self.session.close()
-        self.app.show(TitleScene(self.app))
+        self.app.router.title()
 
     def send_chat(self) -> None:
         if self.chat_entry is None:

@@ -9,6 +9,7 @@ connection to the game screen.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import pygame
@@ -163,7 +164,7 @@ class BrowserScene(Scene):
                 self.ui,
                 pygame.Rect(x + list_w - px(196), y, px(96), px(32)),
                 "Enter",
-                lambda r=room_id: self.enter_room(r),
+                partial(self.enter_room, room_id),
                 name=f"#enter_{room_id}",
                 tip="See the seats; take one or watch.",
             )
@@ -171,7 +172,7 @@ class BrowserScene(Scene):
                 self.ui,
                 pygame.Rect(x + list_w - px(96), y, px(96), px(32)),
                 "Watch",
-                lambda r=room_id: self.watch(r),
+                partial(self.watch, room_id),
                 name=f"#watch_{room_id}",
                 tip="Spectate: the public view only.",
                 disabled=not room.get("spectators", True),
@@ -218,7 +219,7 @@ class BrowserScene(Scene):
                 (px(step), 0),
                 options,
                 f[key],
-                lambda value, k=key: self._set(k, value),
+                partial(self._set, key),
             )
             y += px(36)
         button(
@@ -277,7 +278,7 @@ class BrowserScene(Scene):
                     self.ui,
                     pygame.Rect(x + px(430), y + px(2), px(120), px(32)),
                     "Take seat",
-                    lambda a=aid: self.take_seat(a),
+                    partial(self.take_seat, aid),
                     name=f"#take_{aid}",
                 )
             y += px(40)
@@ -478,11 +479,9 @@ class BrowserScene(Scene):
         self.refresh()
 
     def back(self) -> None:
-        from game.client.title import TitleScene
-
         self._close_link()
         self.link = None
-        self.app.show(TitleScene(self.app))
+        self.app.router.title()
 
     def send_chat(self) -> None:
         if self.chat_entry is None or self.link is None:
@@ -567,9 +566,7 @@ class BrowserScene(Scene):
             self.app.rebuild()
 
     def _start_game(self, first_turn: dict[str, Any]) -> None:
-        from game.client.game_screen import GameScene
         from game.client.match import MatchModel
-        from game.client.session import MatchSession
 
         assert self.link is not None and self.room is not None
         model = MatchModel(self.content, self.seat.seat if self.seat else None, self.room["id"])
@@ -578,10 +575,8 @@ class BrowserScene(Scene):
             sender, _, text = line.partition(": ")
             model.apply({"t": "chat", "room": self.room["id"], "from": sender, "text": text})
         model.apply(first_turn)
-        session = MatchSession(self.link, model, self.seat, host_token=self.host_token)
         self._handed_over = True
-        self.app.on_quit.append(session.close)
-        self.app.show(GameScene(self.app, session))
+        self.app.router.online_game(self.link, model, self.seat, self.host_token)
 
     def draw(self, surface: pygame.Surface) -> None:
         self.backdrop.draw(surface, self._dt, centre_x=0.9)

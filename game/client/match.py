@@ -172,12 +172,6 @@ class MatchModel:
         key = _order_key(command)
         self.set_draft([c for c in self.draft if _order_key(c) != key])
 
-    def order_for(self, kind: str, target: str) -> Command | None:
-        for c in self.draft:
-            if kind == c.KIND and _target(c) == target:
-                return c
-        return None
-
     def spending(self) -> int:
         """What the draft takes from the treasury, fees included, as the rules count it."""
         from game.rules.view import orders_cost

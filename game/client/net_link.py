@@ -16,9 +16,11 @@ import contextlib
 import queue
 import threading
 from collections.abc import Awaitable, Callable
+from enum import StrEnum
 from typing import Any, TypeVar
 
 from game.net.client import Client, Disconnected, Refused
+from game.protocol.errors import ErrorCode
 
 T = TypeVar("T")
 
@@ -26,10 +28,24 @@ CONNECTING, ONLINE, LOST, CLOSED = "connecting", "online", "lost", "closed"
 BACKOFF = (0.3, 0.6, 1.2, 2.5, 5.0)  # seconds between reconnection attempts
 
 
-class LinkError(RuntimeError):
-    """A request through the link failed: refused by the server, timed out or disconnected."""
+class LinkFault(StrEnum):
+    """Why a request failed when the server never answered it (no `ErrorCode` to give)."""
 
-    def __init__(self, message: str, code: str = "", errors: list[dict[str, Any]] | None = None):
+    DISCONNECTED = "disconnected"
+    TIMEOUT = "timeout"
+    UNREACHABLE = "unreachable"
+
+
+class LinkError(RuntimeError):
+    """A request through the link failed: refused by the server (`code` is its `ErrorCode`),
+    timed out or disconnected (`code` is a `LinkFault`)."""
+
+    def __init__(
+        self,
+        message: str,
+        code: ErrorCode | LinkFault = ErrorCode.INTERNAL,
+        errors: list[dict[str, Any]] | None = None,
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.errors = errors or []
@@ -39,12 +55,12 @@ def _as_link_error(exc: BaseException) -> LinkError:
     if isinstance(exc, Refused):
         return LinkError(exc.reason or exc.code, exc.code, exc.errors)
     if isinstance(exc, Disconnected):
-        return LinkError(f"disconnected: {exc.reason or exc.code}", "disconnected")
+        return LinkError(f"disconnected: {exc.reason or exc.code}", LinkFault.DISCONNECTED)
     if isinstance(exc, TimeoutError):
-        return LinkError("the server did not answer in time", "timeout")
+        return LinkError("the server did not answer in time", LinkFault.TIMEOUT)
     if isinstance(exc, OSError):
-        return LinkError(f"cannot reach the server: {exc.strerror or exc}", "unreachable")
-    return LinkError(f"{type(exc).__name__}: {exc}", "internal")
+        return LinkError(f"cannot reach the server: {exc.strerror or exc}", LinkFault.UNREACHABLE)
+    return LinkError(f"{type(exc).__name__}: {exc}", ErrorCode.INTERNAL)
 
 
 class NetLink:
@@ -152,7 +168,7 @@ class NetLink:
 
         async def go() -> T:
             if self.client is None or self.state != ONLINE:
-                raise LinkError("not connected to the server", "disconnected")
+                raise LinkError("not connected to the server", LinkFault.DISCONNECTED)
             return await make(self.client)
 
         return self.run(go(), timeout)
@@ -168,7 +184,7 @@ class NetLink:
         async def go() -> None:
             try:
                 if self.client is None or self.state != ONLINE:
-                    raise LinkError("not connected to the server", "disconnected")
+                    raise LinkError("not connected to the server", LinkFault.DISCONNECTED)
                 result = await make(self.client)
             except BaseException as exc:
                 error = exc if isinstance(exc, LinkError) else _as_link_error(exc)

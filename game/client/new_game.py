@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING
 
 import pygame
@@ -96,7 +97,7 @@ class NewGameScene(Scene):
                 self.ui,
                 pygame.Rect(x0, y, col_w, px(40)),
                 f"{'>  ' if chosen else ''}{agency.name}  ({agency.country})",
-                lambda a=aid: self.choose(a),
+                partial(self.choose, aid),
                 tip=f"{agency.name}: {agency.note}\nBudget at the start: {budget}.",
                 style="@primary" if chosen else None,
                 name=f"#agency_{aid}",
@@ -129,7 +130,7 @@ class NewGameScene(Scene):
                 self.ui,
                 pygame.Rect(x1, y, px(186), px(34)),
                 f"{agency.name}: {'racing' if playing else 'stays home'}",
-                lambda a=aid: self.toggle(a),
+                partial(self.toggle, aid),
                 tip="Click to take this agency in or out of the match.",
                 style=None if playing else "@danger",
                 name=f"#rival_{aid}",
@@ -138,7 +139,7 @@ class NewGameScene(Scene):
                 self._levels(
                     pygame.Rect(x1 + px(192), y, px(60), px(34)),
                     self.setup.level_of(aid),
-                    lambda level, a=aid: self.set_level(level, a),
+                    partial(self.set_level, rival=aid),
                     f"level_{aid}",
                 )
             y += px(40)
@@ -266,20 +267,13 @@ class NewGameScene(Scene):
             self.seed_entry.set_text(str(self.setup.seed))
 
     def back(self) -> None:
-        from game.client.title import TitleScene
-
-        self.app.show(TitleScene(self.app))
+        self.app.router.title()
 
     def start(self) -> None:
         self._read_seed()
-        from game.client.session import start_local_game
-
-        scene = start_local_game(self.app, self.setup)
-        if scene is None:
+        if not self.app.router.local_game(self.setup):
             self.error = "The local server could not start; see the message above."
             self.app.rebuild()
-            return
-        self.app.show(scene)
 
     def handle_event(self, event: pygame.event.Event) -> bool:
         if event.type != pygame.KEYDOWN:

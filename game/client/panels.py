@@ -442,10 +442,10 @@ def _missions(ctx: PanelContext) -> None:
             firsts.setdefault((c.mission_type, c.module, c.commercial), c)
         shown = list(firsts.values())
     for c in shown[:40]:
-        cost = costs.get(c.mission_type) if isinstance(costs, dict) else None
+        quoted = costs.get(c.mission_type) if isinstance(costs, dict) else None
         mission = model.content.missions.get(c.mission_type)
         turns = f" over {mission.build_turns} turns" if mission else ""
-        price = f"${cost:,}M{turns}" if isinstance(cost, int) else ""
+        price = f"${quoted:,}M{turns}" if isinstance(quoted, int) else ""
         module = model.content.modules.get(c.module)
         extra = f" ({module.name if module else c.module})" if c.module else ""
         commercial = ", commercial launch" if c.commercial else ""

@@ -6,21 +6,17 @@ the chosen perspective - the spectator's or any agency's - the same view and eve
 seat saw during the match. The game screen then shows them read-only: PageUp / PageDown
 (or , and .) step backwards and forwards, Home and End jump, V changes the perspective.
 
-`main(path, perspective)` is what `lunar-race replay view FILE [--as AGENCY]` runs.
+The router (`Router.replay`) opens a replay from the title screen; `lunar-race replay view
+FILE [--as AGENCY]` opens one from the command line (`game.cli.play`).
 """
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Literal
 
 from game.client.match import MatchModel, TurnRecord
 from game.rules.commands import Command
-
-if TYPE_CHECKING:
-    from game.client.app import App
-    from game.client.scene import Scene
 
 
 @dataclass
@@ -89,6 +85,7 @@ class ReplayFrames:
 class ReplaySession:
     """Plays the part of a live session for the game screen, from a replay."""
 
+    replay: Literal[True] = True
     local = False
     connection = "online"
     kicked = False
@@ -156,45 +153,3 @@ class ReplaySession:
 
     def close(self) -> None:
         """Nothing to release: the frames are in memory."""
-
-
-def open_replay_scene(app: App, path: str, perspective: str | None) -> Scene | None:
-    """The game screen on a replay, or None after telling the player what is wrong."""
-    from game.client.game_screen import GameScene
-    from game.replay import ReplayError
-
-    try:
-        frames = ReplayFrames.load(path)
-    except (OSError, ReplayError) as exc:
-        app.toast(f"Cannot open the replay: {exc}", (240, 96, 96), 8.0)
-        return None
-    if perspective is not None and perspective not in frames.agencies:
-        app.toast(
-            f"{perspective} is not in this match; watching as a spectator.", (240, 170, 70), 6.0
-        )
-        perspective = None
-    return GameScene(app, ReplaySession(frames, perspective))
-
-
-def main(path: str, perspective: str | None) -> int:
-    """Open a window on a replay file; returns the exit code for the command line."""
-    from game.client.app import App
-    from game.replay import ReplayError
-
-    try:
-        frames = ReplayFrames.load(path)
-    except (OSError, ReplayError) as exc:
-        print(f"lunar-race replay view: {path}: {exc}", file=sys.stderr)
-        return 1
-    if perspective is not None and perspective not in frames.agencies:
-        print(
-            f"lunar-race replay view: {perspective!r} is not in this match "
-            f"({', '.join(frames.agencies)})",
-            file=sys.stderr,
-        )
-        return 2
-    from game.client.game_screen import GameScene
-
-    app = App()
-    app.show(GameScene(app, ReplaySession(frames, perspective)))
-    return app.run()

@@ -4,23 +4,22 @@
 requests through a `NetLink`, feeds what the server sends into the `MatchModel`, checks the
 draft orders with the server as a non-final submission (the rules answer, the client never
 guesses), and, when the connection comes back after a drop, takes the seat back with its
-token. `start_local_game` is the whole of a local game: the real server on loopback, a room
-with AI rivals, the player's seat, and the start.
+token. `open_local_game` is the whole of a local game: a server on this machine (a
+`LocalHost`, from the command line through the router), a room with AI rivals, the player's
+seat, and the start. Showing the game is the router's part: this module builds no scene.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
-from game.client.local_server import LocalServer, LocalServerError
 from game.client.match import MatchModel
 from game.client.net_link import LOST, ONLINE, LinkError, NetLink
 from game.net.client import SeatKey
 
 if TYPE_CHECKING:
-    from game.client.app import App
+    from game.client.local_host import LocalHost
     from game.client.new_game import GameSetup
-    from game.client.scene import Scene
 
 DRAFT_CHECK_DELAY = 0.35  # seconds after the last edit before the draft goes to the server
 LOCAL_DEADLINE = 7 * 86400.0  # a local game waits for the player
@@ -29,6 +28,8 @@ LOCAL_DEADLINE = 7 * 86400.0  # a local game waits for the player
 class MatchSession:
     """One seat (or a spectator's chair) in one room, for the game screen."""
 
+    replay: Literal[False] = False
+
     def __init__(
         self,
         link: NetLink,
@@ -36,7 +37,7 @@ class MatchSession:
         seat: SeatKey | None,
         *,
         host_token: str | None = None,
-        server: LocalServer | None = None,
+        server: LocalHost | None = None,
     ) -> None:
         self.link = link
         self.model = model
@@ -132,7 +133,7 @@ class MatchSession:
             model.draft_checked = True
             model.final = False
             model.problems = error.errors or [
-                {"code": error.code, "message": str(error), "index": -1}
+                {"code": str(error.code), "message": str(error), "index": -1}
             ]
             model.changed += 1
             if final:
@@ -169,18 +170,17 @@ def _room_of(message: dict[str, Any]) -> str | None:
     return None if room is None else str(room)
 
 
-def start_local_game(app: App, setup: GameSetup) -> Scene | None:
-    """Start the local server, make a room with the AI rivals, take the seat and start.
+def open_local_game(setup: GameSetup, host: LocalHost) -> MatchSession:
+    """Start `host`, make a room with the AI rivals, take the player's seat and start.
 
-    Returns the game scene, or None (after telling the player why) when something failed.
+    Raises RuntimeError or OSError (LinkError among them) with the reason when something
+    failed; the host is stopped again then.
     """
-    from game.client.game_screen import GameScene
     from game.rules.content import load_content
 
-    server = LocalServer()
     link: NetLink | None = None
     try:
-        url = server.start()
+        url = host.start()
         link = NetLink(url, setup.name)
         link.open()
         rivals = [a for a in setup.seats() if a != setup.agency]
@@ -204,13 +204,10 @@ def start_local_game(app: App, setup: GameSetup) -> Scene | None:
         seat = link.request(lambda c: c.join(room, setup.agency))
         link.request(lambda c: c.ready(seat))
         link.request(lambda c: c.start(room, host_token))
-    except (LocalServerError, LinkError) as exc:
-        app.toast(f"Could not start the game: {exc}", (240, 96, 96), 8.0)
+    except BaseException:
         if link is not None:
             link.close()
-        server.stop()
-        return None
+        host.stop()
+        raise
     model = MatchModel(load_content(setup.scenario), setup.agency, room)
-    session = MatchSession(link, model, seat, host_token=host_token, server=server)
-    app.on_quit.append(session.close)
-    return GameScene(app, session)
+    return MatchSession(link, model, seat, host_token=host_token, server=host)

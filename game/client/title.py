@@ -70,14 +70,10 @@ class TitleScene(Scene):
 
     # -- actions ----------------------------------------------------------------------------
     def new_game(self) -> None:
-        from game.client.new_game import NewGameScene
-
-        self.app.show(NewGameScene(self.app))
+        self.app.router.new_game()
 
     def join(self) -> None:
-        from game.client.lobby import BrowserScene
-
-        self.app.show(BrowserScene(self.app))
+        self.app.router.browser()
 
     def pick_replay(self) -> None:
         if self._dialog is not None and self._dialog.alive():
@@ -98,11 +94,7 @@ class TitleScene(Scene):
             self.open_replay(event.text)
 
     def open_replay(self, path: str) -> None:
-        from game.client.replay_viewer import open_replay_scene
-
-        scene = open_replay_scene(self.app, path, None)
-        if scene is not None:
-            self.app.show(scene)
+        self.app.router.replay(path)
 
     def handle_event(self, event: pygame.event.Event) -> bool:
         if event.type != pygame.KEYDOWN or (self._dialog is not None and self._dialog.alive()):

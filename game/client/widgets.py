@@ -7,6 +7,7 @@ theme, tooltips on every button) so that scenes read as layouts rather than boil
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from typing import Any, TypeVar
 
 import pygame
@@ -91,7 +92,7 @@ def choices(
             manager,
             first.move(n * step[0], n * step[1]),
             text,
-            lambda v=value: pick(v),
+            partial(pick, value),
             tip=(tips or {}).get(value, tip),
             style="@primary" if value == chosen else None,
             name=f"#{prefix}_{value}" if prefix else None,

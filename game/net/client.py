@@ -32,6 +32,7 @@ from websockets.exceptions import ConnectionClosed
 
 from game import __version__
 from game.protocol.codec import decode_trusted, encode
+from game.protocol.errors import ErrorCode
 from game.protocol.messages import SUPPORTED_VERSIONS
 from game.rules.commands import Command
 
@@ -40,14 +41,26 @@ DEFAULT_TIMEOUT = 30.0
 
 
 class Refused(Exception):
-    """The server refused a request: `code` is one of game.protocol.errors.ErrorCode."""
+    """The server refused a request; `code` says why, as an `ErrorCode`.
+
+    A code this client does not know (a newer server's) reads as `ErrorCode.INTERNAL`; the
+    server's own word for it stays in the exception's text.
+    """
 
     def __init__(self, message: dict[str, Any]) -> None:
-        self.code: str = str(message.get("code", "internal"))
+        wire_code = str(message.get("code", ErrorCode.INTERNAL))
+        self.code = _error_code(wire_code)
         self.reason: str = str(message.get("reason", ""))
         self.errors: list[dict[str, Any]] = list(message.get("errors") or [])
         self.close: int | None = message.get("close")
-        super().__init__(f"{self.code}: {self.reason}")
+        super().__init__(f"{wire_code}: {self.reason}")
+
+
+def _error_code(text: str) -> ErrorCode:
+    try:
+        return ErrorCode(text)
+    except ValueError:
+        return ErrorCode.INTERNAL
 
 
 class Disconnected(Exception):

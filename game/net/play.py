@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from game.net.client import Client, Disconnected, Refused, SeatKey
+from game.protocol.errors import ErrorCode
 from game.rules.commands import Command, orders_from_wire
 
 logger = logging.getLogger("lunar_race.net")
@@ -76,9 +77,9 @@ async def play_seat(
         try:
             await client.submit(seat, version, orders)
         except Refused as refused:
-            if refused.code in ("stale", "match_over"):
+            if refused.code in (ErrorCode.STALE, ErrorCode.MATCH_OVER):
                 continue  # the turn moved on while thinking; the next update is coming
-            if refused.code != "illegal":
+            if refused.code is not ErrorCode.ILLEGAL:
                 raise
             logger.warning("orders refused (%s); passing the turn", refused.reason)
             await client.submit(seat, version, [])

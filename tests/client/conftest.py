@@ -2,7 +2,8 @@
 
 The tests run with SDL's dummy video driver, post real `pygame.event.Event`s (mouse clicks at
 a widget's centre, key presses) and step the app frame by frame. Screenshots go to the folder
-in LUNAR_RACE_SHOTS (default: /tmp/lr-shots) so a person can look at them.
+in LUNAR_RACE_SHOTS (default: /tmp/lr-shots) so a person can look at them. Local games run on
+`server.local.LocalServer`, handed to the app as `lunar-race play` does.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import pygame
 import pytest
 
 from game.client.app import App
+from server.local import LocalServer
 
 SHOTS = Path(os.environ.get("LUNAR_RACE_SHOTS", "/tmp/lr-shots"))
 FRAME = 1 / 60
@@ -26,7 +28,7 @@ FRAME = 1 / 60
 
 @pytest.fixture
 def app() -> Iterator[App]:
-    window = App((1280, 800))
+    window = App((1280, 800), local_host=LocalServer)
     yield window
     window.close()
     pygame.quit()

@@ -123,22 +123,23 @@ def test_game_screen_fits_small_and_4k_windows(app, played, size):
 
 
 def test_replay_file_opens_in_the_viewer_and_bad_files_are_refused(app, tmp_path):
-    from game.client.replay_viewer import main, open_replay_scene
+    from game.cli.play import view_replay
     from game.replay import write_replay
     from game.runner.match import run_match
 
     path = tmp_path / "match.jsonl"
     write_replay(path, run_match(bot="random", seed=9, turns=3).replay)
-    scene = open_replay_scene(app, str(path), "cnsa")
+    assert app.router.replay(str(path), "cnsa")
+    scene = app.scene
     assert isinstance(scene, GameScene)
-    app.show(scene)
     frames(app, 2)
     assert scene.model.seat == "cnsa" and scene.session.length == 4
     broken = tmp_path / "broken.jsonl"
     broken.write_text(path.read_text()[:-40])
-    assert open_replay_scene(app, str(broken), None) is None
-    assert main(str(tmp_path / "missing.jsonl"), None) == 1
-    assert main(str(path), "isro") == 2
+    assert not app.router.replay(str(broken), None)
+    assert app.scene is scene
+    assert view_replay(str(tmp_path / "missing.jsonl"), None) == 1
+    assert view_replay(str(path), "isro") == 2
 
 
 def test_every_order_of_a_match_reads_in_a_players_words():

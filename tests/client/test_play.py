@@ -10,12 +10,12 @@ from game.client import readout
 from game.client.end_screen import EndScene
 from game.client.game_screen import GameScene
 from game.client.lobby import BrowserScene
-from game.client.local_server import LocalServer
 from game.client.match import MatchModel
 from game.client.net_link import NetLink
 from game.client.new_game import NewGameScene
 from game.client.session import MatchSession
 from game.rules.content import load_content
+from server.local import LocalServer
 from tests.client.conftest import click, find, frames, press, shot, wait_until
 
 

@@ -6,6 +6,7 @@ import stat
 from pathlib import Path
 
 from game.net.client import Refused, SeatKey
+from game.protocol.errors import ErrorCode
 
 
 def test_a_seat_key_never_shows_its_token() -> None:
@@ -31,6 +32,12 @@ def test_a_refusal_carries_the_servers_code_and_rule_errors() -> None:
             "errors": [{"code": "over_budget", "message": "...", "index": 0}],
         }
     )
-    assert refused.code == "illegal"
+    assert refused.code is ErrorCode.ILLEGAL
     assert refused.errors[0]["code"] == "over_budget"
     assert "illegal" in str(refused)
+
+
+def test_a_refusal_with_a_code_this_client_does_not_know_reads_as_internal() -> None:
+    refused = Refused({"t": "error", "code": "from_the_future", "reason": "newer server"})
+    assert refused.code is ErrorCode.INTERNAL
+    assert "from_the_future" in str(refused)

@@ -1,9 +1,11 @@
-"""A local game's server: the real game server on 127.0.0.1 (port 0) in a background thread.
+"""A game server for one machine: the real `GameServer` on 127.0.0.1 (port 0) in a thread.
 
-A game against the AI on one machine is played exactly like an online one: this starts the
-same `server.app.GameServer` the `lunar-race serve` command runs, on the loopback address and
-a free port, with its store in a temporary folder, and the client connects to it over a
-WebSocket. Stopping it lets turns in progress finish and closes the store.
+A game against the AI on one machine is played exactly like an online one: `LocalServer`
+starts the same `server.app.GameServer` that `lunar-race serve` runs, on the loopback address
+and a free port, on its own event loop in a daemon thread, with its store in a folder (a
+temporary one unless given). The client connects to it over a WebSocket. The composition root
+(`game.cli.play`) hands `LocalServer` to the client, which knows it only as something with
+`start() -> url` and `stop()`; stopping lets turns in progress finish and closes the store.
 """
 
 from __future__ import annotations
@@ -14,6 +16,10 @@ import shutil
 import tempfile
 import threading
 from pathlib import Path
+
+from server.app import GameServer
+from server.limits import Limits
+from server.store import Store
 
 
 class LocalServerError(RuntimeError):
@@ -63,10 +69,6 @@ class LocalServer:
             loop.close()
 
     async def _serve(self) -> None:
-        from server.app import GameServer
-        from server.limits import Limits
-        from server.store import Store
-
         self._stop = asyncio.Event()
         server = GameServer(Store(self.folder), Limits())
         try:

@@ -1,0 +1,94 @@
+"""The one way from screen to screen: the `Router` the `App` owns.
+
+Scenes never import one another; a scene that leads somewhere asks `app.router` to go
+there (`app.router.title()`, `app.router.local_game(setup)`, `app.router.end(session)`...).
+This module is the only one that imports the scene modules, so the client's import graph
+has no circles: app -> router -> scenes -> widgets, panels and the models.
+
+A local game needs a server on this machine; the router starts one through the
+`LocalHostFactory` the command line gave the `App` (without one, local games are refused
+with a word to the player).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from game.client import theme
+from game.client.end_screen import EndScene
+from game.client.game_screen import GameScene
+from game.client.lobby import BrowserScene
+from game.client.new_game import GameSetup, NewGameScene
+from game.client.replay_viewer import ReplayFrames, ReplaySession
+from game.client.session import MatchSession, open_local_game
+from game.client.title import TitleScene
+from game.replay import ReplayError
+
+if TYPE_CHECKING:
+    from game.client.app import App
+    from game.client.local_host import LocalHostFactory
+    from game.client.match import MatchModel
+    from game.client.net_link import NetLink
+    from game.net.client import SeatKey
+
+
+class Router:
+    """Builds each screen and makes it current."""
+
+    def __init__(self, app: App, local_host: LocalHostFactory | None = None) -> None:
+        self.app = app
+        self.local_host = local_host
+
+    def title(self) -> None:
+        self.app.show(TitleScene(self.app))
+
+    def new_game(self, setup: GameSetup | None = None) -> None:
+        self.app.show(NewGameScene(self.app, setup))
+
+    def browser(self, url: str = "", name: str = "Player", *, auto_connect: bool = False) -> None:
+        """The server's rooms (or, without an address, the form that asks for one)."""
+        self.app.show(BrowserScene(self.app, url=url, name=name, auto_connect=auto_connect))
+
+    def local_game(self, setup: GameSetup) -> bool:
+        """Start a local game and show it; False (the player is told why) if it failed."""
+        if self.local_host is None:
+            self.app.toast("This build cannot host local games.", theme.BAD, 8.0)
+            return False
+        try:
+            session = open_local_game(setup, self.local_host())
+        except (RuntimeError, OSError) as exc:  # LinkError is a RuntimeError
+            self.app.toast(f"Could not start the game: {exc}", theme.BAD, 8.0)
+            return False
+        self.app.on_quit.append(session.close)
+        self.app.show(GameScene(self.app, session))
+        return True
+
+    def online_game(
+        self, link: NetLink, model: MatchModel, seat: SeatKey | None, host_token: str | None
+    ) -> None:
+        """The game screen on a match that started in a server's room."""
+        session = MatchSession(link, model, seat, host_token=host_token)
+        self.app.on_quit.append(session.close)
+        self.app.show(GameScene(self.app, session))
+
+    def game(self, session: MatchSession | ReplaySession) -> None:
+        self.app.show(GameScene(self.app, session))
+
+    def end(self, session: Any, back: GameScene | None = None) -> None:
+        """The final scores; `back` is the game screen the player may return to."""
+        self.app.show(EndScene(self.app, session, back=back))
+
+    def replay(self, path: str, perspective: str | None = None) -> bool:
+        """The game screen on a replay file; False (the player is told why) if it is unusable."""
+        try:
+            frames = ReplayFrames.load(path)
+        except (OSError, ReplayError) as exc:
+            self.app.toast(f"Cannot open the replay: {exc}", theme.BAD, 8.0)
+            return False
+        if perspective is not None and perspective not in frames.agencies:
+            self.app.toast(
+                f"{perspective} is not in this match; watching as a spectator.", theme.WARN, 6.0
+            )
+            perspective = None
+        self.game(ReplaySession(frames, perspective))
+        return True
