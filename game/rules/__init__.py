@@ -1,8 +1,9 @@
 """The rules of Lunar Race: pure, deterministic, and the only place a rule is written.
 
 Commands go in, `resolve_turn` produces the next state and the turn's events, `view` says
-what each agency may see. No I/O beyond reading the packaged content once, no clock, no
-global random: the same seed and the same orders give the same `state_hash` anywhere.
+what each agency may see, in the shape `View` that `shapes` writes down. No I/O beyond
+reading the packaged content once, no clock, no global random: the same seed and the same
+orders give the same `state_hash` anywhere.
 
     state = new_match("2021", seed=7)
     orders = {a: [] for a in state.agencies}
@@ -32,6 +33,7 @@ from game.rules.errors import Code, CommandFormatError, ContentError, RuleError
 from game.rules.legal import check, legal_commands, spend, validate
 from game.rules.resolve import resolve_turn, standing
 from game.rules.setup import new_match
+from game.rules.shapes import ProgramView, ProposalView, StationView, View
 from game.rules.state import (
     Event,
     Outcome,
@@ -67,6 +69,8 @@ __all__ = [
     "Fund",
     "Launch",
     "Outcome",
+    "ProgramView",
+    "ProposalView",
     "Propose",
     "Research",
     "RuleError",
@@ -76,7 +80,9 @@ __all__ = [
     "StartMission",
     "State",
     "StateFormatError",
+    "StationView",
     "Termination",
+    "View",
     "Withdraw",
     "check",
     "content_hash",
