@@ -15,10 +15,19 @@ from typing import Any, Literal, Union
 
 import pytest
 
-from game.rules import Event, Launch, State, events_for, new_match, resolve_turn, view
-from game.rules.legal import random_orders
-from game.rules.rng import Rng
-from game.rules.shapes import EventWire, View
+from game.rules import (
+    Event,
+    Launch,
+    Rng,
+    State,
+    View,
+    events_for,
+    new_match,
+    random_orders,
+    resolve_turn,
+    view,
+)
+from game.rules.shapes import EventWire
 from tests.rules.builders import add_program, learn, opening, resolve_until
 
 SEEDS = (3, 11, 29)
