@@ -15,6 +15,7 @@ from benchmarks.harness import Result, median_time
 from game.rules import (
     Command,
     Launch,
+    Rng,
     Rush,
     Scrub,
     State,
@@ -22,13 +23,12 @@ from game.rules import (
     check,
     legal_commands,
     new_match,
+    random_orders,
     resolve_turn,
     state_hash,
     validate,
     view,
 )
-from game.rules.legal import random_orders
-from game.rules.rng import Rng
 
 RESOLVE_GOAL_MS = 2.0
 MATCH_GOAL_S = 0.2

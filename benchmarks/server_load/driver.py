@@ -133,7 +133,7 @@ async def _submit(
 
 def decide(bot: Any, update: dict[str, Any], drafts: int) -> tuple[list[Any], list[list[Any]]]:
     """The bot's orders for a turn update, and `drafts` growing drafts of them."""
-    from game.rules.commands import orders_from_wire
+    from game.rules import orders_from_wire
 
     orders = bot.decide(update["view"], orders_from_wire(update["legal"], limit=10**6))
     step = drafts + 1

@@ -21,6 +21,7 @@ import importlib
 import random
 from typing import Any
 
+from game.rules import View
 from game.rules.commands import Command
 
 # Built-in bots by name, imported only when asked for.
@@ -52,7 +53,7 @@ class Bot:
         self.seed = seed
         self.rng = random.Random(seed)
 
-    def decide(self, view: dict[str, Any], legal: list[Command]) -> list[Command]:
+    def decide(self, view: View, legal: list[Command]) -> list[Command]:
         """The agency's orders for this turn, chosen from `legal` (or built like them)."""
         raise NotImplementedError
 

@@ -37,11 +37,15 @@ from game.rules import (
     Delay,
     Fund,
     Launch,
+    ProgramView,
+    ProposalView,
     Propose,
     Research,
     Rush,
     Scrub,
     StartMission,
+    StationView,
+    View,
 )
 from game.rules.content import ORBIT, MissionType, Site
 
@@ -75,7 +79,7 @@ class GreedyPlayer:
         self.doctrine = doctrine
         self.knobs = knobs or Knobs()
 
-    def orders(self, view: dict[str, Any], legal: list[Command]) -> list[Command]:
+    def orders(self, view: View, legal: list[Command]) -> list[Command]:
         if view.get("outcome") is not None or "me" not in view:
             return []
         return _Turn(self, Reading(view), legal).plan()
@@ -93,7 +97,7 @@ class GreedyBot(Bot):
         self.blunder = blunder
         self.player = GreedyPlayer(doctrine_for(doctrine or agency))
 
-    def decide(self, view: dict[str, Any], legal: list[Command]) -> list[Command]:
+    def decide(self, view: View, legal: list[Command]) -> list[Command]:
         orders = self.player.orders(view, legal)
         if self.blunder <= 0:
             return orders
@@ -191,7 +195,7 @@ class _Turn:
             if cmd in self.legal:
                 self.sheet.add(cmd)
 
-    def accepts(self, p: dict[str, Any]) -> bool:
+    def accepts(self, p: ProposalView) -> bool:
         sender = p["sender"]
         if sender in self.d.rivals:
             return False
@@ -224,7 +228,7 @@ class _Turn:
             )
             self.sheet.add(delay if testing else launch)
 
-    def program_chance(self, p: dict[str, Any]) -> float:
+    def program_chance(self, p: ProgramView) -> float:
         economy = self.r.content.rule("economy")
         mtype = self.r.content.missions[p["mission_type"]]
         station = self.r.station(p["site"])
@@ -478,7 +482,7 @@ class _Turn:
 
     def distinct_starts(
         self,
-    ) -> list[tuple[StartMission, MissionType, tuple[Site | None, dict[str, Any] | None, bool]]]:
+    ) -> list[tuple[StartMission, MissionType, tuple[Site | None, StationView | None, bool]]]:
         """The start options worth valuing: of the surface sites that earn the same
         milestones, only the one with the most science."""
         best: dict[tuple[object, ...], tuple[StartMission, MissionType, Any, float]] = {}
@@ -556,7 +560,7 @@ class _Turn:
         mtype: MissionType,
         worth: float,
         site: Site | None,
-        station: dict[str, Any] | None,
+        station: StationView | None,
         staying: bool,
     ) -> float:
         """Expected prestige of opening this program, weighted by the doctrine."""
@@ -594,7 +598,7 @@ class _Turn:
         mtype: MissionType,
         cmd: StartMission,
         site: Site | None,
-        station: dict[str, Any] | None,
+        station: StationView | None,
         staying: bool,
     ) -> float:
         """Prestige the mission should bring if it succeeds."""
@@ -630,7 +634,7 @@ class _Turn:
             worth += RELAY_VALUE
         return worth
 
-    def stake(self, station: dict[str, Any]) -> float:
+    def stake(self, station: StationView) -> float:
         """How much a crewed station's presence counts for this agency (its win is shared
         by its largest owner and that owner's allies who helped build it)."""
         r = self.r
@@ -642,7 +646,7 @@ class _Turn:
             return 0.8
         return 0.4 if allied else 0.1
 
-    def crew_bound(self, station: dict[str, Any]) -> bool:
+    def crew_bound(self, station: StationView) -> bool:
         """Whether one of this agency's crewed programs is on its way to the station."""
         for p in self.r.own_programs:
             if self.r.content.missions[p["mission_type"]].crewed and (
@@ -655,7 +659,7 @@ class _Turn:
         self,
         mtype: MissionType,
         cmd: StartMission,
-        station: dict[str, Any] | None,
+        station: StationView | None,
         remaining: int,
     ) -> float | None:
         """What a station module adds, or None if this agency should not build it."""

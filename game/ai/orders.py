@@ -8,8 +8,6 @@ those that fit, reckoning costs with `game.rules.orders_cost` from the bot's own
 
 from __future__ import annotations
 
-from typing import Any
-
 from game.rules import (
     Answer,
     BuyService,
@@ -23,6 +21,7 @@ from game.rules import (
     Scrub,
     SetAccess,
     StartMission,
+    View,
     Withdraw,
     orders_cost,
 )
@@ -56,7 +55,7 @@ def order_key(cmd: Command) -> tuple[object, ...]:
 class OrderSheet:
     """The orders of one turn under construction."""
 
-    def __init__(self, view: dict[str, Any], *, limit: int = 64, starts: int = 1) -> None:
+    def __init__(self, view: View, *, limit: int = 64, starts: int = 1) -> None:
         self.view = view
         self.treasury: int = view["me"]["treasury"]
         self.orders: list[Command] = []

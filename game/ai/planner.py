@@ -33,7 +33,6 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from game.ai.base import Bot
 from game.ai.doctrine import Doctrine, doctrine_for
@@ -43,6 +42,7 @@ from game.rules import (
     Fund,
     Launch,
     State,
+    View,
     legal_commands,
     load_content,
     resolve_turn,
@@ -131,7 +131,7 @@ class PlannerBot(Bot):
         self.last_choice = 0  # the candidate ordered (0: the usual choice)
         self.last_candidates = 1  # distinct candidates
 
-    def decide(self, view: dict[str, Any], legal: list[Command]) -> list[Command]:
+    def decide(self, view: View, legal: list[Command]) -> list[Command]:
         started = time.perf_counter()
         candidates: list[list[Command]] = []
         policies: list[GreedyPlayer] = []
@@ -167,7 +167,7 @@ class PlannerBot(Bot):
         self.last_choice = choose(results, active)
         return candidates[self.last_choice]
 
-    def _price(self, view: dict[str, Any]) -> float:
+    def _price(self, view: View) -> float:
         """Prestige a $M is worth to this agency now (less as its treasury fills)."""
         me = view["me"]
         cap = load_content(view["scenario"]).rule("economy").treasury_cap * me["budget"]

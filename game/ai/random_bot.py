@@ -8,11 +8,10 @@ funding amounts are the standard ones `legal_commands` offers, cut to the money 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 from game.ai.base import Bot
 from game.ai.orders import OrderSheet
-from game.rules import Command, Fund, Research
+from game.rules import Command, Fund, Research, View
 
 
 class RandomBot(Bot):
@@ -24,7 +23,7 @@ class RandomBot(Bot):
             raise ValueError("keep is a chance between 0 and 1")
         self.keep = keep
 
-    def decide(self, view: dict[str, Any], legal: list[Command]) -> list[Command]:
+    def decide(self, view: View, legal: list[Command]) -> list[Command]:
         sheet = OrderSheet(view)
         pool = list(legal)
         self.rng.shuffle(pool)

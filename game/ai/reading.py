@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
-from game.rules import load_content
+from game.rules import ProgramView, StationView, View, load_content
 from game.rules.content import ORBIT, Content, MissionType, Site
 
 _NOBODY: frozenset[str] = frozenset()
@@ -21,7 +21,7 @@ _NOBODY: frozenset[str] = frozenset()
 class Reading:
     """One agency's view, with the content and the estimates derived from it."""
 
-    def __init__(self, view: dict[str, Any]) -> None:
+    def __init__(self, view: View) -> None:
         self.view = view
         self.content: Content = load_content(view["scenario"])
         self.me: dict[str, Any] = view["me"]
@@ -51,18 +51,18 @@ class Reading:
     # -- programs and stations ----------------------------------------------------------
 
     @cached_property
-    def own_programs(self) -> list[dict[str, Any]]:
+    def own_programs(self) -> list[ProgramView]:
         return [p for p in self.view["programs"].values() if p["agency"] == self.agency]
 
     @cached_property
-    def partner_programs(self) -> list[dict[str, Any]]:
+    def partner_programs(self) -> list[ProgramView]:
         return [p for p in self.view["programs"].values() if p["agency"] != self.agency]
 
     @cached_property
-    def stations_by_site(self) -> dict[str, dict[str, Any]]:
+    def stations_by_site(self) -> dict[str, StationView]:
         return {st["site"]: st for st in self.view["stations"].values() if st["site"] != ORBIT}
 
-    def station(self, target: str) -> dict[str, Any] | None:
+    def station(self, target: str) -> StationView | None:
         """The station a target names: a station id, or the station at a surface site."""
         stations = self.view["stations"]
         if target in stations:

@@ -1,8 +1,9 @@
 """The rules of Lunar Race: pure, deterministic, and the only place a rule is written.
 
 Commands go in, `resolve_turn` produces the next state and the turn's events, `view` says
-what each agency may see. No I/O beyond reading the packaged content once, no clock, no
-global random: the same seed and the same orders give the same `state_hash` anywhere.
+what each agency may see, in the shape `View` that `shapes` writes down. No I/O beyond
+reading the packaged content once, no clock, no global random: the same seed and the same
+orders give the same `state_hash` anywhere.
 
     state = new_match("2021", seed=7)
     orders = {a: [] for a in state.agencies}
@@ -27,11 +28,14 @@ from game.rules.commands import (
     orders_from_wire,
     orders_to_wire,
 )
-from game.rules.content import Content, load_content, scenario_names
+from game.rules.content import ORBIT, Content, MissionType, Site, load_content, scenario_names
 from game.rules.errors import Code, CommandFormatError, ContentError, RuleError
-from game.rules.legal import check, legal_commands, spend, validate
-from game.rules.resolve import resolve_turn, standing
+from game.rules.legal import Alone, check, legal_commands, random_orders, validate
+from game.rules.queries import fund_limit
+from game.rules.resolve import final_scores, resolve_turn, standing
+from game.rules.rng import Rng
 from game.rules.setup import new_match
+from game.rules.shapes import ProgramView, ProposalView, StationView, View
 from game.rules.state import (
     Event,
     Outcome,
@@ -48,13 +52,10 @@ def is_over(state: State) -> bool:
     return state.outcome is not None
 
 
-def content_hash(state: State) -> str:
-    """The hash of the content a match runs on (replays record it)."""
-    return state.content.hash
-
-
 __all__ = [
     "COMMAND_KINDS",
+    "ORBIT",
+    "Alone",
     "Answer",
     "BuyService",
     "Code",
@@ -66,21 +67,29 @@ __all__ = [
     "Event",
     "Fund",
     "Launch",
+    "MissionType",
     "Outcome",
+    "ProgramView",
+    "ProposalView",
     "Propose",
     "Research",
+    "Rng",
     "RuleError",
     "Rush",
     "Scrub",
     "SetAccess",
+    "Site",
     "StartMission",
     "State",
     "StateFormatError",
+    "StationView",
     "Termination",
+    "View",
     "Withdraw",
     "check",
-    "content_hash",
     "events_for",
+    "final_scores",
+    "fund_limit",
     "is_over",
     "legal_commands",
     "load_content",
@@ -88,10 +97,10 @@ __all__ = [
     "orders_cost",
     "orders_from_wire",
     "orders_to_wire",
+    "random_orders",
     "resolve_turn",
     "sample_state",
     "scenario_names",
-    "spend",
     "standing",
     "state_hash",
     "validate",

@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from game.rules.shapes import RuleErrorWire
+
 
 class Code(StrEnum):
     """Stable reasons a command is refused."""
@@ -69,7 +71,7 @@ class RuleError:
     message: str
     index: int = -1  # position of the command in the submitted orders, -1 when not known
 
-    def to_wire(self) -> dict[str, object]:
+    def to_wire(self) -> RuleErrorWire:
         return {"code": str(self.code), "message": self.message, "index": self.index}
 
 

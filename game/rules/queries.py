@@ -59,15 +59,6 @@ def tech_effects(state: State, agency: str) -> dict[str, float]:
     return totals
 
 
-def unlocked_modules(state: State, agency: str) -> set[str]:
-    techs = state.content.techs
-    return {
-        str(techs[t].effects["unlock_module"])
-        for t in state.agency[agency].known
-        if "unlock_module" in techs[t].effects
-    }
-
-
 # --- agreements -----------------------------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from game.rules.content import Content, load_content
 from game.rules.errors import ContentError
+from game.rules.shapes import AgreementWire, EventWire, OutcomeWire
 
 PRESTIGE_CATEGORIES = ("firsts", "science", "stations", "reliability", "diplomacy", "penalties")
 WIRE_VERSION = 1
@@ -272,7 +273,7 @@ class Agreement:
     since: int
     open: bool = False
 
-    def to_wire(self) -> dict[str, Any]:
+    def to_wire(self) -> AgreementWire:
         return {
             "id": self.id,
             "kind": self.kind,
@@ -358,7 +359,7 @@ class Outcome:
     # agency -> its total as a share of the prestige expected of it, in thousandths
     standings: dict[str, int] = field(default_factory=dict)
 
-    def to_wire(self) -> dict[str, Any]:
+    def to_wire(self) -> OutcomeWire:
         return {
             "termination": str(self.termination),
             "winners": list(self.winners),
@@ -391,7 +392,7 @@ class Event:
     data: dict[str, Any] = field(default_factory=dict)
     visible_to: tuple[str, ...] | None = None
 
-    def to_wire(self) -> dict[str, Any]:
+    def to_wire(self) -> EventWire:
         return {
             "kind": self.kind,
             "turn": self.turn,

@@ -11,16 +11,18 @@ Orders are never in a view. `events_for` filters a turn's events the same way, a
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
 from game.rules import queries as q
 from game.rules.commands import BuyService, Command, Delay, Fund, Research, Rush
 from game.rules.legal import launch_problem
 from game.rules.setup import new_match
+from game.rules.shapes import EventWire, Intel, OwnAgency, PublicAgency, View
 from game.rules.state import Agreement, Event, Program, Proposal, State, Station
 
 
-def view(state: State, agency: str | None) -> dict[str, Any]:
+def view(state: State, agency: str | None) -> View:
     """Everything `agency` may see (None: a spectator's public view), as plain data."""
     if agency is not None and agency not in state.agency:
         raise ValueError(f"{agency!r} is not an agency in this match")
@@ -65,15 +67,15 @@ def view(state: State, agency: str | None) -> dict[str, Any]:
         ]
     observer = agency or "spectator"
     out["intel"] = {a: _intel(state, observer, a) for a in state.agencies if a != agency}
-    return out
+    return cast(View, out)  # tests/rules/test_shapes.py holds it to the shape
 
 
-def events_for(events: list[Event], agency: str | None) -> list[dict[str, Any]]:
+def events_for(events: list[Event], agency: str | None) -> list[EventWire]:
     """The wire forms of the events this agency (None: a spectator) may see."""
     return [e.to_wire() for e in events if e.seen_by(agency)]
 
 
-def _public_agency(state: State, a: str) -> dict[str, Any]:
+def _public_agency(state: State, a: str) -> PublicAgency:
     d = state.content.agencies[a]
     ag = state.agency[a]
     return {
@@ -133,7 +135,7 @@ def _proposal(state: State, p: Proposal) -> dict[str, Any]:
     return wire
 
 
-def _me(state: State, a: str, reliabilities: dict[str, float]) -> dict[str, Any]:
+def _me(state: State, a: str, reliabilities: dict[str, float]) -> OwnAgency:
     content = state.content
     ag = state.agency[a]
     techs: dict[str, Any] = {}
@@ -193,7 +195,7 @@ def _noise(state: State, observer: str, target: str, key: str) -> float:
     return value / 2**63 - 1.0
 
 
-def _intel(state: State, observer: str, target: str) -> dict[str, Any]:
+def _intel(state: State, observer: str, target: str) -> Intel:
     ag = state.agency[target]
     active = sum(1 for p in state.programs.values() if p.agency == target)
     exact = observer in state.agency and "transparency" in q.terms_between(state, observer, target)
@@ -220,7 +222,7 @@ def _intel(state: State, observer: str, target: str) -> dict[str, Any]:
     }
 
 
-def sample_state(v: dict[str, Any], seed: int) -> State:
+def sample_state(v: Mapping[str, Any], seed: int) -> State:
     """A full state consistent with a view: public facts exact, hidden ones guessed.
 
     Rivals' hidden research is guessed from their starting techs plus what their flights
@@ -293,7 +295,7 @@ def _learn_with_prerequisites(s: State, agency: str, tech: str) -> None:
     known[tech] = 0
 
 
-def orders_cost(v: dict[str, Any], orders: list[Command]) -> int:
+def orders_cost(v: Mapping[str, Any], orders: list[Command]) -> int:
     """What a list of orders would take from the treasury, computed from one's own view."""
     total = 0
     programs = v.get("programs", {})

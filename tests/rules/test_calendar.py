@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from game.rules import BuyService, Code, StartMission, check, validate
+from game.rules import BuyService, Code, StartMission, State, check, validate
 from game.rules.setup import yearly_budget
-from game.rules.state import State
 from tests.rules.builders import learn, of_kind, opening, resolve, resolve_quiet
 
 

@@ -7,10 +7,8 @@ the plain ones, on states from random matches and on states edited after a quest
 
 from __future__ import annotations
 
-from game.rules import State, new_match, resolve_turn
+from game.rules import Rng, State, new_match, random_orders, resolve_turn
 from game.rules import queries as q
-from game.rules.legal import random_orders
-from game.rules.rng import Rng
 from tests.rules.builders import learn
 
 

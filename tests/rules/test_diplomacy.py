@@ -7,12 +7,13 @@ from game.rules import (
     Code,
     Fund,
     Propose,
+    State,
     Withdraw,
     check,
     legal_commands,
 )
 from game.rules import queries as q
-from game.rules.state import Agreement, Proposal, State
+from game.rules.state import Agreement, Proposal
 from tests.rules.builders import add_program, of_kind, opening, resolve_quiet
 
 

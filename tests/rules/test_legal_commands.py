@@ -14,20 +14,21 @@ from collections.abc import Iterator
 import pytest
 
 from game.rules import (
+    ORBIT,
     Command,
     Fund,
+    Rng,
     Rush,
     StartMission,
     State,
     check,
     legal_commands,
     new_match,
+    random_orders,
     resolve_turn,
     validate,
 )
-from game.rules.content import ORBIT
-from game.rules.legal import candidates, random_orders
-from game.rules.rng import Rng
+from game.rules.legal import candidates
 from tests.rules.builders import add_program, add_station, learn
 
 SEEDS = (3, 11, 29)

@@ -8,15 +8,15 @@ import sys
 
 from game.rules import (
     Outcome,
+    Rng,
     Termination,
     new_match,
+    random_orders,
     resolve_turn,
     standing,
     state_hash,
     validate,
 )
-from game.rules.legal import random_orders
-from game.rules.rng import Rng
 
 
 def play(seed: int, turns: int | None = None) -> tuple[str, object]:
@@ -100,7 +100,7 @@ def test_resolve_turn_does_not_change_its_input():
 
 
 def test_neighbouring_seeds_draw_unrelated_dice():
-    from game.rules.rng import Rng, seed_state
+    from game.rules.rng import seed_state
 
     first = Rng(seed_state(1))
     second = Rng(seed_state(2))

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from game.rules import Launch
-from game.rules.state import Event, State
+from game.rules import Event, Launch, State
 from tests.rules.builders import add_program, learn, of_kind, opening, resolve_until
 
 

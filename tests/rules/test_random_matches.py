@@ -22,10 +22,12 @@ from game.rules import (
     Code,
     Command,
     Delay,
+    Event,
     Fund,
     Launch,
     Propose,
     Research,
+    Rng,
     Rush,
     Scrub,
     SetAccess,
@@ -35,15 +37,14 @@ from game.rules import (
     Withdraw,
     legal_commands,
     new_match,
+    random_orders,
     resolve_turn,
     state_hash,
     validate,
     view,
 )
 from game.rules import queries as q
-from game.rules.legal import random_orders
-from game.rules.rng import Rng
-from game.rules.state import PRESTIGE_CATEGORIES, Event
+from game.rules.state import PRESTIGE_CATEGORIES
 
 MATCHES = 200
 CHUNK = 10

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from game.rules import Launch, SetAccess, StartMission, Termination, check
-from game.rules.state import State
+from game.rules import Launch, SetAccess, StartMission, State, Termination, check
 from tests.rules.builders import (
     add_program,
     add_station,

@@ -17,18 +17,18 @@ from game.rules import (
     CommandFormatError,
     Event,
     Outcome,
+    Rng,
     State,
     StateFormatError,
     Termination,
     new_match,
     orders_from_wire,
     orders_to_wire,
+    random_orders,
     resolve_turn,
     state_hash,
 )
 from game.rules.commands import _KINDS
-from game.rules.legal import random_orders
-from game.rules.rng import Rng
 
 
 def packed(data: Any) -> Any:

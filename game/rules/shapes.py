@@ -1,0 +1,288 @@
+"""The shape of what leaves the rules as plain data: the view, its records, and events.
+
+The view is the contract between the rules, the bots and the screens, so its shape is
+written down here once, as `TypedDict`s, rather than guessed from string keys by every
+reader. `view(state, agency)` returns a `View`; `tests/rules/test_shapes.py` builds views
+from real matches and checks every key at every level against these definitions, so a field
+added to the view without being added here fails the tests.
+
+Records the view copies from the state keep the state's wire form (`Program.to_wire()` and
+so on, the `...Wire` types here) and add what the rules work out for the reader (the
+`...View` types). Positional records (milestone entries, station modules and crews) are
+lists whose layout is given in a comment where they are declared.
+"""
+
+from typing import Any, Literal, NotRequired, TypedDict
+
+# [agency, turn reached (-1: before the match), rank (1: first)]
+MilestoneEntry = list[Any]
+# [module id, turn added, lead agency of the program that brought it]
+ModuleEntry = list[Any]
+# [agency, crew count, turn the crew leaves]
+CrewEntry = list[Any]
+
+
+class RuleErrorWire(TypedDict):
+    """Why a command is or would be refused (`RuleError.to_wire()`)."""
+
+    code: str  # a `Code` value
+    message: str
+    index: int  # the order's position in the submitted orders, -1 when not known
+
+
+class AgreementWire(TypedDict):
+    """A bloc or a treaty (`Agreement.to_wire()`)."""
+
+    id: str
+    kind: str  # "bloc" or a treaty kind
+    name: str
+    members: list[str]
+    lead: str
+    terms: list[str]
+    since: int  # the turn it was formed
+    open: bool  # a bloc others may ask to join
+
+
+class StationWire(TypedDict):
+    """A station as the state holds it (`Station.to_wire()`)."""
+
+    id: str
+    name: str
+    site: str  # "orbit" or a site id
+    founded: int
+    modules: list[ModuleEntry]
+    contributions: dict[str, int]  # agency -> $M of modules it paid for
+    crew: list[CrewEntry]
+    supplies: int
+    access: str  # "owners", "partners" or "open"
+    crewed_turns: int
+
+
+class StationView(StationWire):
+    """A station in a view: the state's record and what follows from it."""
+
+    shares: dict[str, float]  # agency -> share of ownership, summing to 1
+    capacity: int  # crew berths
+    storage: int  # supplies it can hold
+    crew_count: int
+    owner: str  # the majority owner, "" while nobody has paid for a module
+
+
+class ProgramWire(TypedDict):
+    """A mission program as the state holds it (`Program.to_wire()`)."""
+
+    id: str
+    name: str
+    agency: str  # the lead
+    mission_type: str
+    site: str  # a site id, "orbit", or a station id
+    module: str  # the station module it carries, or ""
+    commercial: bool  # flies on a bought launch
+    cost: int
+    started: int
+    paid: int
+    contributions: dict[str, int]  # agency -> $M paid in
+    partners: list[str]
+    phase: str  # "building" or "ready"
+    rushes: int
+    tests: int
+    station_name: str  # the name a station it founds will take, or ""
+
+
+class ProgramView(ProgramWire):
+    """One of the reader's own or joined programs, with its money and its chances."""
+
+    schedule: int  # $M a turn to stay on schedule
+    remaining: int  # $M still to pay
+    fund_limit: int  # the most it can take this turn, all contributors together
+    rush_fee: int
+    test_fee: int  # the fee of a `delay` that tests the hardware
+    reliability: dict[str, float]  # hardware family -> best reliability among participants
+    launch_problem: RuleErrorWire | None  # why a ready program cannot launch now
+
+
+class ProposalWire(TypedDict):
+    """An offer waiting for an answer (`Proposal.to_wire()`)."""
+
+    id: str
+    sender: str
+    to: str
+    treaty: str  # a treaty kind, "join_bloc" or "joint_mission"
+    turn: int
+    bloc: str  # for "join_bloc"
+    program: str  # for "joint_mission"
+
+
+class ProposalMission(TypedDict):
+    """The mission an offer to join a program is about."""
+
+    name: str
+    mission_type: str
+    site: str
+    cost: int
+
+
+class ProposalView(ProposalWire):
+    """A proposal as its two parties see it."""
+
+    mission: NotRequired[ProposalMission]  # when it offers a place in a program
+
+
+class OutcomeWire(TypedDict):
+    """How a match ended (`Outcome.to_wire()`)."""
+
+    termination: str  # a `Termination` value
+    winners: list[str]
+    turn: int
+    scores: dict[str, dict[str, int]]  # agency -> prestige category -> points, and "total"
+    station: str  # the station that won by presence, or ""
+    standings: dict[str, int]  # agency -> total as thousandths of what was expected of it
+
+
+class EventWire(TypedDict):
+    """Something that happened in a turn (`Event.to_wire()`)."""
+
+    kind: str
+    turn: int
+    agency: str | None
+    text: str  # the news line
+    data: dict[str, Any]  # what the event is about; the keys depend on `kind`
+    visible_to: list[str] | None  # None: public
+
+
+class Flight(TypedDict):
+    """A flown mission, kept for the whole match. Fields at their usual value are left out."""
+
+    program: str
+    name: str
+    agency: str
+    mission_type: str
+    site: str
+    turn: int
+    result: Literal["success", "failure"]
+    steps: int  # steps passed
+    partners: NotRequired[list[str]]
+    station: NotRequired[str]
+    failed_step: NotRequired[str]
+    crew: NotRequired[int]
+    crew_lost: NotRequired[bool]
+
+
+class Bounty(TypedDict):
+    """A reward an agency offers for a module on its station, until a turn."""
+
+    module: str
+    owner: str
+    until: int
+    prestige: int
+    relations: int
+
+
+class NewsItem(TypedDict):
+    """A line of recent public news."""
+
+    turn: int
+    kind: str
+    text: str
+
+
+class PublicAgency(TypedDict):
+    """What everyone may see of an agency."""
+
+    name: str
+    country: str
+    color: str  # "#rrggbb"
+    note: str
+    prestige: int
+    score: dict[str, int]  # prestige category -> points
+    support: int
+    flights: int
+    successes: int
+    failures: int
+    crew_lost: int
+    blocs: list[str]  # agreements it is a member of
+
+
+class OwnTech(TypedDict):
+    """A technology as the agency that researches it sees it."""
+
+    status: str  # "known", "available" or "locked"
+    paid: int  # $M paid toward learning it or its next refinement
+    cost: int
+    limit: int  # the most it can take this turn
+    refinements: NotRequired[int]  # known techs only
+    refinable: NotRequired[bool]  # known techs only
+    reliability: NotRequired[float]  # known hardware only
+
+
+class OwnAgency(TypedDict):
+    """The agency's own private numbers, under "me" in its view."""
+
+    agency: str
+    treasury: int
+    budget: int
+    income: int  # a turn's share of the budget
+    support: int
+    techs: dict[str, OwnTech]
+    systems: dict[str, float]  # hardware family -> reliability, for the families it has
+    experience: dict[str, float]  # hardware family -> reliability earned by flying
+    mission_costs: dict[str, int]  # mission type -> price without module or commercial launch
+    relay: bool  # has far-side relay coverage
+    known: dict[str, int]  # tech -> refinements bought
+    research: dict[str, int]  # tech -> $M paid toward it
+    year_prestige: int  # prestige at the start of the year
+
+
+class ExactIntel(TypedDict):
+    """A co-signatory of a transparency term, seen as it is."""
+
+    exact: Literal[True]
+    treasury: int
+    budget: int
+    techs: int
+    programs: int
+    known: list[str]
+
+
+class NoisyIntel(TypedDict):
+    """A rival's private numbers, estimated with a repeatable error."""
+
+    exact: Literal[False]
+    treasury: int
+    budget: int
+    techs: int
+    programs: int
+
+
+Intel = ExactIntel | NoisyIntel
+
+
+class View(TypedDict):
+    """Everything one agency (or a spectator, `seat` None) may see of a match."""
+
+    scenario: str
+    title: str
+    turn: int
+    version: int  # the state version orders must name
+    date: str  # e.g. "2021 H1"
+    year: int
+    half: int  # 1 or 2
+    last_turn: int
+    seat: str | None
+    seats: list[str]
+    agencies: dict[str, PublicAgency]
+    relations: dict[str, dict[str, int]]  # agency -> agency -> relation
+    agreements: dict[str, AgreementWire]
+    stations: dict[str, StationView]
+    milestones: dict[str, list[MilestoneEntry]]
+    flights: list[Flight]
+    relays: dict[str, int]  # agency -> last turn of far-side coverage
+    services: list[str]  # commercial services on sale
+    bounties: list[Bounty]
+    prices: dict[str, int]  # commercial service -> $M
+    news: list[NewsItem]
+    outcome: OutcomeWire | None
+    programs: dict[str, ProgramView]  # the seat's own and joined programs; {} for spectators
+    proposals: list[ProposalView]  # sent or received by the seat; [] for spectators
+    intel: dict[str, Intel]  # every other agency
+    me: NotRequired[OwnAgency]  # the seat's own numbers; absent for spectators
