@@ -4,9 +4,10 @@ pygame runs a plain loop on the main thread; the protocol client is asyncio. `Ne
 an event loop in a daemon thread with one `Client` on it. The frame loop calls `call()` to
 start a request (its callback runs later, on the main thread, inside `poll()`), `run()` to
 wait for one (used while starting a game), and `poll()` once a frame to get what the server
-sent unasked. When the connection drops, the link reconnects by itself with back-off and
-reports `{"t": "link", "state": ...}` messages, so the scene can show a banner and take its
-seat back with the seat token.
+sent unasked. When the connection drops, the link reconnects by itself (websockets' own
+reconnecting `connect()`, through `Client.connections`) with back-off, and reports
+`{"t": "link", "state": ...}` messages - lost, online again, or closed once it gave up - so
+the scene can show a banner and take its seat back with the seat token.
 """
 
 from __future__ import annotations
@@ -19,13 +20,14 @@ from collections.abc import Awaitable, Callable
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from game.net.client import Client, Disconnected, Refused
+from game.net.client import Client, Disconnected, Refused, Retry
 from game.protocol.errors import ErrorCode
 
 T = TypeVar("T")
 
 CONNECTING, ONLINE, LOST, CLOSED = "connecting", "online", "lost", "closed"
 BACKOFF = (0.3, 0.6, 1.2, 2.5, 5.0)  # seconds between reconnection attempts
+RECONNECT_ATTEMPTS = 120  # failures in a row before the link gives up: ten minutes or so
 
 
 class LinkFault(StrEnum):
@@ -66,11 +68,22 @@ def _as_link_error(exc: BaseException) -> LinkError:
 class NetLink:
     """One server connection, usable from the frame loop."""
 
-    def __init__(self, url: str, name: str, *, timeout: float = 15.0, reconnect: bool = True):
+    def __init__(
+        self,
+        url: str,
+        name: str,
+        *,
+        timeout: float = 15.0,
+        reconnect: bool = True,
+        attempts: int = RECONNECT_ATTEMPTS,
+        backoff: tuple[float, ...] = BACKOFF,
+    ):
         self.url = url
         self.name = name
         self.timeout = timeout
         self.reconnect = reconnect
+        self.attempts = attempts
+        self.backoff = backoff
         self.state = CONNECTING
         self.client: Client | None = None
         self._loop = asyncio.new_event_loop()
@@ -93,38 +106,57 @@ class NetLink:
             raise
 
     async def _connect_first(self) -> None:
-        self.client = await Client.connect(self.url, self.name, timeout=self.timeout)
-        self.state = ONLINE
-        self._pump = asyncio.ensure_future(self._read_forever())
+        first: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._pump = asyncio.ensure_future(self._stay_connected(first))
+        await first
 
-    async def _read_forever(self) -> None:
-        while not self._closing:
-            client = self.client
-            assert client is not None
+    async def _stay_connected(self, first: asyncio.Future[None]) -> None:
+        """Connect, pass on what arrives, and connect again after each drop until the link
+        closes or gives up. The first connection gets one attempt: `open()` tells the player
+        at once when the server is not there."""
+        retry = Retry(1, self.backoff)
+        clients = Client.connections(self.url, self.name, retry=retry, timeout=self.timeout)
+        reason = ""
+        try:
+            async with contextlib.aclosing(clients):
+                async for client in clients:
+                    self.client = client
+                    self.state = ONLINE
+                    if first.done():
+                        self._incoming.put(
+                            {"t": "link", "state": ONLINE, "attempts": retry.failures}
+                        )
+                    else:
+                        first.set_result(None)
+                    retry.succeeded()
+                    retry.attempts = self.attempts
+                    closed = await self._pass_on(client)
+                    if self._closing or not self.reconnect:
+                        break
+                    self.state = LOST
+                    self._incoming.put({"t": "link", "state": LOST})
+                    await retry.again(closed)
+        except Exception as exc:  # the first attempt failed, or the last one allowed did
+            if not first.done():
+                first.set_exception(exc)
+                return
+            reason = str(exc) or type(exc).__name__
+        finally:
+            if not first.done():  # cancelled (the link closed) before the first connection
+                first.cancel()
+        self.state = CLOSED
+        self._incoming.put({"t": "link", "state": CLOSED, "reason": reason})
+
+    async def _pass_on(self, client: Client) -> Disconnected:
+        """Hand on what the server sends until the connection ends; returns how it ended."""
+        while True:
             try:
                 message = await client.recv()
-            except (Disconnected, asyncio.CancelledError):
-                message = {"t": "closed"}
-            if message.get("t") != "closed":
-                self._incoming.put(message)
-                continue
-            if self._closing or not self.reconnect:
-                self.state = CLOSED
-                self._incoming.put({"t": "link", "state": CLOSED})
-                return
-            self.state = LOST
-            self._incoming.put({"t": "link", "state": LOST})
-            attempt = 0
-            while not self._closing:
-                await asyncio.sleep(BACKOFF[min(attempt, len(BACKOFF) - 1)])
-                attempt += 1
-                try:
-                    self.client = await Client.connect(self.url, self.name, timeout=self.timeout)
-                except (OSError, Refused, Disconnected, TimeoutError):
-                    continue
-                self.state = ONLINE
-                self._incoming.put({"t": "link", "state": ONLINE, "attempts": attempt})
-                break
+            except Disconnected as closed:
+                return closed
+            if message.get("t") == "closed":
+                return client.closed or Disconnected(None, "connection lost")
+            self._incoming.put(message)
 
     def close(self) -> None:
         """Close the connection and stop the thread."""
@@ -142,7 +174,9 @@ class NetLink:
 
     async def _shutdown(self) -> None:
         if self._pump is not None:
-            self._pump.cancel()
+            self._pump.cancel()  # closes the connection on its way out
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._pump
         if self.client is not None:
             await self.client.close()
 

@@ -12,6 +12,24 @@ changes, chat, the outcome, notices - lands in an inbox read with `recv()`.
     update = await client.wait_for("turn")
     await client.submit(seat, update["version"], orders)
 
+To stay connected, iterate over `Client.connections(url, name, retry=Retry(...))`: it is
+websockets' own reconnecting `connect()`, saying hello on every new connection. A failed
+attempt waits before the next and counts against `Retry.attempts`. websockets tries again at
+once after a connection that worked, so the loop body counts and waits for those drops
+itself (`Retry.again`), and does what a connection needs after hello (taking a seat back
+with `rejoin`):
+
+    retry = Retry(attempts=10)
+    async with contextlib.aclosing(Client.connections(url, "Ada", retry=retry)) as clients:
+        async for client in clients:
+            try:
+                await client.rejoin(seat)
+            except Disconnected as exc:
+                await retry.again(exc)   # counted; raises when that was the last attempt
+                continue
+            retry.succeeded()
+            ...                          # when it drops: `await retry.again(exc)`
+
 The pygame client, remote bots (`lunar-race bot`) and the load benchmark all use it.
 """
 
@@ -21,13 +39,15 @@ import asyncio
 import contextlib
 import itertools
 import json
+import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncGenerator, Callable, Generator, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.client import process_exception as websockets_process_exception
 from websockets.exceptions import ConnectionClosed
 
 from game import __version__
@@ -38,6 +58,8 @@ from game.rules.commands import Command
 
 MAX_INCOMING = 64 * 1024 * 1024  # a replay or a late-game view may be large
 DEFAULT_TIMEOUT = 30.0
+
+logger = logging.getLogger("lunar_race.net")
 
 
 class Refused(Exception):
@@ -54,6 +76,11 @@ class Refused(Exception):
         self.errors: list[dict[str, Any]] = list(message.get("errors") or [])
         self.close: int | None = message.get("close")
         super().__init__(f"{wire_code}: {self.reason}")
+
+    @property
+    def transient(self) -> bool:
+        """The next connection may get another answer (the server was shutting down)."""
+        return self.code is ErrorCode.SHUTTING_DOWN
 
 
 def _error_code(text: str) -> ErrorCode:
@@ -100,8 +127,91 @@ class SeatKey:
         return f"SeatKey(room={self.room!r}, seat={self.seat!r}, token=<secret>)"
 
 
+class Retry:
+    """How one reconnecting loop retries: at most `attempts` failed attempts in a row, waiting
+    `delays[n]` seconds after the n-th (the last delay repeats). `succeeded()` starts the count
+    over once a connection is of use again (said hello, took its seat back)."""
+
+    def __init__(self, attempts: int = 30, delays: Sequence[float] = (1.0,)) -> None:
+        if attempts < 1 or not delays:
+            raise ValueError("a retry needs at least one attempt and one delay")
+        self.attempts = attempts
+        self.steps = tuple(delays)
+        self.failures = 0
+
+    @classmethod
+    def doubling(cls, attempts: int, first: float, cap: float = 30.0) -> Retry:
+        """Delays that start at `first` and double up to `cap`."""
+        steps = [first]
+        while 0 < steps[-1] < cap:
+            steps.append(min(steps[-1] * 2, cap))
+        return cls(attempts, steps)
+
+    def delay(self) -> float:
+        """How long to wait after the failures counted so far."""
+        return self.steps[min(max(self.failures - 1, 0), len(self.steps) - 1)]
+
+    def delays(self) -> Generator[float]:
+        """The waits between failed attempts, for websockets' `reconnect_delays`. It asks for
+        the next one after `process_exception` has counted the failure."""
+        while True:
+            yield self.delay()
+
+    def failed(self, exc: BaseException) -> bool:
+        """Count one failed attempt; True when it was the last one allowed."""
+        self.failures += 1
+        return self.failures >= self.attempts
+
+    def process_exception(self, exc: Exception) -> Exception | None:
+        """For websockets' `connect()`: an error websockets deems fatal (an HTTP 404, a bad
+        handshake) ends the loop at once; a transient one (refused, timed out, 503) is counted
+        and ends the loop only when it was the last attempt allowed."""
+        fatal = websockets_process_exception(exc)
+        if fatal is not None:
+            return fatal
+        if self.failed(exc):
+            return exc
+        self._log("cannot connect", exc)
+        return None
+
+    async def again(self, exc: BaseException) -> None:
+        """Count a connection that opened, then dropped (before it was of use, or later);
+        raise `exc` when that was the last failure allowed, else wait the backoff delay.
+        websockets waits only after failed handshakes and would try again at once, so a
+        server that keeps dropping the connection would be hammered without this wait."""
+        if self.failed(exc):
+            raise exc
+        self._log("connection lost", exc)
+        await asyncio.sleep(self.delay())
+
+    def _log(self, what: str, exc: BaseException) -> None:
+        logger.warning(
+            "%s (%s); failure %d of %d in a row, trying again in %.1f s",
+            what,
+            exc or type(exc).__name__,
+            self.failures,
+            self.attempts,
+            self.delay(),
+        )
+
+    def succeeded(self) -> None:
+        self.failures = 0
+
+
 def _wire(orders: Iterable[Command | dict[str, Any]]) -> list[dict[str, Any]]:
     return [o.to_wire() if isinstance(o, Command) else o for o in orders]
+
+
+def _options(timeout: float, ping_interval: float | None) -> dict[str, Any]:
+    """The websockets `connect()` settings every client connection uses."""
+    return {
+        "max_size": MAX_INCOMING,
+        "compression": None,
+        "open_timeout": timeout,
+        "ping_interval": ping_interval,
+        "ping_timeout": ping_interval,
+        "close_timeout": 5,
+    }
 
 
 class Client:
@@ -132,15 +242,60 @@ class Client:
         tap: Callable[[dict[str, Any]], None] | None = None,
     ) -> Client:
         """Open a connection and say hello; raises Refused or OSError if that fails."""
-        ws = await connect(
+        ws = await connect(url, **_options(timeout, ping_interval))
+        return await cls._greet(ws, name, client, timeout, tap)
+
+    @classmethod
+    async def connections(
+        cls,
+        url: str,
+        name: str,
+        *,
+        retry: Retry,
+        client: str = f"lunar-race/{__version__}",
+        timeout: float = DEFAULT_TIMEOUT,
+        ping_interval: float | None = 20.0,
+        tap: Callable[[dict[str, Any]], None] | None = None,
+    ) -> AsyncGenerator[Client, None]:
+        """Connect, then connect again each time the loop asks for the next client (the one
+        before is closed first), with websockets' reconnecting `connect()`; each client has
+        said hello. A failed attempt, or a connection lost before hello was answered, waits
+        and counts against `retry`; the last failure allowed is raised, and so are fatal
+        errors (a handshake websockets refuses, `Refused` on hello)."""
+        sockets = connect(
             url,
-            max_size=MAX_INCOMING,
-            compression=None,
-            open_timeout=timeout,
-            ping_interval=ping_interval,
-            ping_timeout=ping_interval,
-            close_timeout=5,
+            process_exception=retry.process_exception,
+            reconnect_delays=retry.delays,
+            **_options(timeout, ping_interval),
         )
+        # The iterator is an async generator; closing it closes its open connection.
+        attempts = cast(AsyncGenerator[ClientConnection, None], aiter(sockets))
+        async with contextlib.aclosing(attempts):
+            async for ws in attempts:
+                try:
+                    self = await cls._greet(ws, name, client, timeout, tap)
+                except (Disconnected, TimeoutError) as exc:
+                    await retry.again(exc)
+                    continue
+                except Refused as refused:
+                    if not refused.transient:
+                        raise
+                    await retry.again(refused)
+                    continue
+                try:
+                    yield self
+                finally:
+                    await self.close()
+
+    @classmethod
+    async def _greet(
+        cls,
+        ws: ClientConnection,
+        name: str,
+        client: str,
+        timeout: float,
+        tap: Callable[[dict[str, Any]], None] | None,
+    ) -> Client:
         self = cls(ws, timeout)
         self.tap = tap
         self._reader = asyncio.get_running_loop().create_task(self._read())

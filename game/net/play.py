@@ -9,13 +9,14 @@ token after the connection drops or the server restarts.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from game.net.client import Client, Disconnected, Refused, SeatKey
+from game.net.client import Client, Disconnected, Refused, Retry, SeatKey
 from game.protocol.errors import ErrorCode
 from game.rules.commands import Command, orders_from_wire
 
@@ -104,46 +105,56 @@ async def run_remote_bot(
 ) -> dict[str, Any]:
     """Take a seat in `room` (or get a saved one back), build its bot with
     `make_bot(agency)`, and play to the end, reconnecting with the seat token when the
-    connection drops (up to `attempts` times in a row). Returns the outcome."""
+    connection drops. Gives up after `attempts` failures in a row (waiting `backoff`
+    seconds after the first, doubling up to 30 s), when the seat is lost, or when the
+    server refuses the seat for good (e.g. `unauthorised`). Returns the outcome."""
     held: SeatKey | None = None
     bot: Decider | None = None
     if seat_file is not None and seat_file.exists():
         saved = SeatKey.load(seat_file)
         if saved.room == room:
             held = saved
-    failures = 0
-    delay = backoff
-    while True:
-        try:
-            client = await Client.connect(url, name, client="lunar-race-bot")
-        except (OSError, TimeoutError, Disconnected) as exc:
-            failures += 1
-            if failures >= attempts:
-                raise
-            logger.warning("cannot reach %s (%s); retrying in %.0f s", url, exc, delay)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 30.0)
-            continue
-        try:
-            if held is None:
-                held = await client.join(room, seat, key=key)
-                if seat_file is not None:
-                    held.save(seat_file)
-                await client.ready(held)
-            else:
-                reply = await client.rejoin(held)
-                if reply["info"]["phase"] == "lobby":
-                    await client.ready(held)
-            failures, delay = 0, backoff
+    retry = Retry.doubling(attempts, backoff)
+    clients = Client.connections(url, name, retry=retry, client="lunar-race-bot")
+    async with contextlib.aclosing(clients):
+        async for client in clients:
+            try:
+                held = await _take_seat(client, room, held, seat, key, seat_file)
+            except Disconnected as exc:
+                await retry.again(exc)
+                continue
+            except Refused as refused:
+                if not refused.transient:
+                    raise  # e.g. unauthorised: the seat token will not work next time either
+                await retry.again(refused)
+                continue
+            retry.succeeded()
             if bot is None:
                 bot = make_bot(held.seat)
-            return await play_seat(client, held, bot)
-        except Disconnected as exc:
-            failures += 1
-            if failures >= attempts:
-                raise
-            logger.warning("disconnected (%s); rejoining in %.0f s", exc, delay)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 30.0)
-        finally:
-            await client.close()
+            try:
+                return await play_seat(client, held, bot)
+            except Disconnected as exc:
+                logger.warning("disconnected (%s); rejoining with the seat token", exc)
+                await retry.again(exc)
+    raise AssertionError("websockets' connect() iterates until it raises")
+
+
+async def _take_seat(
+    client: Client,
+    room: str,
+    held: SeatKey | None,
+    seat: str | None,
+    key: str | None,
+    seat_file: Path | None,
+) -> SeatKey:
+    """Join (a first connection) or rejoin with the seat token, and be ready in the lobby."""
+    if held is None:
+        held = await client.join(room, seat, key=key)
+        if seat_file is not None:
+            held.save(seat_file)
+        await client.ready(held)
+    else:
+        reply = await client.rejoin(held)
+        if reply["info"]["phase"] == "lobby":
+            await client.ready(held)
+    return held
