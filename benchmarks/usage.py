@@ -117,7 +117,7 @@ def table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
 
 
 def report(games: list[GameUsage], scenario: str) -> str:
-    from game.rules import load_content
+    from game.rules import load_content, new_match
 
     content = load_content(scenario)
     n = len(games)
@@ -129,10 +129,13 @@ def report(games: list[GameUsage], scenario: str) -> str:
         (tech, percent(learned[tech], n))
         for tech in sorted(content.techs, key=lambda t: (-learned[t], t))
     ]
-    never = [t for t, _ in rows if not learned[t]]
+    start = new_match(scenario, seed=0)
+    known_by_all = set.intersection(*(set(start.agency[a].known) for a in start.agencies))
+    never = [t for t, _ in rows if not learned[t] and t not in known_by_all]
     out.append(f"## Technologies learned by someone ({n} games)\n")
     out.append(table(("technology", "games"), [r for r in rows if learned[r[0]]]))
-    out.append(f"\nnever learned: {', '.join(never) or 'none'}\n")
+    out.append(f"\nnever learned: {', '.join(never) or 'none'}")
+    out.append(f"known by every agency from the start: {', '.join(sorted(known_by_all))}\n")
 
     built = Counter(m for g in games for m in g.modules.elements())
     in_games = Counter(m for g in games for m in g.modules)
