@@ -9,6 +9,7 @@ generator seeded with `seed`, so a match replays exactly.
 A bot spec is a string:
 
     random | greedy | planner          the built-in bots
+    presence_rush | idle | ...         the exploit bots (game.ai.exploits.EXPLOITS)
     easy | normal | hard               difficulty levels (see LEVELS)
     package.module:ClassName           any class implementing the interface
     <any of these>/key=value/...       options passed to the constructor, e.g. planner/ms=200
@@ -21,6 +22,7 @@ import importlib
 import random
 from typing import Any
 
+from game.ai.exploits import EXPLOITS
 from game.rules import View
 from game.rules.commands import Command
 
@@ -29,6 +31,7 @@ BUILTIN: dict[str, str] = {
     "random": "game.ai.random_bot:RandomBot",
     "greedy": "game.ai.greedy:GreedyBot",
     "planner": "game.ai.planner:PlannerBot",
+    **EXPLOITS,  # single-minded regression opponents: game.ai.exploits
 }
 
 # Difficulty levels offered by the client and server, mapped onto built-in bots.
