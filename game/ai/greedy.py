@@ -28,7 +28,6 @@ from typing import Any, NamedTuple
 
 from game.ai.base import Bot
 from game.ai.doctrine import Doctrine, doctrine_for
-from game.ai.orders import OrderSheet
 from game.ai.reading import Reading
 from game.rules import (
     Answer,
@@ -37,6 +36,7 @@ from game.rules import (
     Delay,
     Fund,
     Launch,
+    OrderSheet,
     Propose,
     Research,
     Rush,
@@ -125,8 +125,7 @@ class _Turn:
         self.doctrine = player.doctrine
         self.knobs = player.knobs
         self.reading = reading
-        slots = reading.content.rule("economy").max_programs - len(reading.own_programs)
-        self.sheet = OrderSheet(reading.view, starts=max(0, slots))
+        self.sheet = OrderSheet.for_view(reading.view)
         self.starts: list[StartMission] = []
         self.research_offers: dict[str, Research] = {}
         self.fund_offers: dict[str, Fund] = {}

@@ -29,7 +29,16 @@ from game.rules.commands import (
 )
 from game.rules.content import Content, load_content, scenario_names
 from game.rules.errors import Code, CommandFormatError, ContentError, RuleError
-from game.rules.legal import check, legal_commands, spend, validate
+from game.rules.legal import (
+    Misfit,
+    OrderSheet,
+    check,
+    clashes,
+    legal_commands,
+    order_cost,
+    spend,
+    validate,
+)
 from game.rules.resolve import resolve_turn, standing
 from game.rules.setup import new_match
 from game.rules.state import (
@@ -66,6 +75,8 @@ __all__ = [
     "Event",
     "Fund",
     "Launch",
+    "Misfit",
+    "OrderSheet",
     "Outcome",
     "Propose",
     "Research",
@@ -79,12 +90,14 @@ __all__ = [
     "Termination",
     "Withdraw",
     "check",
+    "clashes",
     "content_hash",
     "events_for",
     "is_over",
     "legal_commands",
     "load_content",
     "new_match",
+    "order_cost",
     "orders_cost",
     "orders_from_wire",
     "orders_to_wire",
