@@ -44,6 +44,7 @@ from game.rules import (
     StartMission,
 )
 from game.rules.content import ORBIT, MissionType, Site
+from game.rules.flight import flight_conditions
 
 # Rough prestige values of things that are not milestones, in the rules' own units.
 ENABLER_STATION = 30.0  # founding or crewing the station a doctrine builds toward
@@ -228,24 +229,26 @@ class _Turn:
         return floor + self.knobs.caution
 
     def program_chance(self, program: dict[str, Any]) -> float:
-        economy = self.reading.content.rule("economy")
+        """The chance the program's flight succeeds: the rules' odds once it is ready, an
+        estimate by the same rule while it is being built."""
+        if program.get("odds") is not None:
+            return float(program["odds"]["chance"])
         mtype = self.reading.content.missions[program["mission_type"]]
         station = self.reading.station(program["site"])
-        founding = mtype.builds_module and station is None
         staying = (
             mtype.crewed
             and station is not None
             and station["crew_count"] + mtype.crew <= station["capacity"]
         )
-        extra = program["tests"] * economy.test_bonus - program["rushes"] * economy.rush_penalty
         return self.reading.chance(
             mtype,
             self.reading.site_of(program["site"]),
             program["reliability"],
             commercial=program["commercial"],
-            founding=founding,
+            station=station is not None,
             staying=staying,
-            extra=extra,
+            tests=program["tests"],
+            rushes=program["rushes"],
         )
 
     # -- 3. programs ------------------------------------------------------------------------
@@ -581,7 +584,7 @@ class _Turn:
             site,
             reading.me["systems"],
             commercial=cmd.commercial,
-            founding=mtype.builds_module and station is None,
+            station=station is not None,
             staying=staying,
         )
         if chance <= 0.0:
@@ -615,10 +618,9 @@ class _Turn:
         """Prestige the mission should bring if it succeeds."""
         reading = self.reading
         worth = 0.0
-        founding = mtype.builds_module and station is None
-        when_ok = {"always": True, "staying": staying, "founding": founding, "sortie": True}
+        conditions = flight_conditions(mtype, station=station is not None, staying=staying)
         for milestone, _after, when in mtype.milestones:
-            if when_ok.get(when, not founding):
+            if conditions[when]:
                 worth += reading.milestone_worth(milestone, site)
         worth += (
             mtype.science * (site.science if site is not None else 1.0) * reading.trait("science")

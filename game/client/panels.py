@@ -388,15 +388,19 @@ def _missions(ctx: PanelContext) -> None:
             detail += "<font color='#5ed68c'>ready to launch</font>"
         else:
             detail += f"{paid / cost:.0%} of ${cost:,}M built"
+        odds = program.get("odds")  # the rules' odds, for a program ready to fly
         reliability = program.get("reliability")
-        if isinstance(reliability, dict) and reliability:
-            odds = 1.0
-            for value in reliability.values():
-                odds *= float(value)
+        if isinstance(odds, dict) and odds.get("steps"):
+            weakest = min(odds["steps"], key=lambda step: float(step["chance"]))
+            detail += (
+                f", success {float(odds['chance']):.0%} (weakest: "
+                f"{escape(str(weakest['step']))} {float(weakest['chance']):.0%})"
+            )
+        elif isinstance(reliability, dict) and reliability:
             worst = min(reliability, key=lambda k: reliability[k])
             detail += (
-                f", success ~{odds:.0%} (weakest: {escape(worst.replace('_', ' '))} "
-                f"{float(reliability[worst]):.0%})"
+                f", weakest hardware: {escape(worst.replace('_', ' '))} "
+                f"{float(reliability[worst]):.0%}"
             )
         lead = str(program.get("agency", ""))
         if lead and lead != model.seat:

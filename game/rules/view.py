@@ -15,6 +15,7 @@ from typing import Any
 
 from game.rules import queries as q
 from game.rules.commands import Command
+from game.rules.flight import flight_odds
 from game.rules.legal import ViewPrices, launch_problem, order_cost, service_prices
 from game.rules.setup import new_match
 from game.rules.state import Agreement, Event, Program, Proposal, State, Station
@@ -114,8 +115,10 @@ def _program(
     wire["reliability"] = {
         k: round(v, 3) for k, v in q.program_reliability_systems(state, p, reliabilities).items()
     }
-    problem = launch_problem(state, p) if p.phase == "ready" else None
+    ready = p.phase == "ready"
+    problem = launch_problem(state, p) if ready else None
     wire["launch_problem"] = None if problem is None else problem.to_wire()
+    wire["odds"] = flight_odds(state, p, reliabilities).to_wire() if ready else None
     return wire
 
 
