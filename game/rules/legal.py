@@ -1,9 +1,10 @@
 """What an agency may order: one check per command, and everything built on it.
 
 `check` is the single source of truth. `legal_commands` lists candidates and keeps those that
-pass it; `validate` runs it over a whole turn's orders and adds the checks that only make
-sense together (duplicates, total spending, program count); the resolution drops exactly
-the orders `validate` refuses. AI players, the server and the clients all use these.
+pass it; `validate` runs it over a whole turn's orders and adds, through an `OrderSheet`,
+the checks that only make sense together (orders that `clashes` says act on the same thing,
+total spending, program count); the resolution drops exactly the orders `validate` refuses.
+AI players, the server and the clients all use these, and the same `OrderSheet`.
 
 `check` is made of parts (a program start: its type and launch, its module, its target), and
 `legal_commands` runs each part once for all the candidates it decides, not once per
@@ -575,25 +576,24 @@ class ViewPrices:
 def _clash_key(cmd: Command) -> tuple[object, ...] | None:
     """Orders with the same key act on the same thing and may not share a turn; None for
     orders that may be given any number of times (opening programs)."""
-    if isinstance(cmd, Research):
-        return ("research", cmd.tech)
-    if isinstance(cmd, Fund):
-        return ("fund", cmd.program)
-    if isinstance(cmd, Rush):
-        return ("rush", cmd.program)
-    if isinstance(cmd, (Delay, Scrub, Launch)):
-        return ("program", cmd.program)  # one of delay, scrub, launch per program
-    if isinstance(cmd, Propose):
-        return ("propose", cmd.to, cmd.treaty, cmd.bloc, cmd.program)
-    if isinstance(cmd, Answer):
-        return ("answer", cmd.proposal)
-    if isinstance(cmd, Withdraw):
-        return ("withdraw", cmd.agreement)
-    if isinstance(cmd, SetAccess):
-        return ("access", cmd.station)
-    if isinstance(cmd, BuyService):
-        return ("service", cmd.service)
-    return None
+    key = _CLASH_KEYS.get(type(cmd))
+    return key(cmd) if key is not None else None
+
+
+_CLASH_KEYS: dict[type, Callable[[Any], tuple[object, ...]]] = {
+    Research: lambda c: ("research", c.tech),
+    Fund: lambda c: ("fund", c.program),
+    Rush: lambda c: ("rush", c.program),
+    # one of delay, scrub, launch per program
+    Delay: lambda c: ("program", c.program),
+    Scrub: lambda c: ("program", c.program),
+    Launch: lambda c: ("program", c.program),
+    Propose: lambda c: ("propose", c.to, c.treaty, c.bloc, c.program),
+    Answer: lambda c: ("answer", c.proposal),
+    Withdraw: lambda c: ("withdraw", c.agreement),
+    SetAccess: lambda c: ("access", c.station),
+    BuyService: lambda c: ("service", c.service),
+}
 
 
 def clashes(first: Command, second: Command) -> bool:
