@@ -3,8 +3,9 @@
 A `MatchModel` is fed the server's messages (`turn`, `status`, `chat`, `history`, `over`...),
 or, in the replay viewer, the same messages made from a replay. It keeps every turn's view
 and events so the screens can show history and charts, and the draft of this turn's orders
-that the player is composing. It knows no rule: what is legal comes from the server's
-`legal` list, and whether the orders hold together is the server's answer to a draft.
+that the player is composing. It writes no rule: what is legal comes from the server's
+`legal` list, which orders replace each other in the draft from the rules' `clashes`, and
+whether the orders hold together is the server's answer to a draft.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any, TypeVar
 
 from game.rules.commands import Command, Propose, StartMission
 from game.rules.content import Content
+from game.rules.legal import clashes
 
 C = TypeVar("C", bound=Command)
 
@@ -164,13 +166,12 @@ class MatchModel:
         self.changed += 1
 
     def add_order(self, command: Command) -> None:
-        """Add an order; one of the same kind and target replaces the old one."""
-        key = _order_key(command)
-        self.set_draft([c for c in self.draft if _order_key(c) != key] + [command])
+        """Add an order; those it may not share the turn with (the rules' `clashes`: a
+        launch and a scrub of one program, two payments into one tech) are taken out."""
+        self.set_draft([c for c in self.draft if not clashes(c, command)] + [command])
 
     def remove_order(self, command: Command) -> None:
-        key = _order_key(command)
-        self.set_draft([c for c in self.draft if _order_key(c) != key])
+        self.set_draft([c for c in self.draft if c != command and not clashes(c, command)])
 
     def spending(self) -> int:
         """What the draft takes from the treasury, fees included, as the rules count it."""
@@ -189,9 +190,3 @@ def _target(command: Command) -> str:
     if isinstance(command, StartMission):
         return f"{command.mission_type}:{command.site}:{command.module}"
     return ""
-
-
-def _order_key(command: Command) -> tuple[str, str]:
-    # Orders that act on the same thing replace each other: one research amount per tech,
-    # one answer per proposal; launch/delay/scrub/rush of a program are separate choices.
-    return (command.KIND, _target(command))

@@ -30,7 +30,17 @@ from game.rules.commands import (
 )
 from game.rules.content import ORBIT, Content, MissionType, Site, load_content, scenario_names
 from game.rules.errors import Code, CommandFormatError, ContentError, RuleError
-from game.rules.legal import Alone, check, legal_commands, random_orders, validate
+from game.rules.legal import (
+    Alone,
+    Misfit,
+    OrderSheet,
+    check,
+    clashes,
+    legal_commands,
+    order_cost,
+    random_orders,
+    validate,
+)
 from game.rules.queries import fund_limit
 from game.rules.resolve import final_scores, resolve_turn, standing
 from game.rules.rng import Rng
@@ -67,7 +77,9 @@ __all__ = [
     "Event",
     "Fund",
     "Launch",
+    "Misfit",
     "MissionType",
+    "OrderSheet",
     "Outcome",
     "ProgramView",
     "ProposalView",
@@ -87,6 +99,7 @@ __all__ = [
     "View",
     "Withdraw",
     "check",
+    "clashes",
     "events_for",
     "final_scores",
     "fund_limit",
@@ -94,6 +107,7 @@ __all__ = [
     "legal_commands",
     "load_content",
     "new_match",
+    "order_cost",
     "orders_cost",
     "orders_from_wire",
     "orders_to_wire",
