@@ -26,9 +26,8 @@ from game.protocol.codec import encode, encode_with
 from game.protocol.errors import AuthError, ErrorCode, MatchError, RoomError
 from game.protocol.messages import Control, Phase, Visibility
 from game.rules.commands import Command, orders_to_wire
-from game.rules.legal import Alone
 from server.snapshot import encode_state
-from server.work import Resolved, legal_key, render_legal, render_view, view_key
+from server.turns import Resolved, legal_key, render_legal, render_view, view_key
 
 TOKEN_BYTES = 24  # secrets.token_urlsafe(24) gives 32 characters
 CHECKS_KEPT = 1024  # single-command checks a room keeps in a turn: under a megabyte
@@ -174,7 +173,7 @@ class Room:
     chat: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=50))
     _cache: dict[str, bytes] = field(default_factory=dict)  # encoded views and legal lists
     # This turn's checks of single commands: players re-send a whole draft on every change.
-    _checked: dict[tuple[str, Command, bool], Alone] = field(default_factory=dict)
+    _checked: dict[tuple[str, Command, bool], rules.CommandCheck] = field(default_factory=dict)
     _version: int = 0  # per-turn views and legal lists
 
     # --- seats ------------------------------------------------------------------------

@@ -9,6 +9,8 @@ global random: the same seed and the same orders give the same `state_hash` anyw
     state, events = resolve_turn(state, orders)
 """
 
+from typing import TypeAlias
+
 from game.rules.commands import (
     COMMAND_KINDS,
     Answer,
@@ -29,7 +31,7 @@ from game.rules.commands import (
 )
 from game.rules.content import Content, load_content, scenario_names
 from game.rules.errors import Code, CommandFormatError, ContentError, RuleError
-from game.rules.legal import check, legal_commands, spend, validate
+from game.rules.legal import Alone, check, legal_commands, spend, validate
 from game.rules.resolve import resolve_turn, standing
 from game.rules.setup import new_match
 from game.rules.state import (
@@ -41,6 +43,12 @@ from game.rules.state import (
     state_hash,
 )
 from game.rules.view import events_for, orders_cost, sample_state, view
+
+CommandCheck: TypeAlias = Alone
+"""What `validate` works out for one command on its own, against a state that does not
+change during the turn: why it is refused (or None), the key two commands of one turn may
+not share, and what it costs. A caller that checks many drafts against one state keeps
+these in the `remembered` dict it passes to `validate`, under (agency, command, rushing)."""
 
 
 def is_over(state: State) -> bool:
@@ -59,6 +67,7 @@ __all__ = [
     "BuyService",
     "Code",
     "Command",
+    "CommandCheck",
     "CommandFormatError",
     "Content",
     "ContentError",
