@@ -28,6 +28,7 @@ from server.process import process_tree, serve_command
 from server.snapshot import decode_state, encode_state
 from server.store import Store
 from tests.server.test_room import NOW, started
+from tests.timing import scaled
 
 
 def _state_after_one_turn() -> tuple[bytes, dict[str, list[Any]], str]:
@@ -96,7 +97,7 @@ def test_the_write_ahead_log_reaches_the_database_file_without_a_commit_waiting(
     store.save_start(room, NOW)
     store.append_orders([room.check_orders("esa", room.version, [], True)], NOW)
     found: list[Any] = []
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + scaled(5)
     while not found and time.monotonic() < deadline:
         time.sleep(0.05)
         copy = tmp_path / f"copy-{time.monotonic_ns()}.sqlite"
@@ -126,7 +127,7 @@ def test_worker_processes_end_when_the_server_is_killed(tmp_path: Path) -> None:
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + scaled(30)
         workers: list[int] = []
         while time.monotonic() < deadline and len(workers) < 2:  # forkserver and a worker
             time.sleep(0.1)
@@ -135,7 +136,7 @@ def test_worker_processes_end_when_the_server_is_killed(tmp_path: Path) -> None:
     finally:
         server.kill()  # kill -9
         server.wait()
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + scaled(10)
     while time.monotonic() < deadline and any(_running(p) for p in workers):
         time.sleep(0.1)
     assert not [p for p in workers if _running(p)]
