@@ -41,7 +41,7 @@ format: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check $(CODE)
-	$(BIN)/mypy game/rules
+	$(BIN)/mypy game/rules game/protocol game/runner server
 	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(BIN)/python -m pytest -n 2 $(ARGS)
 
 clean:

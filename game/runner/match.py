@@ -36,10 +36,6 @@ class SeatSummary:
     faults: list[Fault] = field(default_factory=list)
     think: list[float] = field(default_factory=list)  # seconds per decision
 
-    def standing(self, agency: str) -> float | None:
-        """The agency's final score as a percentage of the prestige expected of it."""
-        return standing_percent(self.outcome, agency)
-
     def to_json(self) -> dict[str, Any]:
         total = sum(self.think)
         return {
