@@ -8,8 +8,9 @@ connection's buffer, and a client whose buffer grows past `Limits.send_buffer` i
 
 Each running match has a turn-clock task: it lets the AI write orders for the seats it
 plays, waits until every seat has final orders or the deadline passes, resolves the turn in
-a worker process (`server.work`: the rules and the bots never run on the event loop),
-commits the turn and the new snapshot, then sends each recipient its own view.
+a worker process (`server.turns`, run by the pool in `server.work`: the rules and the bots
+never run on the event loop), commits the turn and the new snapshot, then sends each
+recipient its own view.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ from game.protocol.messages import (
 from game.protocol.messages import (
     Request as Message,
 )
-from server import log, snapshot, work
+from server import log, snapshot, turns
 from server.connection import Connection
 from server.limits import Limits, RateBucket
 from server.lobby import Lobby
@@ -844,7 +845,7 @@ class GameServer:
         # builds its own when it thinks).
         render = [seat.agency for seat in room.seats.values() if seat.conn is not None]
         try:
-            resolved = await self.work.run(work.resolve, plan.snapshot, plan.orders, render)
+            resolved = await self.work.run(turns.resolve, plan.snapshot, plan.orders, render)
             state = snapshot.decode_state(resolved.snapshot)
         except Exception as exc:
             room.resolving = False

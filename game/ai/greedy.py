@@ -30,12 +30,14 @@ from game.ai.base import Bot
 from game.ai.doctrine import Doctrine, doctrine_for
 from game.ai.reading import Reading
 from game.rules import (
+    ORBIT,
     Answer,
     BuyService,
     Command,
     Delay,
     Fund,
     Launch,
+    MissionType,
     OrderSheet,
     ProgramView,
     ProposalView,
@@ -43,12 +45,12 @@ from game.rules import (
     Research,
     Rush,
     Scrub,
+    Site,
     StartMission,
     StationView,
     View,
+    flight_conditions,
 )
-from game.rules.content import ORBIT, MissionType, Site
-from game.rules.flight import flight_conditions
 
 # Rough prestige values of things that are not milestones, in the rules' own units.
 ENABLER_STATION = 30.0  # founding or crewing the station a doctrine builds toward
@@ -118,7 +120,7 @@ class _Place(NamedTuple):
     site: Site | None
     closed: bool  # its site needs a tech the agency lacks
     far_side: bool
-    station: dict[str, Any] | None
+    station: StationView | None
     kind: tuple[bool, bool, bool] | None  # south pole, far side, ice: what milestones see
     science: float  # the site's science less its difficulty
 

@@ -11,11 +11,21 @@ between it and a mission type. It only estimates; what is allowed is always deci
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
 
-from game.rules import ProgramView, StationView, View, load_content
-from game.rules.content import ORBIT, Content, MissionType, Site
-from game.rules.flight import FlightOdds, step_bonus, step_odds
+from game.rules import (
+    ORBIT,
+    Content,
+    FlightOdds,
+    MissionType,
+    OwnAgency,
+    ProgramView,
+    Site,
+    StationView,
+    View,
+    load_content,
+    step_bonus,
+    step_odds,
+)
 
 _NOBODY: frozenset[str] = frozenset()
 
@@ -26,7 +36,7 @@ class Reading:
     def __init__(self, view: View) -> None:
         self.view = view
         self.content: Content = load_content(view["scenario"])
-        self.me: dict[str, Any] = view["me"]
+        self.me: OwnAgency = view["me"]
         self.agency: str = self.me["agency"]
         self.turn: int = view["turn"]
         self.last_turn: int = view["last_turn"]

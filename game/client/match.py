@@ -11,12 +11,11 @@ whether the orders hold together is the server's answer to a draft.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from game.rules.commands import Command, Propose, StartMission
-from game.rules.content import Content
-from game.rules.legal import clashes
+from game.rules import Command, Content, EventWire, Propose, StartMission, View, clashes
 
 C = TypeVar("C", bound=Command)
 
@@ -27,8 +26,8 @@ class TurnRecord:
 
     turn: int
     version: int
-    view: dict[str, Any]
-    events: list[dict[str, Any]]
+    view: View
+    events: list[EventWire]
 
 
 @dataclass
@@ -54,7 +53,7 @@ class MatchModel:
     deadline: float | None = None
     clock_offset: float = 0.0  # server time minus local time
     chat: list[ChatLine] = field(default_factory=list)
-    outcome: dict[str, Any] | None = None
+    outcome: Mapping[str, Any] | None = None
     problems: list[dict[str, Any]] = field(default_factory=list)  # rule errors on the draft
     draft_checked: bool = True  # the server has checked the draft as it is now
     changed: int = 0  # bumps whenever something visible changes
@@ -118,8 +117,8 @@ class MatchModel:
 
     # -- what the screens ask ---------------------------------------------------------------
     @property
-    def view(self) -> dict[str, Any]:
-        return self.history[-1].view if self.history else {}
+    def view(self) -> View:
+        return self.history[-1].view if self.history else cast(View, {})
 
     @property
     def turn(self) -> int:
@@ -130,7 +129,7 @@ class MatchModel:
         return self.history[-1].version if self.history else 0
 
     @property
-    def events(self) -> list[dict[str, Any]]:
+    def events(self) -> list[EventWire]:
         return self.history[-1].events if self.history else []
 
     def date(self, turn: int | None = None) -> str:
@@ -175,7 +174,7 @@ class MatchModel:
 
     def spending(self) -> int:
         """What the draft takes from the treasury, fees included, as the rules count it."""
-        from game.rules.view import orders_cost
+        from game.rules import orders_cost
 
         return int(orders_cost(self.view, self.draft)) if self.view else 0
 

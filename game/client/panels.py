@@ -18,7 +18,7 @@ import pygame_gui
 
 from game.client import readout, theme
 from game.client.widgets import button, escape, hex_colour, label, object_id, text_box
-from game.rules.commands import (
+from game.rules import (
     Answer,
     BuyService,
     Command,
@@ -28,8 +28,8 @@ from game.rules.commands import (
     SetAccess,
     StartMission,
     Withdraw,
+    clashes,
 )
-from game.rules.legal import clashes
 
 if TYPE_CHECKING:
     from game.client.game_screen import GameScene

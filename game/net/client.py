@@ -54,7 +54,7 @@ from game import __version__
 from game.protocol.codec import decode_trusted, encode
 from game.protocol.errors import ErrorCode
 from game.protocol.messages import SUPPORTED_VERSIONS
-from game.rules.commands import Command
+from game.rules import Command
 
 MAX_INCOMING = 64 * 1024 * 1024  # a replay or a late-game view may be large
 DEFAULT_TIMEOUT = 30.0

@@ -14,7 +14,7 @@ immutable values, made once and shared.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -557,7 +557,7 @@ class ViewPrices:
 
     __slots__ = ("prices", "programs")
 
-    def __init__(self, view: dict[str, Any]) -> None:
+    def __init__(self, view: Mapping[str, Any]) -> None:
         self.programs: dict[str, Any] = view.get("programs", {})
         self.prices: dict[str, Any] = view.get("prices", {})
 
@@ -651,7 +651,7 @@ class OrderSheet:
         )
 
     @classmethod
-    def for_view(cls, view: dict[str, Any]) -> OrderSheet:
+    def for_view(cls, view: Mapping[str, Any]) -> OrderSheet:
         """An empty sheet for the agency a view belongs to (a bot, a client)."""
         economy = load_content(view["scenario"]).rule("economy")
         me = view["me"]
@@ -725,12 +725,14 @@ class OrderSheet:
 # --- a turn's orders ----------------------------------------------------------------------------
 
 
-# What `validate` works out for one command on its own: why it is refused (or None), and
-# what it costs.
-Alone = tuple[RuleError | None, int]
+CommandCheck = tuple[RuleError | None, int]
+"""What `validate` works out for one command on its own, against a state that does not
+change during the turn: why it is refused (or None), and what it costs. A caller that
+checks many drafts against one state keeps these in the `remembered` dict it passes to
+`validate`, under (agency, command, rushing)."""
 
 
-def _alone(state: State, agency: str, cmd: Command, rushing: bool) -> Alone:
+def _alone(state: State, agency: str, cmd: Command, rushing: bool) -> CommandCheck:
     error = _command_problem(state, agency, cmd, rushing)
     if error is not None:
         return error, 0
@@ -742,7 +744,7 @@ def validate(
     agency: str,
     orders: Iterable[Command],
     *,
-    remembered: dict[tuple[str, Command, bool], Alone] | None = None,
+    remembered: dict[tuple[str, Command, bool], CommandCheck] | None = None,
 ) -> list[RuleError]:
     """Every reason these orders are refused, each with the index of its command.
 

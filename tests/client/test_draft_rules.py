@@ -16,6 +16,7 @@ from game.rules import (
     Fund,
     OrderSheet,
     Research,
+    Rng,
     State,
     legal_commands,
     new_match,
@@ -23,7 +24,6 @@ from game.rules import (
     validate,
     view,
 )
-from game.rules.rng import Rng
 
 EACH_KIND = 8  # legal commands of each kind tried against every other
 
