@@ -50,6 +50,7 @@ from game.protocol.messages import (
     ClientType,
     Control,
     Phase,
+    ServerType,
     parse,
 )
 from game.protocol.messages import (
@@ -197,7 +198,7 @@ class GameServer:
         if self.clocks:
             await asyncio.wait(list(self.clocks.values()), timeout=30)
         for peer in list(self.peers.values()):
-            self.send(peer, {"t": "shutdown", "reason": reason, "reconnect": True})
+            self.send(peer, {"t": ServerType.SHUTDOWN, "reason": reason, "reconnect": True})
         closing = [
             asyncio.create_task(p.ws.close(CloseCode.GOING_AWAY, "server shutting down"))
             for p in self.peers.values()
@@ -492,7 +493,7 @@ class GameServer:
             peer,
             m,
             {
-                "t": "welcome",
+                "t": ServerType.WELCOME,
                 "version": version,
                 "server": f"lunar-race/{__version__}",
                 "limits": self.limits.public(),
@@ -502,7 +503,7 @@ class GameServer:
         self.send(peer, self.lobby.history_message())
 
     def on_rooms(self, peer: Peer, m: Message) -> None:
-        self.reply(peer, m, {"t": "rooms", "rooms": self.lobby.listing()})
+        self.reply(peer, m, {"t": ServerType.ROOMS, "rooms": self.lobby.listing()})
 
     def on_create(self, peer: Peer, m: Message) -> None:
         room, host_token, key = self.lobby.create(m.fields, peer.id, time.time())
@@ -515,7 +516,7 @@ class GameServer:
             visibility=str(room.settings.visibility),
         )
         body: dict[str, Any] = {
-            "t": "created",
+            "t": ServerType.CREATED,
             "room": room.id,
             "info": room.summary(),
             "host_token": host_token,
@@ -534,7 +535,7 @@ class GameServer:
             peer,
             m,
             {
-                "t": "joined",
+                "t": ServerType.JOINED,
                 "room": room.id,
                 "info": room.summary(),
                 "seat": seat.agency,
@@ -554,7 +555,7 @@ class GameServer:
             self.send(
                 old,
                 {
-                    "t": "kicked",
+                    "t": ServerType.KICKED,
                     "room": room.id,
                     "seat": seat.agency,
                     "reason": "replaced",
@@ -564,7 +565,9 @@ class GameServer:
         self.store.save_room(room)
         log.event("seat_rejoined", room=room.id, seat=seat.agency, conn=peer.id)
         self.reply(
-            peer, m, {"t": "joined", "room": room.id, "info": room.summary(), "seat": seat.agency}
+            peer,
+            m,
+            {"t": ServerType.JOINED, "room": room.id, "info": room.summary(), "seat": seat.agency},
         )
         self.send(peer, room.history_message())
         if room.phase is not Phase.LOBBY:
@@ -580,7 +583,7 @@ class GameServer:
         peer.seats.discard((room.id, seat.agency))
         self.store.save_room(room)
         log.event("seat_left", room=room.id, seat=seat.agency, conn=peer.id)
-        self.reply(peer, m, {"t": "ok"})
+        self.reply(peer, m, {"t": ServerType.OK})
         self.to_room(room, room.room_message())
         self.wake(room)
 
@@ -588,7 +591,7 @@ class GameServer:
         room, seat = self.lobby.seat(m["room"], m["seat"], m["token"])
         room.set_ready(seat.agency, m["ready"])
         self.store.save_room(room)
-        self.reply(peer, m, {"t": "ok"})
+        self.reply(peer, m, {"t": ServerType.OK})
         self.to_room(room, room.room_message())
 
     def on_start(self, peer: Peer, m: Message) -> None:
@@ -598,7 +601,7 @@ class GameServer:
         room.start(now)
         self.store.save_start(room, now)
         log.event("match_started", room=room.id, turn=room.turn, seats=len(room.seats))
-        self.reply(peer, m, {"t": "ok"})
+        self.reply(peer, m, {"t": ServerType.OK})
         self.to_room(room, room.room_message())
         self.send_turn(room)
         self.start_clock(room)
@@ -617,7 +620,7 @@ class GameServer:
             self.send(
                 held_by,
                 {
-                    "t": "kicked",
+                    "t": ServerType.KICKED,
                     "room": room.id,
                     "seat": seat.agency,
                     "reason": "kicked",
@@ -625,7 +628,7 @@ class GameServer:
                 },
             )
         log.event("seat_kicked", room=room.id, seat=seat.agency)
-        self.reply(peer, m, {"t": "ok"})
+        self.reply(peer, m, {"t": ServerType.OK})
         self.to_room(room, room.room_message())
         self.wake(room)
 
@@ -639,7 +642,9 @@ class GameServer:
         room.spectators.add(peer.id)
         peer.watching.add(room.id)
         log.event("spectating", room=room.id, conn=peer.id)
-        self.reply(peer, m, {"t": "joined", "room": room.id, "info": room.summary(), "seat": None})
+        self.reply(
+            peer, m, {"t": ServerType.JOINED, "room": room.id, "info": room.summary(), "seat": None}
+        )
         self.send(peer, room.history_message())
         if room.phase is not Phase.LOBBY:
             self.send_turn(room, only=peer)
@@ -652,7 +657,7 @@ class GameServer:
             raise RoomError("you are not watching this room", code=ErrorCode.NOT_IN_ROOM)
         room.spectators.discard(peer.id)
         peer.watching.discard(room.id)
-        self.reply(peer, m, {"t": "ok"})
+        self.reply(peer, m, {"t": ServerType.OK})
 
     def on_orders(self, peer: Peer, m: Message) -> None:
         """Check the orders now; commit and acknowledge them with the others of this moment
@@ -703,7 +708,7 @@ class GameServer:
                 final=sub.final,
             )
             ack = {
-                "t": "ack",
+                "t": ServerType.ACK,
                 "room": room.id,
                 "seat": sub.agency,
                 "turn": sub.turn,
@@ -734,7 +739,7 @@ class GameServer:
             for other in list(self.peers.values()):
                 if other.name is not None:
                     self.send_bytes(other, data)
-            self.reply(peer, m, {"t": "ok"})
+            self.reply(peer, m, {"t": ServerType.OK})
             return
         if m["seat"] is None or m["token"] is None:
             raise ProtocolError("room chat needs the seat and its token")
@@ -743,7 +748,7 @@ class GameServer:
         line = room.add_chat(seat.player or seat.agency, seat.agency, text, time.time())
         self.store.append_chat(room.id, {k: line[k] for k in ("from", "seat", "text", "time")})
         self.to_room(room, line)
-        self.reply(peer, m, {"t": "ok"})
+        self.reply(peer, m, {"t": ServerType.OK})
 
     def _chat_rate(self, peer: Peer) -> None:
         if not peer.chat_bucket.take(time.monotonic()):
@@ -762,7 +767,9 @@ class GameServer:
         data = replay_bytes(self.store, room)
         log.event("replay_sent", room=room.id, conn=peer.id, size=len(data))
         self.reply(
-            peer, m, {"t": "replay", "room": room.id, "format": "lunar-race-replay", "data": data}
+            peer,
+            m,
+            {"t": ServerType.REPLAY, "room": room.id, "format": "lunar-race-replay", "data": data},
         )
 
     # --- the turn clock ---------------------------------------------------------------

@@ -25,7 +25,7 @@ from typing import Any
 from game import rules
 from game.protocol.codec import encode, encode_with
 from game.protocol.errors import AuthError, ErrorCode, MatchError, RoomError
-from game.protocol.messages import Control, Phase, Visibility
+from game.protocol.messages import Control, Phase, ServerType, Visibility
 from game.rules import Command, orders_to_wire
 from server.snapshot import encode_state
 from server.turns import Resolved, legal_key, render_legal, render_view, view_key
@@ -515,12 +515,12 @@ class Room:
         }
 
     def room_message(self) -> dict[str, Any]:
-        return {"t": "room", "room": self.id, "info": self.summary()}
+        return {"t": ServerType.ROOM, "room": self.id, "info": self.summary()}
 
     def status_message(self) -> dict[str, Any]:
         """Who has submitted and who is connected, sent whenever either changes."""
         return {
-            "t": "status",
+            "t": ServerType.STATUS,
             "room": self.id,
             "turn": self.turn,
             "version": self.version,
@@ -532,7 +532,7 @@ class Room:
         """The encoded update for one recipient: its own view, its legal commands, the events
         it may see, its orders on file. `agency=None` is a spectator: the public view only."""
         out: dict[str, Any] = {
-            "t": "turn",
+            "t": ServerType.TURN,
             "room": self.id,
             "seat": agency,
             "phase": str(self.phase),
@@ -554,15 +554,20 @@ class Room:
         return self.events.get(agency or "", [])
 
     def over_message(self) -> dict[str, Any]:
-        return {"t": "over", "room": self.id, "version": self.version, "outcome": self.outcome}
+        return {
+            "t": ServerType.OVER,
+            "room": self.id,
+            "version": self.version,
+            "outcome": self.outcome,
+        }
 
     def add_chat(self, sender: str, seat: str | None, text: str, now: float) -> dict[str, Any]:
         line = {"from": sender, "seat": seat, "text": text, "time": now}
         self.chat.append(line)
-        return {"t": "chat", "room": self.id, **line}
+        return {"t": ServerType.CHAT, "room": self.id, **line}
 
     def history_message(self) -> dict[str, Any]:
-        return {"t": "history", "room": self.id, "messages": list(self.chat)}
+        return {"t": ServerType.HISTORY, "room": self.id, "messages": list(self.chat)}
 
     def audience(self) -> list[tuple[int, str | None]]:
         """Every connection in the room with the agency it speaks for (None: spectator)."""
