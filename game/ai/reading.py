@@ -236,7 +236,8 @@ class Reading:
         rushes: int = 0,
     ) -> float:
         """The chance that every step succeeds (0 when a system is missing)."""
-        if systems is not self.me["systems"]:
+
+        def worked_out() -> float:
             return self.odds(
                 mtype,
                 site,
@@ -247,19 +248,14 @@ class Reading:
                 tests=tests,
                 rushes=rushes,
             ).chance
+
+        if systems is not self.me["systems"]:
+            return worked_out()
+        # The agency's own hardware is asked about many times a turn: remember its answers.
         key = (mtype.id, site.id if site else "", commercial, station, staying, tests, rushes)
         known = self._chance.get(key)
         if known is None:
-            known = self._chance[key] = self.odds(
-                mtype,
-                site,
-                systems,
-                commercial=commercial,
-                station=station,
-                staying=staying,
-                tests=tests,
-                rushes=rushes,
-            ).chance
+            known = self._chance[key] = worked_out()
         return known
 
     # -- research -----------------------------------------------------------------------
