@@ -74,6 +74,7 @@ class Replay:
     seats: dict[str, str]  # agency -> bot spec
     bots: dict[str, str]  # agency -> the bot's own name
     initial_hash: str
+    content_version: int | None = None  # None: recorded before replays named it
     turns: list[TurnRecord] = field(default_factory=list)
     outcome: dict[str, Any] | None = None
     final_hash: str = ""
@@ -97,6 +98,7 @@ def _records(replay: Replay) -> Iterator[dict[str, Any]]:
         "format_version": FORMAT_VERSION,
         "game_version": replay.game_version,
         "content_hash": replay.content_hash,
+        "content_version": replay.content_version,
         "scenario": replay.scenario,
         "seed": replay.seed,
         "turn_limit": replay.turn_limit,
@@ -154,6 +156,10 @@ _HEADER_FIELDS: dict[str, type | tuple[type, ...]] = {
     "seats": dict,
     "bots": dict,
     "initial_hash": str,
+}
+# Fields a replay of an earlier game version may lack.
+_OPTIONAL_HEADER_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "content_version": (int, type(None)),
 }
 _TURN_FIELDS: dict[str, type | tuple[type, ...]] = {
     "turn": int,
@@ -245,7 +251,16 @@ def _from_records(records: list[dict[str, Any]]) -> Replay:
                 line=number,
             )
     _require(header, _HEADER_FIELDS, "line 1 (header)", 1)
-    replay = Replay(**{name: header[name] for name in _HEADER_FIELDS})
+    _require(
+        {k: header.get(k) for k in _OPTIONAL_HEADER_FIELDS},
+        _OPTIONAL_HEADER_FIELDS,
+        "line 1 (header)",
+        1,
+    )
+    replay = Replay(
+        **{name: header[name] for name in _HEADER_FIELDS},
+        **{name: header.get(name) for name in _OPTIONAL_HEADER_FIELDS},
+    )
     for number, record in enumerate(records[1:], start=2):
         kind = record.get("record")
         if kind == "end":
@@ -309,6 +324,34 @@ def content_hash(state: Any) -> str:
     return str(state.content.hash)
 
 
+def content_version(state: Any) -> int:
+    """The version number of the content a match was played with."""
+    return int(state.content.version)
+
+
+def content_problem(replay: Replay, version: int, digest: str) -> str | None:
+    """Why a replay cannot be re-simulated on this content (its `version` and hash `digest`),
+    or None if it was recorded on exactly this content."""
+    if replay.content_hash == digest:
+        return None
+    recorded = replay.content_version
+    if recorded is None:
+        return (
+            "recorded with content older than version 2 (before replays named their content); "
+            f"this game has content {version}: it cannot be re-simulated"
+        )
+    if recorded != version:
+        return (
+            f"recorded with content {recorded}; this game has content {version}: "
+            "it cannot be re-simulated"
+        )
+    return (
+        f"recorded with content {recorded} ({replay.content_hash[:12]}), this game has content "
+        f"{version} ({digest[:12]}): assets/ were changed without a new content version; "
+        "it cannot be re-simulated"
+    )
+
+
 def simulate(replay: Replay, *, any_version: bool = False) -> Iterator[Step]:
     """Re-play a replay from its seed and orders, checking the state hash at every turn.
 
@@ -316,8 +359,16 @@ def simulate(replay: Replay, *, any_version: bool = False) -> Iterator[Step]:
     thing that does not hold; `any_version` tries a replay from another game version anyway.
     """
     from game import rules
-    from game.rules.errors import CommandFormatError
+    from game.rules.content import load_content
+    from game.rules.errors import CommandFormatError, ContentError
 
+    try:
+        content = load_content(replay.scenario)
+    except ContentError as exc:
+        raise ReplayError("content_changed", f"scenario {replay.scenario!r}: {exc}") from exc
+    problem = content_problem(replay, content.version, content.hash)
+    if problem is not None:
+        raise ReplayError("content_changed", problem)
     if replay.game_version != __version__ and not any_version:
         raise ReplayError(
             "wrong_version",
@@ -327,13 +378,6 @@ def simulate(replay: Replay, *, any_version: bool = False) -> Iterator[Step]:
     state = rules.new_match(
         replay.scenario, seed=replay.seed, agencies=replay.agencies, turns=replay.turn_limit
     )
-    here = content_hash(state)
-    if here != replay.content_hash:
-        raise ReplayError(
-            "content_changed",
-            f"recorded with content {replay.content_hash[:12]}, this installation has "
-            f"{here[:12]} (assets/ differ)",
-        )
     if rules.state_hash(state) != replay.initial_hash:
         raise ReplayError("mismatch", "the starting state differs from the recorded one")
     for record in replay.turns:
