@@ -75,6 +75,7 @@ class Replay:
     bots: dict[str, str]  # agency -> the bot's own name
     initial_hash: str
     content_version: int | None = None  # None: recorded before replays named it
+    intel_secret: int | None = None  # None: the match's secret followed from its seed
     turns: list[TurnRecord] = field(default_factory=list)
     outcome: dict[str, Any] | None = None
     final_hash: str = ""
@@ -99,6 +100,7 @@ def _records(replay: Replay) -> Iterator[dict[str, Any]]:
         "game_version": replay.game_version,
         "content_hash": replay.content_hash,
         "content_version": replay.content_version,
+        "intel_secret": None if replay.intel_secret is None else f"{replay.intel_secret:032x}",
         "scenario": replay.scenario,
         "seed": replay.seed,
         "turn_limit": replay.turn_limit,
@@ -160,6 +162,7 @@ _HEADER_FIELDS: dict[str, type | tuple[type, ...]] = {
 # Fields a replay of an earlier game version may lack.
 _OPTIONAL_HEADER_FIELDS: dict[str, type | tuple[type, ...]] = {
     "content_version": (int, type(None)),
+    "intel_secret": (str, type(None)),
 }
 _TURN_FIELDS: dict[str, type | tuple[type, ...]] = {
     "turn": int,
@@ -257,9 +260,17 @@ def _from_records(records: list[dict[str, Any]]) -> Replay:
         "line 1 (header)",
         1,
     )
+    secret = header.get("intel_secret")
+    try:
+        intel_secret = None if secret is None else int(secret, 16)
+    except ValueError:
+        raise ReplayError(
+            "corrupt", "line 1 (header): field 'intel_secret' is not hexadecimal", line=1
+        ) from None
     replay = Replay(
         **{name: header[name] for name in _HEADER_FIELDS},
-        **{name: header.get(name) for name in _OPTIONAL_HEADER_FIELDS},
+        content_version=header.get("content_version"),
+        intel_secret=intel_secret,
     )
     for number, record in enumerate(records[1:], start=2):
         kind = record.get("record")
@@ -329,6 +340,19 @@ def content_version(state: Any) -> int:
     return int(state.content.version)
 
 
+def first_state(replay: Replay) -> Any:
+    """The match a replay starts from: its seed, seats, turn limit and intel secret."""
+    from game import rules
+
+    return rules.new_match(
+        replay.scenario,
+        seed=replay.seed,
+        agencies=replay.agencies,
+        turns=replay.turn_limit,
+        intel_secret=replay.intel_secret,
+    )
+
+
 def content_problem(replay: Replay, version: int, digest: str) -> str | None:
     """Why a replay cannot be re-simulated on this content (its `version` and hash `digest`),
     or None if it was recorded on exactly this content."""
@@ -375,9 +399,10 @@ def simulate(replay: Replay, *, any_version: bool = False) -> Iterator[Step]:
             f"recorded with game version {replay.game_version}, this is {__version__} "
             "(the rules may differ; check anyway with --any-version)",
         )
-    state = rules.new_match(
-        replay.scenario, seed=replay.seed, agencies=replay.agencies, turns=replay.turn_limit
-    )
+    try:
+        state = first_state(replay)
+    except ValueError as exc:
+        raise ReplayError("corrupt", f"line 1 (header): {exc}", line=1) from exc
     if rules.state_hash(state) != replay.initial_hash:
         raise ReplayError("mismatch", "the starting state differs from the recorded one")
     for record in replay.turns:

@@ -26,6 +26,7 @@ def build_replay(store: Store, room: Room) -> Replay:
         game_version=__version__,
         content_hash=content_hash(first),
         content_version=content_version(first),
+        intel_secret=first.intel_secret,
         scenario=room.settings.scenario,
         seed=room.settings.seed,
         turn_limit=room.settings.turns,

@@ -161,6 +161,7 @@ def run_match(
             game_version=__version__,
             content_hash=content_hash(state),
             content_version=content_version(state),
+            intel_secret=state.intel_secret,
             scenario=scenario,
             seed=seed,
             turn_limit=turns,
