@@ -85,6 +85,10 @@ def games_in(path: Path) -> int:
         return 0
 
 
+def _hear_ctrl_c() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_stops_a_two_worker_tournament_and_the_same_command_finishes_it(tmp_path):
     out = tmp_path / "t.sqlite"
     args = ["tournament", "greedy", "random", "--games", "8", "--turns", "20", "--seed", "5"]
@@ -95,6 +99,9 @@ def test_ctrl_c_stops_a_two_worker_tournament_and_the_same_command_finishes_it(t
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # A shell running a job in the background ignores Ctrl-C for it, and the child
+        # would inherit that: the tournament must hear Ctrl-C as a terminal would send it.
+        preexec_fn=_hear_ctrl_c,
     )
     try:
         deadline = time.monotonic() + scaled(60)
