@@ -75,20 +75,28 @@ async def play_seat(
         else:
             orders = bot.decide(message["view"], legal)
         thought = loop.time()
-        try:
-            await client.submit(seat, version, orders)
-        except Refused as refused:
-            if refused.code in (ErrorCode.STALE, ErrorCode.MATCH_OVER):
-                continue  # the turn moved on while thinking; the next update is coming
-            if refused.code is not ErrorCode.ILLEGAL:
-                raise
-            logger.warning("orders refused (%s); passing the turn", refused.reason)
-            await client.submit(seat, version, [])
+        if not await _submit(client, seat, version, orders):
+            continue  # the turn moved on while thinking; the next update is coming
         answered = version
         if on_turn is not None:
             on_turn(
                 message, TurnTiming(int(message["turn"]), thought - started, loop.time() - thought)
             )
+
+
+async def _submit(client: Client, seat: SeatKey, version: int, orders: list[Command]) -> bool:
+    """Send a turn's orders, or pass the turn if the rules refuse them. False when the
+    turn moved on first (stale, or the match ended): there is nothing left to answer."""
+    try:
+        await client.submit(seat, version, orders)
+        return True
+    except Refused as refused:
+        if refused.code in (ErrorCode.STALE, ErrorCode.MATCH_OVER):
+            return False
+        if refused.code is not ErrorCode.ILLEGAL or not orders:
+            raise
+        logger.warning("orders refused (%s); passing the turn", refused.reason)
+    return await _submit(client, seat, version, [])
 
 
 async def run_remote_bot(
