@@ -56,6 +56,8 @@ RESUPPLY_VALUE = 12.0  # keeping a crewed station supplied
 RELAY_VALUE = 15.0  # far-side coverage for a doctrine that flies there
 MIN_RESEARCH = 25  # $M: smaller research payments are not worth an order
 PRESENCE_VALUE = 40.0  # a crew toward a permanently crewed station (which can win outright)
+ORBITAL_PRESENCE = 0.6  # share of that for a station that cannot win (in orbit, no ice)
+BLOCK_VALUE = 60.0  # a crew at the pole while a rival's claim is on its last call
 
 
 @dataclass(frozen=True)
@@ -623,11 +625,17 @@ class _Turn:
             worth += crewed_turn * rotation * station["shares"].get(r.agency, 0.5)
             return worth + PRESENCE_VALUE * self.stake(station)
         if mtype.crewed and staying and station is not None:
-            return worth + PRESENCE_VALUE * self.stake(station)
+            worth += PRESENCE_VALUE * self.stake(station)
+            if station["claim"]["counts"] and station["owner"] not in self.claim_threats():
+                worth += BLOCK_VALUE * bool(self.claim_threats())
+            return worth
         if mtype.id == "resupply":
             if station is None or not (station["crew_count"] or self.crew_bound(station)):
                 return 0.0
-            if station["supplies"] >= max(8, station["crew_count"] * 3):
+            rotation = r.content.rule("stations").rotation_turns
+            need = max(station["supply_need"], 1.6)
+            after = station["supplies"] + rotation * (station["supply_production"] - need)
+            if after >= need:
                 return 0.0
             return worth + RESUPPLY_VALUE * max(0.3, self.stake(station))
         if mtype.id == "relay" and self.wants_far_side() and not self.relay_ready(finish + 8):
@@ -643,8 +651,24 @@ class _Turn:
             return 1.0
         allied = "alliance" in r.agreed_terms(owner)
         if allied and station["contributions"].get(r.agency, 0) > 0:
-            return 0.8
-        return 0.4 if allied else 0.1
+            stake = 0.8
+        else:
+            stake = 0.4 if allied else 0.1
+        # Only a coalition's station at a south-pole ice site can win outright.
+        return stake if station["claim"]["counts"] else stake * ORBITAL_PRESENCE
+
+    def claim_threats(self) -> set[str]:
+        """Largest owners of rival claims on their last call: a crew of one's own at the
+        pole holds their win open."""
+        r = self.r
+        return {
+            st["owner"]
+            for st in r.view["stations"].values()
+            if st["claim"]["last_call"]
+            and r.agency not in st["claim"]["coalition"]
+            and st["owner"] != r.agency
+            and "alliance" not in r.agreed_terms(st["owner"])
+        }
 
     def crew_bound(self, station: StationView) -> bool:
         """Whether one of this agency's crewed programs is on its way to the station."""
