@@ -41,7 +41,8 @@ format: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check $(CODE)
-	$(BIN)/mypy game/rules
+	$(BIN)/lint-imports
+	$(BIN)/mypy game server
 	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(BIN)/python -m pytest -n 2 $(ARGS)
 
 clean:

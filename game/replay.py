@@ -316,7 +316,7 @@ def simulate(replay: Replay, *, any_version: bool = False) -> Iterator[Step]:
     thing that does not hold; `any_version` tries a replay from another game version anyway.
     """
     from game import rules
-    from game.rules.errors import CommandFormatError
+    from game.rules import CommandFormatError
 
     if replay.game_version != __version__ and not any_version:
         raise ReplayError(

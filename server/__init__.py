@@ -1,9 +1,12 @@
 """The authoritative Lunar Race server: WebSocket + msgpack over the pure rules in game.rules.
 
-Modules, from the wire inwards: `codec` (bytes <-> maps), `protocol` (message types and
-schemas), `errors` (codes, close codes, the exception tree), `limits`, `lobby` and `room`
-(sans-I/O lobby, seats, tokens, turn clock decisions), `seats` (AI seats), `work` (turns and
-AI seats in worker processes, off the event loop), `store` (SQLite),
-`replays`, `log` (structured logs), `app` (the asyncio adapter) and `cli` (`lunar-race
-serve`). docs/protocol.md is the protocol; docs/hosting.md is how to run it.
+It speaks the protocol of `game.protocol` (schemas, codec, error codes), which the clients
+import too. Modules, from the pure core outwards: `limits`, `lobby` and `room` (sans-I/O
+lobby, seats, tokens, turn clock decisions), `turns` (the pure work of a turn: resolve it,
+let an AI seat think, render views), `snapshot` (a state's stored bytes), `seats` (AI
+seats), `work` (the process pool that runs `turns` off the event loop), `store` (SQLite),
+`replays`, `log` (structured logs), `connection` and `app` (the asyncio adapter), `runtime`
+(the event loop and file limit), `process` (the server as a child process) and `local` (a
+server on loopback in a thread, for a local game). `lunar-race serve` is wired in
+`game.cli.serve`. docs/protocol.md is the protocol; docs/hosting.md is how to run it.
 """

@@ -8,8 +8,9 @@ connection's buffer, and a client whose buffer grows past `Limits.send_buffer` i
 
 Each running match has a turn-clock task: it lets the AI write orders for the seats it
 plays, waits until every seat has final orders or the deadline passes, resolves the turn in
-a worker process (`server.work`: the rules and the bots never run on the event loop),
-commits the turn and the new snapshot, then sends each recipient its own view.
+a worker process (`server.turns`, run by the pool in `server.work`: the rules and the bots
+never run on the event loop), commits the turn and the new snapshot, then sends each
+recipient its own view.
 """
 
 from __future__ import annotations
@@ -49,12 +50,13 @@ from game.protocol.messages import (
     ClientType,
     Control,
     Phase,
+    ServerType,
     parse,
 )
 from game.protocol.messages import (
     Request as Message,
 )
-from server import log, snapshot, work
+from server import log, snapshot, turns
 from server.connection import Connection
 from server.limits import Limits, RateBucket
 from server.lobby import Lobby
@@ -196,7 +198,7 @@ class GameServer:
         if self.clocks:
             await asyncio.wait(list(self.clocks.values()), timeout=30)
         for peer in list(self.peers.values()):
-            self.send(peer, {"t": "shutdown", "reason": reason, "reconnect": True})
+            self.send(peer, {"t": ServerType.SHUTDOWN, "reason": reason, "reconnect": True})
         closing = [
             asyncio.create_task(p.ws.close(CloseCode.GOING_AWAY, "server shutting down"))
             for p in self.peers.values()
@@ -491,7 +493,7 @@ class GameServer:
             peer,
             m,
             {
-                "t": "welcome",
+                "t": ServerType.WELCOME,
                 "version": version,
                 "server": f"lunar-race/{__version__}",
                 "limits": self.limits.public(),
@@ -501,7 +503,7 @@ class GameServer:
         self.send(peer, self.lobby.history_message())
 
     def on_rooms(self, peer: Peer, m: Message) -> None:
-        self.reply(peer, m, {"t": "rooms", "rooms": self.lobby.listing()})
+        self.reply(peer, m, {"t": ServerType.ROOMS, "rooms": self.lobby.listing()})
 
     def on_create(self, peer: Peer, m: Message) -> None:
         room, host_token, key = self.lobby.create(m.fields, peer.id, time.time())
@@ -514,7 +516,7 @@ class GameServer:
             visibility=str(room.settings.visibility),
         )
         body: dict[str, Any] = {
-            "t": "created",
+            "t": ServerType.CREATED,
             "room": room.id,
             "info": room.summary(),
             "host_token": host_token,
@@ -533,7 +535,7 @@ class GameServer:
             peer,
             m,
             {
-                "t": "joined",
+                "t": ServerType.JOINED,
                 "room": room.id,
                 "info": room.summary(),
                 "seat": seat.agency,
@@ -553,7 +555,7 @@ class GameServer:
             self.send(
                 old,
                 {
-                    "t": "kicked",
+                    "t": ServerType.KICKED,
                     "room": room.id,
                     "seat": seat.agency,
                     "reason": "replaced",
@@ -563,7 +565,9 @@ class GameServer:
         self.store.save_room(room)
         log.event("seat_rejoined", room=room.id, seat=seat.agency, conn=peer.id)
         self.reply(
-            peer, m, {"t": "joined", "room": room.id, "info": room.summary(), "seat": seat.agency}
+            peer,
+            m,
+            {"t": ServerType.JOINED, "room": room.id, "info": room.summary(), "seat": seat.agency},
         )
         self.send(peer, room.history_message())
         if room.phase is not Phase.LOBBY:
@@ -579,7 +583,7 @@ class GameServer:
         peer.seats.discard((room.id, seat.agency))
         self.store.save_room(room)
         log.event("seat_left", room=room.id, seat=seat.agency, conn=peer.id)
-        self.reply(peer, m, {"t": "ok"})
+        self.reply(peer, m, {"t": ServerType.OK})
         self.to_room(room, room.room_message())
         self.wake(room)
 
@@ -587,7 +591,7 @@ class GameServer:
         room, seat = self.lobby.seat(m["room"], m["seat"], m["token"])
         room.set_ready(seat.agency, m["ready"])
         self.store.save_room(room)
-        self.reply(peer, m, {"t": "ok"})
+        self.reply(peer, m, {"t": ServerType.OK})
         self.to_room(room, room.room_message())
 
     def on_start(self, peer: Peer, m: Message) -> None:
@@ -597,7 +601,7 @@ class GameServer:
         room.start(now)
         self.store.save_start(room, now)
         log.event("match_started", room=room.id, turn=room.turn, seats=len(room.seats))
-        self.reply(peer, m, {"t": "ok"})
+        self.reply(peer, m, {"t": ServerType.OK})
         self.to_room(room, room.room_message())
         self.send_turn(room)
         self.start_clock(room)
@@ -616,7 +620,7 @@ class GameServer:
             self.send(
                 held_by,
                 {
-                    "t": "kicked",
+                    "t": ServerType.KICKED,
                     "room": room.id,
                     "seat": seat.agency,
                     "reason": "kicked",
@@ -624,7 +628,7 @@ class GameServer:
                 },
             )
         log.event("seat_kicked", room=room.id, seat=seat.agency)
-        self.reply(peer, m, {"t": "ok"})
+        self.reply(peer, m, {"t": ServerType.OK})
         self.to_room(room, room.room_message())
         self.wake(room)
 
@@ -638,7 +642,9 @@ class GameServer:
         room.spectators.add(peer.id)
         peer.watching.add(room.id)
         log.event("spectating", room=room.id, conn=peer.id)
-        self.reply(peer, m, {"t": "joined", "room": room.id, "info": room.summary(), "seat": None})
+        self.reply(
+            peer, m, {"t": ServerType.JOINED, "room": room.id, "info": room.summary(), "seat": None}
+        )
         self.send(peer, room.history_message())
         if room.phase is not Phase.LOBBY:
             self.send_turn(room, only=peer)
@@ -651,7 +657,7 @@ class GameServer:
             raise RoomError("you are not watching this room", code=ErrorCode.NOT_IN_ROOM)
         room.spectators.discard(peer.id)
         peer.watching.discard(room.id)
-        self.reply(peer, m, {"t": "ok"})
+        self.reply(peer, m, {"t": ServerType.OK})
 
     def on_orders(self, peer: Peer, m: Message) -> None:
         """Check the orders now; commit and acknowledge them with the others of this moment
@@ -702,7 +708,7 @@ class GameServer:
                 final=sub.final,
             )
             ack = {
-                "t": "ack",
+                "t": ServerType.ACK,
                 "room": room.id,
                 "seat": sub.agency,
                 "turn": sub.turn,
@@ -733,7 +739,7 @@ class GameServer:
             for other in list(self.peers.values()):
                 if other.name is not None:
                     self.send_bytes(other, data)
-            self.reply(peer, m, {"t": "ok"})
+            self.reply(peer, m, {"t": ServerType.OK})
             return
         if m["seat"] is None or m["token"] is None:
             raise ProtocolError("room chat needs the seat and its token")
@@ -742,7 +748,7 @@ class GameServer:
         line = room.add_chat(seat.player or seat.agency, seat.agency, text, time.time())
         self.store.append_chat(room.id, {k: line[k] for k in ("from", "seat", "text", "time")})
         self.to_room(room, line)
-        self.reply(peer, m, {"t": "ok"})
+        self.reply(peer, m, {"t": ServerType.OK})
 
     def _chat_rate(self, peer: Peer) -> None:
         if not peer.chat_bucket.take(time.monotonic()):
@@ -761,7 +767,9 @@ class GameServer:
         data = replay_bytes(self.store, room)
         log.event("replay_sent", room=room.id, conn=peer.id, size=len(data))
         self.reply(
-            peer, m, {"t": "replay", "room": room.id, "format": "lunar-race-replay", "data": data}
+            peer,
+            m,
+            {"t": ServerType.REPLAY, "room": room.id, "format": "lunar-race-replay", "data": data},
         )
 
     # --- the turn clock ---------------------------------------------------------------
@@ -844,7 +852,7 @@ class GameServer:
         # builds its own when it thinks).
         render = [seat.agency for seat in room.seats.values() if seat.conn is not None]
         try:
-            resolved = await self.work.run(work.resolve, plan.snapshot, plan.orders, render)
+            resolved = await self.work.run(turns.resolve, plan.snapshot, plan.orders, render)
             state = snapshot.decode_state(resolved.snapshot)
         except Exception as exc:
             room.resolving = False

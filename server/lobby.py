@@ -15,7 +15,7 @@ from typing import Any
 
 from game import rules
 from game.protocol.errors import AuthError, ErrorCode, LimitError, ProtocolError, RoomError
-from game.protocol.messages import Control, Phase, Visibility
+from game.protocol.messages import Control, Phase, ServerType, Visibility
 from server.limits import Limits
 from server.room import Room, RoomSettings, Seat, Submission, digest
 
@@ -190,7 +190,7 @@ class Lobby:
     def add_chat(self, sender: str, text: str, now: float) -> dict[str, Any]:
         line = {"from": sender, "seat": None, "text": text, "time": now}
         self.chat.append(line)
-        return {"t": "chat", "room": None, **line}
+        return {"t": ServerType.CHAT, "room": None, **line}
 
     def history_message(self) -> dict[str, Any]:
-        return {"t": "history", "room": None, "messages": list(self.chat)}
+        return {"t": ServerType.HISTORY, "room": None, "messages": list(self.chat)}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -40,9 +41,16 @@ def wait_for_port(port_file: Path, proc: subprocess.Popen[bytes], timeout: float
         with contextlib.suppress(OSError, ValueError):
             return int(port_file.read_text())
         if proc.poll() is not None:
-            raise RuntimeError(f"{proc.args} exited with {proc.returncode} before listening")
+            raise RuntimeError(f"{_shown(proc)} exited with {proc.returncode} before listening")
         time.sleep(0.02)
-    raise RuntimeError(f"{proc.args} did not start listening in {timeout:g} s")
+    raise RuntimeError(f"{_shown(proc)} did not start listening in {timeout:g} s")
+
+
+def _shown(proc: subprocess.Popen[bytes]) -> str:
+    """A child's command line as a shell would take it (its arguments may be bytes)."""
+    if isinstance(proc.args, (str, bytes, os.PathLike)):
+        return os.fsdecode(proc.args)
+    return shlex.join(os.fsdecode(arg) for arg in proc.args)
 
 
 def stop(proc: subprocess.Popen[bytes], timeout: float) -> int:

@@ -18,17 +18,17 @@ import hashlib
 import hmac
 import secrets
 from collections import deque
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from game import rules
 from game.protocol.codec import encode, encode_with
 from game.protocol.errors import AuthError, ErrorCode, MatchError, RoomError
-from game.protocol.messages import Control, Phase, Visibility
-from game.rules.commands import Command, orders_to_wire
-from game.rules.legal import Alone
+from game.protocol.messages import Control, Phase, ServerType, Visibility
+from game.rules import Command, orders_to_wire
 from server.snapshot import encode_state
-from server.work import Resolved, legal_key, render_legal, render_view, view_key
+from server.turns import Resolved, legal_key, render_legal, render_view, view_key
 
 TOKEN_BYTES = 24  # secrets.token_urlsafe(24) gives 32 characters
 CHECKS_KEPT = 1024  # single-command checks a room keeps in a turn: under a megabyte
@@ -167,14 +167,14 @@ class Room:
     deadline: float | None = None
     resolving: bool = False
     # the last turn's events as each seat ("" for spectators) may see them
-    events: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    events: Mapping[str, Sequence[Mapping[str, Any]]] = field(default_factory=dict)
     outcome: dict[str, Any] | None = None
     finished: float | None = None
     spectators: set[int] = field(default_factory=set)
     chat: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=50))
     _cache: dict[str, bytes] = field(default_factory=dict)  # encoded views and legal lists
     # This turn's checks of single commands: players re-send a whole draft on every change.
-    _checked: dict[tuple[str, Command, bool], Alone] = field(default_factory=dict)
+    _checked: dict[tuple[str, Command, bool], rules.CommandCheck] = field(default_factory=dict)
     _version: int = 0  # per-turn views and legal lists
 
     # --- seats ------------------------------------------------------------------------
@@ -315,7 +315,7 @@ class Room:
     def begin_turn(
         self,
         state: Any,
-        events: dict[str, list[dict[str, Any]]],
+        events: Mapping[str, Sequence[Mapping[str, Any]]],
         now: float,
         plan_time: float,
         *,
@@ -515,12 +515,12 @@ class Room:
         }
 
     def room_message(self) -> dict[str, Any]:
-        return {"t": "room", "room": self.id, "info": self.summary()}
+        return {"t": ServerType.ROOM, "room": self.id, "info": self.summary()}
 
     def status_message(self) -> dict[str, Any]:
         """Who has submitted and who is connected, sent whenever either changes."""
         return {
-            "t": "status",
+            "t": ServerType.STATUS,
             "room": self.id,
             "turn": self.turn,
             "version": self.version,
@@ -532,7 +532,7 @@ class Room:
         """The encoded update for one recipient: its own view, its legal commands, the events
         it may see, its orders on file. `agency=None` is a spectator: the public view only."""
         out: dict[str, Any] = {
-            "t": "turn",
+            "t": ServerType.TURN,
             "room": self.id,
             "seat": agency,
             "phase": str(self.phase),
@@ -550,19 +550,24 @@ class Room:
             out["final"] = agency in self.final
         return encode_with(out, encoded)
 
-    def events_for(self, agency: str | None) -> list[dict[str, Any]]:
+    def events_for(self, agency: str | None) -> Sequence[Mapping[str, Any]]:
         return self.events.get(agency or "", [])
 
     def over_message(self) -> dict[str, Any]:
-        return {"t": "over", "room": self.id, "version": self.version, "outcome": self.outcome}
+        return {
+            "t": ServerType.OVER,
+            "room": self.id,
+            "version": self.version,
+            "outcome": self.outcome,
+        }
 
     def add_chat(self, sender: str, seat: str | None, text: str, now: float) -> dict[str, Any]:
         line = {"from": sender, "seat": seat, "text": text, "time": now}
         self.chat.append(line)
-        return {"t": "chat", "room": self.id, **line}
+        return {"t": ServerType.CHAT, "room": self.id, **line}
 
     def history_message(self) -> dict[str, Any]:
-        return {"t": "history", "room": self.id, "messages": list(self.chat)}
+        return {"t": ServerType.HISTORY, "room": self.id, "messages": list(self.chat)}
 
     def audience(self) -> list[tuple[int, str | None]]:
         """Every connection in the room with the agency it speaks for (None: spectator)."""

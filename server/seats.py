@@ -2,7 +2,7 @@
 
 Each (room, agency) gets one bot, built by `game.ai.create_bot` at the seat's level with a
 seed derived from the match seed, and kept for the match so that it can remember. A bot
-thinks in a worker (`server.work.think`), never on the event loop; a bot that raises,
+thinks in a worker (`server.turns.think`), never on the event loop; a bot that raises,
 returns something other than a list of commands, or thinks past the time limit plays an
 empty turn.
 """
@@ -14,9 +14,10 @@ import logging
 from typing import Any
 
 from game.ai import Bot, create_bot, seat_seed
-from game.rules.commands import Command
+from game.rules import Command
 from server import log
-from server.work import Workers, think
+from server.turns import think
+from server.work import Workers
 
 
 class SeatBots:

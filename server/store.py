@@ -33,7 +33,7 @@ import msgpack
 from game import rules
 from game.protocol.codec import encode
 from game.protocol.messages import Control, Phase
-from game.rules.commands import Command, orders_to_wire
+from game.rules import Command, orders_to_wire
 from server.room import Room, RoomSettings, Seat, Submission
 from server.snapshot import decode_state
 

@@ -1,4 +1,5 @@
-"""Turn work away from the event loop: resolving turns, rendering updates, AI seats thinking.
+"""The pool that keeps turn work away from the event loop: the functions of `server.turns`
+(resolving turns, rendering updates, AI seats thinking) run in worker processes.
 
 The rules and the bots are pure Python. Run in a thread of the server's own process they
 hold the interpreter lock the event loop needs to acknowledge orders: two hundred rooms
@@ -9,7 +10,7 @@ the kernel gives the event loop its core first and the turn work the time left o
 
 Workers hold nothing from one job to the next; the server stays the only authority. What
 crosses between the processes is cheap to make on the event loop's side: a state travels as
-its snapshot (`codec.encode_state`, the bytes the store writes anyway), commands and bots
+its snapshot (`server.snapshot.encode_state`, the bytes the store writes anyway), commands and bots
 are pickled (a few KB), and what comes back is bytes ready to send and store, plus the
 snapshot the event loop reads the new state from, to check the next turn's orders.
 """
@@ -26,80 +27,12 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
 from typing import Any, TypeVar
-
-from game import rules
-from game.ai import Bot
-from game.protocol.codec import encode
-from game.rules.commands import Command, orders_to_wire
-from server.snapshot import decode_state, encode_state
 
 T = TypeVar("T")
 
 SERVER_CHECK = 1.0  # seconds between a worker's checks that the server still runs
 WORKER_NICE = 10  # CPU priority workers give up: nice 10 weighs a tenth of nice 0 on Linux
-
-
-def view_key(agency: str | None) -> str:
-    """Where an agency's encoded view (None: the public view) is kept among a turn's bytes."""
-    return f"view:{agency or ''}"
-
-
-def legal_key(agency: str) -> str:
-    """Where an agency's encoded legal command list is kept among a turn's bytes."""
-    return f"legal:{agency}"
-
-
-def render_view(state: Any, agency: str | None) -> bytes:
-    return encode(rules.view(state, agency))
-
-
-def render_legal(state: Any, agency: str) -> bytes:
-    return encode(orders_to_wire(rules.legal_commands(state, agency)))
-
-
-@dataclass(frozen=True, slots=True)
-class Resolved:
-    """A resolved turn, ready for the event loop to install, store and send."""
-
-    snapshot: bytes  # the new state, as the store keeps it
-    state_hash: str
-    version: int  # the new state's version
-    events: dict[str, list[dict[str, Any]]]  # what each seat ("" for spectators) may see
-    rendered: dict[str, bytes]  # encoded views and legal lists, under view_key/legal_key
-
-
-def resolve(snapshot: bytes, orders: dict[str, list[Command]], render: list[str]) -> Resolved:
-    """Resolve one turn from its snapshot, and render the public view and, for each agency in
-    `render` (seats with a connection to send to), its view and legal command list."""
-    state = decode_state(snapshot)
-    new_state, events = rules.resolve_turn(state, orders)
-    public = rules.view(new_state, None)
-    rendered = {view_key(None): encode(public)}
-    playing = not rules.is_over(new_state)
-    for agency in render:
-        rendered[view_key(agency)] = render_view(new_state, agency)
-        if playing:
-            rendered[legal_key(agency)] = render_legal(new_state, agency)
-    seen = {agency: rules.events_for(events, agency) for agency in orders}
-    seen[""] = rules.events_for(events, None)
-    return Resolved(
-        encode_state(new_state), rules.state_hash(new_state), int(public["version"]), seen, rendered
-    )
-
-
-def think(bot: Bot, snapshot: bytes, agency: str) -> tuple[list[Command], str | None, Bot]:
-    """The bot's orders for the agency, from exactly what a player of that agency sees; the
-    bot comes back too, with whatever it remembered. A failing bot plays an empty turn."""
-    try:
-        state = decode_state(snapshot)
-        orders = bot.decide(rules.view(state, agency), rules.legal_commands(state, agency))
-    except Exception as exc:
-        return [], f"{type(exc).__name__}: {exc}", bot
-    if not isinstance(orders, list) or not all(isinstance(c, Command) for c in orders):
-        return [], f"decide() returned {type(orders).__name__}, not a list of commands", bot
-    return orders, None, bot
 
 
 def _start_worker(nice: int, server: int) -> None:
@@ -154,7 +87,7 @@ class Workers:
         # forkserver: workers start from a clean process that imported the rules once, not
         # from a copy of the server holding its sockets and its database connection.
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["server.work"])
+        context.set_forkserver_preload(["server.work", "server.turns"])
         return ProcessPoolExecutor(
             max_workers=self.processes,
             mp_context=context,

@@ -28,26 +28,29 @@ from typing import Any, NamedTuple
 
 from game.ai.base import Bot
 from game.ai.doctrine import Doctrine, doctrine_for
-from game.ai.orders import OrderSheet
 from game.ai.reading import Reading
 from game.rules import (
+    ORBIT,
     Answer,
     BuyService,
     Command,
     Delay,
     Fund,
     Launch,
+    MissionType,
+    OrderSheet,
     ProgramView,
     ProposalView,
     Propose,
     Research,
     Rush,
     Scrub,
+    Site,
     StartMission,
     StationView,
     View,
+    flight_conditions,
 )
-from game.rules.content import ORBIT, MissionType, Site
 
 # Rough prestige values of things that are not milestones, in the rules' own units.
 ENABLER_STATION = 30.0  # founding or crewing the station a doctrine builds toward
@@ -119,7 +122,7 @@ class _Place(NamedTuple):
     site: Site | None
     closed: bool  # its site needs a tech the agency lacks
     far_side: bool
-    station: dict[str, Any] | None
+    station: StationView | None
     kind: tuple[bool, bool, bool] | None  # south pole, far side, ice: what milestones see
     science: float  # the site's science less its difficulty
 
@@ -128,29 +131,26 @@ class _Turn:
     """One turn's planning: the reading, the legal commands grouped, and the order sheet."""
 
     def __init__(self, player: GreedyPlayer, reading: Reading, legal: list[Command]) -> None:
-        self.d = player.doctrine
-        self.k = player.knobs
-        self.r = reading
-        slots = reading.content.rule("economy").max_programs - len(reading.own_programs)
-        self.sheet = OrderSheet(reading.view, starts=max(0, slots))
+        self.doctrine = player.doctrine
+        self.knobs = player.knobs
+        self.reading = reading
+        self.sheet = OrderSheet.for_view(reading.view)
         self.starts: list[StartMission] = []
         self.research_offers: dict[str, Research] = {}
         self.fund_offers: dict[str, Fund] = {}
         self.proposals: list[Propose] = []
         others: list[Command] = []
-        # The legal commands come in runs of one kind, the program starts in a long one.
-        for kind, run in groupby(legal, type):
-            if issubclass(kind, StartMission):
-                self.starts.extend(run)
-            elif issubclass(kind, Research):
-                self.research_offers.update((c.tech, c) for c in run)
-            elif issubclass(kind, Fund):
-                self.fund_offers.update((c.program, c) for c in run)
+        for cmd in legal:
+            if isinstance(cmd, StartMission):
+                self.starts.append(cmd)
+            elif isinstance(cmd, Research):
+                self.research_offers[cmd.tech] = cmd
+            elif isinstance(cmd, Fund):
+                self.fund_offers[cmd.program] = cmd
             else:
-                start = len(others)
-                others.extend(run)
-                if issubclass(kind, Propose):
-                    self.proposals.extend(others[start:])
+                others.append(cmd)
+                if isinstance(cmd, Propose):
+                    self.proposals.append(cmd)
         # The other legal orders, to ask whether one may be given. New programs, research
         # and funding are chosen from `starts` and the offers only (many of them to hash).
         self.legal = set(others)
@@ -158,18 +158,20 @@ class _Turn:
         self._places: dict[str, _Place] = {}
         self._start_types: dict[str, tuple[MissionType, bool, bool]] = {}
         share = (
-            self.k.research_share if self.k.research_share is not None else self.d.research_share
+            self.knobs.research_share
+            if self.knobs.research_share is not None
+            else self.doctrine.research_share
         )
         self.research_budget = int(share * reading.income) if reading.turns_left > 2 else 0
-        self.partner_budget = int(self.d.partner_share * reading.income)
+        self.partner_budget = int(self.doctrine.partner_share * reading.income)
         self._wanted: list[str] | None = None
-        self.boosts = dict(self.k.boost)
+        self.boosts = dict(self.knobs.boost)
         self.own_targets = {(p["mission_type"], p["site"]) for p in reading.own_programs}
         self.own_types = {p["mission_type"] for p in reading.own_programs}
 
     def weight(self, mission_type: str) -> float:
         """How much the doctrine (and the knobs) value a mission type."""
-        return self.d.missions.get(mission_type, 1.0) * self.boosts.get(mission_type, 1.0)
+        return self.doctrine.missions.get(mission_type, 1.0) * self.boosts.get(mission_type, 1.0)
 
     def plan(self) -> list[Command]:
         self.answer()
@@ -179,9 +181,9 @@ class _Turn:
         self.fund_partners()
         self.research(self.wanted(), self.research_budget)
         self.refine(self.research_budget)
-        if self.k.start:
+        if self.knobs.start:
             self.open_mission()
-        if self.k.diplomacy:
+        if self.knobs.diplomacy:
             self.court()
         self.spend_surplus()
         return self.sheet.orders
@@ -189,67 +191,50 @@ class _Turn:
     # -- 1. answers -------------------------------------------------------------------------
 
     def answer(self) -> None:
-        for p in self.r.view["proposals"]:
-            if p["to"] != self.r.agency:
+        for proposal in self.reading.view["proposals"]:
+            if proposal["to"] != self.reading.agency:
                 continue
-            accept = self.accepts(p)
-            cmd = Answer(p["id"], accept)
+            accept = self.accepts(proposal)
+            cmd = Answer(proposal["id"], accept)
             if cmd in self.legal:
                 self.sheet.add(cmd)
 
-    def accepts(self, p: ProposalView) -> bool:
-        sender = p["sender"]
-        if sender in self.d.rivals:
+    def accepts(self, proposal: ProposalView) -> bool:
+        sender = proposal["sender"]
+        if sender in self.doctrine.rivals:
             return False
-        relation = self.r.relation(sender)
-        if p["treaty"] == "joint_mission":
+        relation = self.reading.relation(sender)
+        if proposal["treaty"] == "joint_mission":
             return relation >= -20
-        if p["treaty"] == "alliance":
-            return sender in self.d.friends or relation >= 40
-        return sender in self.d.friends or relation >= 0
+        if proposal["treaty"] == "alliance":
+            return sender in self.doctrine.friends or relation >= 40
+        return sender in self.doctrine.friends or relation >= 0
 
     # -- 2. launches --------------------------------------------------------------------------
 
     def fly_or_test(self) -> None:
-        economy = self.r.content.rule("economy")
-        for p in self.r.own_programs:
-            if p["phase"] != "ready":
+        economy = self.reading.content.rule("economy")
+        for program in self.reading.own_programs:
+            if program["phase"] != "ready":
                 continue
-            launch, delay = Launch(p["id"]), Delay(p["id"])
+            launch, delay = Launch(program["id"]), Delay(program["id"])
             if launch not in self.legal:
                 continue  # held: e.g. no relay or no berths yet; it waits on the pad
-            chance = self.program_chance(p)
-            crewed = self.r.content.missions[p["mission_type"]].crewed
-            floor = (self.d.crew_floor if crewed else self.d.launch_floor) + self.k.caution
+            chance = self.reading.program_chance(program)
             testing = (
-                chance < floor
-                and p["tests"] < economy.max_tests
-                and self.r.turns_left >= 1
+                chance < self.launch_floor(program)
+                and program["tests"] < economy.max_tests
+                and self.reading.turns_left >= 1
                 and delay in self.legal
                 and self.sheet.fits(delay)
             )
             self.sheet.add(delay if testing else launch)
 
-    def program_chance(self, p: ProgramView) -> float:
-        economy = self.r.content.rule("economy")
-        mtype = self.r.content.missions[p["mission_type"]]
-        station = self.r.station(p["site"])
-        founding = mtype.builds_module and station is None
-        staying = (
-            mtype.crewed
-            and station is not None
-            and station["crew_count"] + mtype.crew <= station["capacity"]
-        )
-        extra = p["tests"] * economy.test_bonus - p["rushes"] * economy.rush_penalty
-        return self.r.chance(
-            mtype,
-            self.r.site_of(p["site"]),
-            p["reliability"],
-            commercial=p["commercial"],
-            founding=founding,
-            staying=staying,
-            extra=extra,
-        )
+    def launch_floor(self, program: ProgramView) -> float:
+        """The chance of success below which the doctrine would rather test than fly."""
+        crewed = self.reading.content.missions[program["mission_type"]].crewed
+        floor = self.doctrine.crew_floor if crewed else self.doctrine.launch_floor
+        return floor + self.knobs.caution
 
     # -- 3. programs ------------------------------------------------------------------------
 
@@ -260,42 +245,44 @@ class _Turn:
         cannot save it); so is one that can bear the reliability a rush costs when money
         would otherwise be lost over the treasury cap.
         """
-        r = self.r
-        economy = r.content.rule("economy")
-        overflowing = r.me["treasury"] + r.income > 0.9 * economy.treasury_cap * r.me["budget"]
-        building = [p for p in r.own_programs if p["phase"] == "building"]
+        reading = self.reading
+        economy = reading.content.rule("economy")
+        overflowing = (
+            reading.me["treasury"] + reading.income
+            > 0.9 * economy.treasury_cap * reading.me["budget"]
+        )
+        building = [p for p in reading.own_programs if p["phase"] == "building"]
         building.sort(key=lambda p: p["remaining"])
         reserve = min(self.research_budget, self.sheet.left // 3)
-        for p in building:
-            offer = self.fund_offers.get(p["id"])
+        for program in building:
+            offer = self.fund_offers.get(program["id"])
             if offer is None:
                 continue
-            schedule = max(1, p["schedule"])
-            late = math.ceil(p["remaining"] / schedule) > r.turns_left
-            if late and math.ceil(p["remaining"] / (2 * schedule)) > r.turns_left:
-                self.sheet.add(Scrub(p["id"]))  # cannot fly before the end
+            schedule = max(1, program["schedule"])
+            late = math.ceil(program["remaining"] / schedule) > reading.turns_left
+            if late and math.ceil(program["remaining"] / (2 * schedule)) > reading.turns_left:
+                self.sheet.add(Scrub(program["id"]))  # cannot fly before the end
                 continue
-            crewed = r.content.missions[p["mission_type"]].crewed
-            floor = (self.d.crew_floor if crewed else self.d.launch_floor) + self.k.caution
             hasty = (
-                (overflowing or self.k.rush)
-                and p["remaining"] > schedule
-                and self.program_chance(p) - economy.rush_penalty >= floor
+                (overflowing or self.knobs.rush)
+                and program["remaining"] > schedule
+                and self.reading.program_chance(program) - economy.rush_penalty
+                >= self.launch_floor(program)
             )
             if late or hasty:
-                rush = Rush(p["id"])
+                rush = Rush(program["id"])
                 if rush in self.legal and self.sheet.fits(rush):
                     money = self.sheet.left - self.sheet.cost(rush)
-                    amount = min(2 * schedule, p["remaining"], money)
+                    amount = min(2 * schedule, program["remaining"], money)
                     if amount > schedule and self.sheet.add(rush):
-                        self.sheet.add(Fund(p["id"], amount))
+                        self.sheet.add(Fund(program["id"], amount))
                         continue
             amount = min(offer.amount, self.sheet.left - reserve)
             if amount > 0:
                 self.sheet.add(replace(offer, amount=amount))
 
     def fund_partners(self) -> None:
-        programs = [p for p in self.r.partner_programs if p["phase"] == "building"]
+        programs = [p for p in self.reading.partner_programs if p["phase"] == "building"]
         if not programs:
             return
         each = min(self.partner_budget, self.sheet.left) // len(programs)
@@ -309,11 +296,11 @@ class _Turn:
     def blockers(self) -> list[str]:
         """Techs that stand between own programs and their launch."""
         out: dict[str, float] = {}
-        for p in self.r.own_programs:
-            mtype = self.r.content.missions[p["mission_type"]]
-            site = self.r.site_of(p["site"])
-            for tech in self.r.missing_techs(mtype, site, p["module"]):
-                for step in self.r.frontier(tech):
+        for p in self.reading.own_programs:
+            mtype = self.reading.content.missions[p["mission_type"]]
+            site = self.reading.site_of(p["site"])
+            for tech in self.reading.missing_techs(mtype, site, p["module"]):
+                for step in self.reading.frontier(tech):
                     out[step] = out.get(step, 0) + 1
         return sorted(out, key=lambda t: (-out[t], t))
 
@@ -324,50 +311,50 @@ class _Turn:
         return self._wanted
 
     def _rank_research(self) -> list[str]:
-        if self.r.turns_left < 4:
+        if self.reading.turns_left < 4:
             return []
         scores: dict[str, float] = {}
-        known = self.r.me["known"]
+        known = self.reading.me["known"]
         # With every site's requirement known, a mission type needs no tech wherever it
         # goes, and what it is worth does not matter.
         sites_open = all(
-            not s.requires or s.requires in known for s in self.r.content.sites.values()
+            not s.requires or s.requires in known for s in self.reading.content.sites.values()
         )
-        for mtype in self.r.content.missions.values():
-            if sites_open and not self.r.missing_techs(mtype):
+        for mtype in self.reading.content.missions.values():
+            if sites_open and not self.reading.missing_techs(mtype):
                 continue
             weight = self.weight(mtype.id)
             worth, site = self.potential(mtype)
             if worth <= 0:
                 continue
-            missing = self.r.missing_techs(mtype, site)
+            missing = self.reading.missing_techs(mtype, site)
             if not missing:
                 continue
             seen: set[str] = set()
-            cost = sum(self.r.path_cost(t, seen) for t in missing)
+            cost = sum(self.reading.path_cost(t, seen) for t in missing)
             research_turns = cost / max(1, self.research_budget)
-            if research_turns + mtype.build_turns + 1 > self.r.turns_left:
+            if research_turns + mtype.build_turns + 1 > self.reading.turns_left:
                 continue
             value = weight * worth / (cost + mtype.cost)
             for tech in missing:
-                for step in self.r.frontier(tech):
+                for step in self.reading.frontier(tech):
                     scores[step] = scores.get(step, 0.0) + value
         for tech in scores:
-            if self.r.me["techs"][tech]["paid"] > 0:
+            if self.reading.me["techs"][tech]["paid"] > 0:
                 scores[tech] *= 1.3  # money already sunk into it
         return sorted(scores, key=lambda t: (-scores[t], t))
 
     def potential(self, mtype: MissionType) -> tuple[float, Site | None]:
         """What a mission type could still earn this agency at its best site."""
-        r = self.r
+        reading = self.reading
         if mtype.target == "surface" and not mtype.builds_module:
             best, best_site = 0.0, None
-            science = r.trait("science")
+            science = reading.trait("science")
             site: Site | None
-            for site in r.representative_sites:
+            for site in reading.representative_sites:
                 worth = 0.0
                 for milestone, _after, _when in mtype.milestones:
-                    worth += r.milestone_worth(milestone, site)
+                    worth += reading.milestone_worth(milestone, site)
                 worth += mtype.science * site.science * science
                 if worth > best:
                     best, best_site = worth, site
@@ -375,13 +362,17 @@ class _Turn:
         if mtype.builds_module:
             location = "orbit" if mtype.id == "orbital_module" else "surface"
             milestone = "orbital_station" if location == "orbit" else "surface_station"
-            worth = r.milestone_worth(milestone, None)
-            if self.d.station == location:
+            worth = reading.milestone_worth(milestone, None)
+            if self.doctrine.station == location:
                 worth += ENABLER_STATION
-            site = r.content.sites.get(self.d.home_sites[0]) if location == "surface" else None
+            site = (
+                reading.content.sites.get(self.doctrine.home_sites[0])
+                if location == "surface"
+                else None
+            )
             return worth, site
-        worth = sum(r.milestone_worth(m, None) for m, _a, _w in mtype.milestones)
-        worth += mtype.science * r.trait("science")
+        worth = sum(reading.milestone_worth(m, None) for m, _a, _w in mtype.milestones)
+        worth += mtype.science * reading.trait("science")
         if mtype.id == "relay" and self.wants_far_side():
             worth += RELAY_VALUE
         return worth, None
@@ -407,14 +398,14 @@ class _Turn:
         if budget <= 0:
             return
         systems: dict[str, float] = {}
-        for p in self.r.own_programs:
+        for p in self.reading.own_programs:
             for system, value in p["reliability"].items():
                 if value > 0:
                     systems[system] = min(systems.get(system, 1.0), value)
-        techs = self.r.me["techs"]
+        techs = self.reading.me["techs"]
         order = []
         for system in sorted(systems, key=lambda s: (systems[s], s)):
-            for tech in self.r.system_techs.get(system, []):
+            for tech in self.reading.system_techs.get(system, []):
                 entry = techs[tech]
                 if entry["status"] == "known" and entry.get("refinable"):
                     order.append(tech)
@@ -429,20 +420,26 @@ class _Turn:
         elsewhere (a price per $M that falls as the treasury fills toward its cap) and what
         its program slot could (a price per turn that rises as the slots fill up).
         """
-        r = self.r
-        economy = r.content.rule("economy")
-        slots = economy.max_programs - len(r.own_programs)
+        reading = self.reading
+        economy = reading.content.rule("economy")
+        slots = economy.max_programs - len(reading.own_programs)
         committed = sum(
-            min(p["schedule"], p["remaining"]) for p in r.own_programs if p["phase"] == "building"
+            min(p["schedule"], p["remaining"])
+            for p in reading.own_programs
+            if p["phase"] == "building"
         )
-        program_income = r.income * max(0.2, 1 - self.d.research_share - self.d.partner_share)
-        slack = max(0, r.me["treasury"] - r.income) / max(1, r.turns_left)
+        program_income = reading.income * max(
+            0.2, 1 - self.doctrine.research_share - self.doctrine.partner_share
+        )
+        slack = max(0, reading.me["treasury"] - reading.income) / max(1, reading.turns_left)
         available = program_income + slack - committed
         if slots <= 0 or available <= 0:
             return  # no slot, or no money to build with: nothing to weigh
-        abundance = min(1.0, max(0.0, r.me["treasury"] / (economy.treasury_cap * r.me["budget"])))
-        price = self.k.thrift * self.d.min_value * (1 - abundance) ** 2
-        slot_price = 2.0 * len(r.own_programs) / economy.max_programs
+        abundance = min(
+            1.0, max(0.0, reading.me["treasury"] / (economy.treasury_cap * reading.me["budget"]))
+        )
+        price = self.knobs.thrift * self.doctrine.min_value * (1 - abundance) ** 2
+        slot_price = 2.0 * len(reading.own_programs) / economy.max_programs
         # Value every option without its chance of success first: that bounds its net
         # value from above, so only the few that could be best need the full estimate.
         bounded = []
@@ -455,14 +452,14 @@ class _Turn:
                 bounded.append((bound, cmd, mtype, cost, worth, upkeep, option))
         bounded.sort(key=lambda o: (-o[0], o[1].mission_type, o[1].site, o[1].module))
         taken: set[tuple[str, str]] = set()
-        skip = self.k.mission_rank
+        skip = self.knobs.mission_rank
         while slots > 0 and available > 0 and bounded:
             best: tuple[float, int] | None = None
             for n, (bound, cmd, mtype, cost, worth, upkeep, option) in enumerate(bounded):
                 if best is not None and bound < best[0]:
                     break
                 turns_needed = max(mtype.build_turns, math.ceil(cost / available))
-                if turns_needed + 1 > r.turns_left or turns_needed > 2.5 * mtype.build_turns:
+                if turns_needed + 1 > reading.turns_left or turns_needed > 2.5 * mtype.build_turns:
                     continue
                 if (cmd.mission_type, cmd.site) in taken:
                     continue
@@ -478,7 +475,7 @@ class _Turn:
             if not self.sheet.add(chosen):
                 return
             taken.add((chosen.mission_type, chosen.site))
-            mtype = r.content.missions[chosen.mission_type]
+            mtype = reading.content.missions[chosen.mission_type]
             available -= self.cost(mtype, chosen) / mtype.build_turns
             slots -= 1
 
@@ -532,9 +529,9 @@ class _Turn:
         """For `_start_target`, once per mission type: the type, whether a program of it
         under way rules out another anywhere (robotic orbit missions), and whether the
         agency has its own rocket for it."""
-        mtype = self.r.content.missions[mission_type]
+        mtype = self.reading.content.missions[mission_type]
         busy = mission_type in self.own_types and not mtype.crewed and mtype.target != "surface"
-        own_rocket = self.r.has_system(mtype.steps[0].system)
+        own_rocket = self.reading.has_system(mtype.steps[0].system)
         found = self._start_types[mission_type] = (mtype, busy, own_rocket)
         return found
 
@@ -542,15 +539,15 @@ class _Turn:
         """What this turn's missions need to know of a target, worked out once."""
         place = self._places.get(target)
         if place is None:
-            r = self.r
-            site = r.site_of(target)
+            reading = self.reading
+            site = reading.site_of(target)
             place = self._places[target] = _Place(
                 site=site,
                 closed=site is not None
                 and bool(site.requires)
-                and site.requires not in r.me["known"],
+                and site.requires not in reading.me["known"],
                 far_side=site is not None and site.far_side,
-                station=r.station(target),
+                station=reading.station(target),
                 kind=None if site is None else (site.south_pole, site.far_side, site.ice >= 2),
                 science=_science(site),
             )
@@ -566,31 +563,31 @@ class _Turn:
         staying: bool,
     ) -> float:
         """Expected prestige of opening this program, weighted by the doctrine."""
-        r = self.r
-        chance = r.chance(
+        reading = self.reading
+        chance = reading.chance(
             mtype,
             site,
-            r.me["systems"],
+            reading.me["systems"],
             commercial=cmd.commercial,
-            founding=mtype.builds_module and station is None,
+            station=station is not None,
             staying=staying,
         )
         if chance <= 0.0:
             return float("-inf")
-        prestige = r.content.rule("prestige")
+        prestige = reading.content.rule("prestige")
         loss = prestige.failure + 2.0
         if mtype.crewed:
-            loss += prestige.crew_lost * (1 - r.content.rule("crew").survival)
+            loss += prestige.crew_lost * (1 - reading.content.rule("crew").survival)
         expected = chance * worth - (1 - chance) * loss
         return self.weight(mtype.id) * expected
 
     def cost(self, mtype: MissionType, cmd: StartMission) -> int:
-        r = self.r
-        base = float(r.me["mission_costs"][mtype.id])
+        reading = self.reading
+        base = float(reading.me["mission_costs"][mtype.id])
         if cmd.module:
-            base += r.content.modules[cmd.module].cost * r.trait("cost")
+            base += reading.content.modules[cmd.module].cost * reading.trait("cost")
         if cmd.commercial:
-            com = r.content.rule("commercial")
+            com = reading.content.rule("commercial")
             heavy = mtype.steps[0].system == "heavy_launcher"
             base *= 1 + (com.heavy_fee if heavy else com.launch_fee)
         return max(1, int(base))
@@ -604,25 +601,26 @@ class _Turn:
         staying: bool,
     ) -> float:
         """Prestige the mission should bring if it succeeds."""
-        r = self.r
+        reading = self.reading
         worth = 0.0
-        founding = mtype.builds_module and station is None
-        when_ok = {"always": True, "staying": staying, "founding": founding, "sortie": True}
+        conditions = flight_conditions(mtype, station=station is not None, staying=staying)
         for milestone, _after, when in mtype.milestones:
-            if when_ok.get(when, not founding):
-                worth += r.milestone_worth(milestone, site)
-        worth += mtype.science * (site.science if site is not None else 1.0) * r.trait("science")
-        finish = r.turn + mtype.build_turns + 1
-        remaining = max(0, r.last_turn - finish)
+            if conditions[when]:
+                worth += reading.milestone_worth(milestone, site)
+        worth += (
+            mtype.science * (site.science if site is not None else 1.0) * reading.trait("science")
+        )
+        finish = reading.turn + mtype.build_turns + 1
+        remaining = max(0, reading.last_turn - finish)
         if mtype.builds_module:
             modules = self.module_worth(mtype, cmd, station, remaining)
             return worth + modules if modules is not None else 0.0
         if mtype.crewed and mtype.target == "station":
             if station is None or not staying:
                 return 0.0
-            crewed_turn = r.content.rule("prestige").crewed_turn
-            rotation = r.content.rule("stations").rotation_turns
-            worth += crewed_turn * rotation * station["shares"].get(r.agency, 0.5)
+            crewed_turn = reading.content.rule("prestige").crewed_turn
+            rotation = reading.content.rule("stations").rotation_turns
+            worth += crewed_turn * rotation * station["shares"].get(reading.agency, 0.5)
             return worth + PRESENCE_VALUE * self.stake(station)
         if mtype.crewed and staying and station is not None:
             worth += PRESENCE_VALUE * self.stake(station)
@@ -632,7 +630,7 @@ class _Turn:
         if mtype.id == "resupply":
             if station is None or not (station["crew_count"] or self.crew_bound(station)):
                 return 0.0
-            rotation = r.content.rule("stations").rotation_turns
+            rotation = reading.content.rule("stations").rotation_turns
             need = max(station["supply_need"], 1.6)
             after = station["supplies"] + rotation * (station["supply_production"] - need)
             if after >= need:
@@ -645,12 +643,12 @@ class _Turn:
     def stake(self, station: StationView) -> float:
         """How much a crewed station's presence counts for this agency (its win is shared
         by its largest owner and that owner's allies who helped build it)."""
-        r = self.r
+        reading = self.reading
         owner = station["owner"]
-        if owner == r.agency:
+        if owner == reading.agency:
             return 1.0
-        allied = "alliance" in r.agreed_terms(owner)
-        if allied and station["contributions"].get(r.agency, 0) > 0:
+        allied = "alliance" in reading.agreed_terms(owner)
+        if allied and station["contributions"].get(reading.agency, 0) > 0:
             stake = 0.8
         else:
             stake = 0.4 if allied else 0.1
@@ -660,20 +658,20 @@ class _Turn:
     def claim_threats(self) -> set[str]:
         """Largest owners of rival claims on their last call: a crew of one's own at the
         pole holds their win open."""
-        r = self.r
+        reading = self.reading
         return {
             st["owner"]
-            for st in r.view["stations"].values()
+            for st in reading.view["stations"].values()
             if st["claim"]["last_call"]
-            and r.agency not in st["claim"]["coalition"]
-            and st["owner"] != r.agency
-            and "alliance" not in r.agreed_terms(st["owner"])
+            and reading.agency not in st["claim"]["coalition"]
+            and st["owner"] != reading.agency
+            and "alliance" not in reading.agreed_terms(st["owner"])
         }
 
     def crew_bound(self, station: StationView) -> bool:
         """Whether one of this agency's crewed programs is on its way to the station."""
-        for p in self.r.own_programs:
-            if self.r.content.missions[p["mission_type"]].crewed and (
+        for p in self.reading.own_programs:
+            if self.reading.content.missions[p["mission_type"]].crewed and (
                 p["site"] == station["id"] or p["site"] == station["site"] != ORBIT
             ):
                 return True
@@ -687,26 +685,26 @@ class _Turn:
         remaining: int,
     ) -> float | None:
         """What a station module adds, or None if this agency should not build it."""
-        r = self.r
+        reading = self.reading
         location = "orbit" if mtype.id == "orbital_module" else "surface"
-        module = r.content.modules[cmd.module]
-        mine = self.d.station == location
+        module = reading.content.modules[cmd.module]
+        mine = self.doctrine.station == location
         if station is None:
-            if location == "surface" and cmd.site not in self.d.home_sites[:1]:
+            if location == "surface" and cmd.site not in self.doctrine.home_sites[:1]:
                 return None  # one base, at home
             if any(
                 st["site"] == ORBIT if location == "orbit" else st["site"] != ORBIT
-                for st in r.view["stations"].values()
-                if r.agency in st["contributions"]
+                for st in reading.view["stations"].values()
+                if reading.agency in st["contributions"]
             ):
                 return None  # already building one there
-            return r.content.rule("prestige").module + (ENABLER_STATION if mine else 0.0)
+            return reading.content.rule("prestige").module + (ENABLER_STATION if mine else 0.0)
         cost = self.cost(mtype, cmd)
         total = sum(station["contributions"].values())
         share = cost / (total + cost)
-        worth = r.content.rule("prestige").module * share
+        worth = reading.content.rule("prestige").module * share
         crewed = 1.0 if mine and station["capacity"] else 0.5  # a station with berths gets crews
-        worth += module.science * crewed * remaining * share * r.trait("science")
+        worth += module.science * crewed * remaining * share * reading.trait("science")
         # Permanent presence needs berths for two crews (one arrives before the other
         # leaves) and room for their supplies.
         if module.capacity and station["capacity"] == 0:
@@ -717,10 +715,10 @@ class _Turn:
             worth += 0.4 * ENABLER_BERTHS * self.stake(station) if mine else 3.0
         if module.production and station["site"] != ORBIT:
             worth += 10.0
-        for bounty in r.view["bounties"]:
+        for bounty in reading.view["bounties"]:
             if (
                 bounty["module"] == module.id
-                and bounty["owner"] != r.agency
+                and bounty["owner"] != reading.agency
                 and station["owner"] == bounty["owner"]
             ):
                 worth += bounty["prestige"]
@@ -730,49 +728,53 @@ class _Turn:
         return worth if mine or share > 0.2 else worth * 0.5
 
     def wants_far_side(self) -> bool:
-        return self.d.missions.get("relay", 1.0) > 1.0
+        return self.doctrine.missions.get("relay", 1.0) > 1.0
 
     def relay_ready(self, within: int) -> bool:
         """Whether far-side coverage will still be there `within` turns from now."""
         ready = self._relay_ready.get(within)
         if ready is None:
-            ready = self._relay_ready[within] = self._relay_covers(self.r.turn + within)
+            ready = self._relay_ready[within] = self._relay_covers(self.reading.turn + within)
         return ready
 
     def _relay_covers(self, turn: int) -> bool:
-        for owner, until in self.r.view["relays"].items():
-            if until >= turn and (owner == self.r.agency or self.r.agreed_terms(owner)):
+        for owner, until in self.reading.view["relays"].items():
+            if until >= turn and (owner == self.reading.agency or self.reading.agreed_terms(owner)):
                 return True
         return False
 
     # -- 6. diplomacy -----------------------------------------------------------------------------
 
     def court(self) -> None:
-        r = self.r
+        reading = self.reading
         for cmd in self.proposals:
-            if cmd.treaty == "join_bloc" and cmd.bloc in self.d.blocs:
+            if cmd.treaty == "join_bloc" and cmd.bloc in self.doctrine.blocs:
                 self.sheet.add(cmd)
         # Invite friends into programs, the friend with the fewest partnerships first.
-        partnered = {f: 0 for f in self.d.friends}
-        for p in r.own_programs:
+        partnered = {f: 0 for f in self.doctrine.friends}
+        for p in reading.own_programs:
             for partner in p["partners"]:
                 if partner in partnered:
                     partnered[partner] += 1
         invites = 0
-        for p in r.own_programs:
+        for p in reading.own_programs:
             if p["phase"] != "building" or p["partners"] or invites >= 2:
                 continue
             for friend in sorted(partnered, key=lambda f: (partnered[f], f)):
                 cmd = Propose(friend, "joint_mission", program=p["id"])
-                if cmd in self.legal and r.relation(friend) >= 0 and self.sheet.add(cmd):
+                if cmd in self.legal and reading.relation(friend) >= 0 and self.sheet.add(cmd):
                     partnered[friend] += 1
                     invites += 1
                     break
-        pending = {(p["to"], p["treaty"]) for p in r.view["proposals"] if p["sender"] == r.agency}
-        for friend in self.d.friends:
-            if r.relation(friend) < 10 or any(to == friend for to, _ in pending):
+        pending = {
+            (p["to"], p["treaty"])
+            for p in reading.view["proposals"]
+            if p["sender"] == reading.agency
+        }
+        for friend in self.doctrine.friends:
+            if reading.relation(friend) < 10 or any(to == friend for to, _ in pending):
                 continue
-            for treaty in self.d.treaties:
+            for treaty in self.doctrine.treaties:
                 cmd = Propose(friend, treaty)
                 if cmd in self.legal:
                     self.sheet.add(cmd)
@@ -781,11 +783,11 @@ class _Turn:
     # -- 7. money that would pile up -----------------------------------------------------------
 
     def spend_surplus(self) -> None:
-        r = self.r
-        cap = r.content.rule("economy").treasury_cap * r.me["budget"]
-        keep = r.income  # a turn's worth in hand for what comes
-        if r.me["treasury"] + r.income > cap or self.r.turns_left <= 2:
-            keep = r.income // 4
+        reading = self.reading
+        cap = reading.content.rule("economy").treasury_cap * reading.me["budget"]
+        keep = reading.income  # a turn's worth in hand for what comes
+        if reading.me["treasury"] + reading.income > cap or self.reading.turns_left <= 2:
+            keep = reading.income // 4
         surplus = self.sheet.left - keep
         if surplus <= 0:
             return
@@ -793,7 +795,7 @@ class _Turn:
         if service in self.legal and self.sheet.fits(service):
             self.sheet.add(service)
             surplus = self.sheet.left - keep
-        if surplus > 0 and self.r.turns_left > 2:
+        if surplus > 0 and self.reading.turns_left > 2:
             self.research(self.wanted(), surplus)
             self.refine(self.research_budget + surplus)
 

@@ -35,6 +35,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from game import rules
 from game.ai.base import Bot
 from game.ai.doctrine import Doctrine, doctrine_for
 from game.ai.greedy import GreedyPlayer, Knobs
@@ -44,16 +45,13 @@ from game.rules import (
     Launch,
     State,
     View,
+    final_scores,
+    fund_limit,
     legal_commands,
     load_content,
     resolve_turn,
     sample_state,
 )
-from game.rules import queries as q
-from game.rules import (
-    view as view_of,
-)
-from game.rules.resolve import final_scores
 
 
 @dataclass(frozen=True)
@@ -197,7 +195,7 @@ class PlannerBot(Bot):
                 break
             given = {a: autopilot(state, a) for a in state.agencies}
             if turn < self.follow:
-                given[me] = policy.orders(view_of(state, me), legal_commands(state, me))
+                given[me] = policy.orders(rules.view(state, me), legal_commands(state, me))
             state, _ = resolve_turn(state, given)
         return outlook(state, me, price, pace)
 
@@ -240,7 +238,7 @@ def autopilot(state: State, agency: str) -> list[Command]:
         if program.phase == "ready":
             orders.append(Launch(program.id))
             continue
-        amount = min(q.fund_limit(state, program, False), money)
+        amount = min(fund_limit(state, program, False), money)
         if amount > 0:
             orders.append(Fund(program.id, amount))
             money -= amount

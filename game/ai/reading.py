@@ -3,17 +3,29 @@
 A `Reading` wraps one agency's view with the public content (the same data files every
 player can read) and answers the questions the greedy and planner bots ask: how many turns
 are left, what a milestone is still worth to this agency, how likely a mission is to
-succeed with the agency's hardware, which techs stand between it and a mission type. It
-only estimates; what is allowed is always decided by `legal_commands` and the rules.
+succeed with the agency's hardware (by the rules' own `step_odds`), which techs stand
+between it and a mission type. It only estimates; what is allowed is always decided by
+`legal_commands` and the rules.
 """
 
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
 
-from game.rules import ProgramView, StationView, View, load_content
-from game.rules.content import ORBIT, Content, MissionType, Site
+from game.rules import (
+    ORBIT,
+    Content,
+    FlightOdds,
+    MissionType,
+    OwnAgency,
+    ProgramView,
+    Site,
+    StationView,
+    View,
+    load_content,
+    step_bonus,
+    step_odds,
+)
 
 _NOBODY: frozenset[str] = frozenset()
 
@@ -24,14 +36,13 @@ class Reading:
     def __init__(self, view: View) -> None:
         self.view = view
         self.content: Content = load_content(view["scenario"])
-        self.me: dict[str, Any] = view["me"]
+        self.me: OwnAgency = view["me"]
         self.agency: str = self.me["agency"]
         self.turn: int = view["turn"]
         self.last_turn: int = view["last_turn"]
         self.definition = self.content.agencies[self.agency]
         self.decay: list[float] = list(self.content.rule("prestige").decay)
         self._worth: dict[tuple[str, str, bool], float] = {}
-        self._bonus: dict[bool, float] = {}
         self._chance: dict[tuple[object, ...], float] = {}
 
     # -- time and money -----------------------------------------------------------------
@@ -144,32 +155,73 @@ class Reading:
 
     # -- hardware -----------------------------------------------------------------------
 
-    def steps(self, mtype: MissionType, *, founding: bool, staying: bool) -> list[str]:
-        """The systems a mission's steps will test, in order."""
-        when_ok = {
-            "always": True,
-            "sortie": not staying,
-            "joining": not founding,
-            "founding": founding,
-            "staying": staying,
-        }
-        return [st.system for st in mtype.steps if when_ok.get(st.when, True)]
+    @cached_property
+    def robotic_bonus(self) -> float:
+        """What the agency's techs add to robotic steps, summed as the rules sum it."""
+        total = 0.0
+        for tech in self.me["known"]:
+            value = self.content.techs[tech].effects.get("robotic_reliability")
+            if isinstance(value, int | float):
+                total = total + value
+        return total
 
-    def step_bonus(self, mtype: MissionType) -> float:
-        """What the agency's traits and techs add to each step of a mission of this kind."""
-        bonus = self._bonus.get(mtype.crewed)
-        if bonus is None:
-            bonus = self.trait("reliability")
-            if mtype.crewed:
-                bonus += self.trait("crewed")
-            else:
-                bonus += self.trait("robotic")
-                for tech in self.me["known"]:
-                    value = self.content.techs[tech].effects.get("robotic_reliability")
-                    if isinstance(value, int | float):
-                        bonus += value
-            self._bonus[mtype.crewed] = bonus
-        return bonus
+    def odds(
+        self,
+        mtype: MissionType,
+        site: Site | None,
+        systems: dict[str, float],
+        *,
+        commercial: bool,
+        station: bool = False,
+        staying: bool = False,
+        tests: int = 0,
+        rushes: int = 0,
+    ) -> FlightOdds:
+        """The odds of a flight this agency leads, step by step, with the hardware
+        reliabilities `systems` (a family at 0 is hardware it lacks)."""
+        bonus = step_bonus(
+            self.content,
+            self.definition,
+            mtype,
+            tests=tests,
+            rushes=rushes,
+            robotic=self.robotic_bonus,
+        )
+        held = {system: value for system, value in systems.items() if value > 0.0}
+        return step_odds(
+            self.content,
+            mtype,
+            site,
+            held,
+            bonus,
+            commercial=commercial,
+            station=station,
+            staying=staying,
+        )
+
+    def program_chance(self, program: ProgramView) -> float:
+        """The chance the program's flight succeeds: the rules' odds once it is ready, an
+        estimate by the same rule while it is being built."""
+        odds = program.get("odds")
+        if odds is not None:
+            return float(odds["chance"])
+        mtype = self.content.missions[program["mission_type"]]
+        station = self.station(program["site"])
+        staying = (
+            mtype.crewed
+            and station is not None
+            and station["crew_count"] + mtype.crew <= station["capacity"]
+        )
+        return self.chance(
+            mtype,
+            self.site_of(program["site"]),
+            program["reliability"],
+            commercial=program["commercial"],
+            station=station is not None,
+            staying=staying,
+            tests=program["tests"],
+            rushes=program["rushes"],
+        )
 
     def chance(
         self,
@@ -178,53 +230,33 @@ class Reading:
         systems: dict[str, float],
         *,
         commercial: bool,
-        founding: bool = False,
+        station: bool = False,
         staying: bool = False,
-        extra: float = 0.0,
+        tests: int = 0,
+        rushes: int = 0,
     ) -> float:
-        """Estimated chance that every step succeeds (0 when a system is missing)."""
+        """The chance that every step succeeds (0 when a system is missing)."""
+
+        def worked_out() -> float:
+            return self.odds(
+                mtype,
+                site,
+                systems,
+                commercial=commercial,
+                station=station,
+                staying=staying,
+                tests=tests,
+                rushes=rushes,
+            ).chance
+
         if systems is not self.me["systems"]:
-            return self._estimate(mtype, site, systems, commercial, founding, staying, extra)
-        key = (mtype.id, site.id if site else "", commercial, founding, staying, extra)
+            return worked_out()
+        # The agency's own hardware is asked about many times a turn: remember its answers.
+        key = (mtype.id, site.id if site else "", commercial, station, staying, tests, rushes)
         known = self._chance.get(key)
         if known is None:
-            known = self._chance[key] = self._estimate(
-                mtype, site, systems, commercial, founding, staying, extra
-            )
+            known = self._chance[key] = worked_out()
         return known
-
-    def _estimate(
-        self,
-        mtype: MissionType,
-        site: Site | None,
-        systems: dict[str, float],
-        commercial: bool,
-        founding: bool,
-        staying: bool,
-        extra: float,
-    ) -> float:
-        floor, ceiling, heavy, launch = self._odds
-        bonus = self.step_bonus(mtype) + extra
-        chance = 1.0
-        for n, system in enumerate(self.steps(mtype, founding=founding, staying=staying)):
-            if n == 0 and commercial:
-                step = heavy if system == "heavy_launcher" else launch
-            else:
-                base = systems.get(system, 0.0)
-                if base <= 0.0:
-                    return 0.0
-                step = base + bonus
-                if site is not None and system in ("landing", "crewed_landing", "hopper"):
-                    step += site.difficulty
-            chance *= max(floor, min(ceiling, step))
-        return chance
-
-    @cached_property
-    def _odds(self) -> tuple[float, float, float, float]:
-        """The reliability floor and ceiling, and those of bought heavy and other launches."""
-        rel = self.content.rule("reliability")
-        com = self.content.rule("commercial")
-        return rel.floor, rel.ceiling, com.heavy_reliability, com.launch_reliability
 
     # -- research -----------------------------------------------------------------------
 

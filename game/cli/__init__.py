@@ -1,7 +1,10 @@
-"""The `lunar-race` command line: one entry point, one sub-command per way to use the game.
+"""The `lunar-race` command line: the one place that wires the game's pieces together.
 
-Each area of the project registers its own sub-commands, so that `lunar-race match` never
-imports pygame and `lunar-race play` never imports the tournament runner's dependencies.
+It is the top of the import graph: each module here registers sub-commands and hands one
+layer to another (a started local server to the pygame client, a replay file to the viewer,
+a bot to the network client). Its modules import their layer's packages only inside the
+handlers, so that `lunar-race match` never imports pygame and `lunar-race play` never
+imports the tournament runner's dependencies.
 """
 
 from __future__ import annotations

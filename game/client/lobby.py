@@ -54,7 +54,7 @@ class BrowserScene(Scene):
         auto_connect: bool = False,
     ) -> None:
         super().__init__(app)
-        from game.rules.content import load_content
+        from game.rules import load_content
 
         self.content = load_content("2021")
         self.url = url

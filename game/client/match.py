@@ -3,18 +3,19 @@
 A `MatchModel` is fed the server's messages (`turn`, `status`, `chat`, `history`, `over`...),
 or, in the replay viewer, the same messages made from a replay. It keeps every turn's view
 and events so the screens can show history and charts, and the draft of this turn's orders
-that the player is composing. It knows no rule: what is legal comes from the server's
-`legal` list, and whether the orders hold together is the server's answer to a draft.
+that the player is composing. It writes no rule: what is legal comes from the server's
+`legal` list, which orders replace each other in the draft from the rules' `clashes`, and
+whether the orders hold together is the server's answer to a draft.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from game.rules.commands import Command, Propose, StartMission
-from game.rules.content import Content
+from game.rules import Command, Content, EventWire, Propose, StartMission, View, clashes
 
 C = TypeVar("C", bound=Command)
 
@@ -25,8 +26,8 @@ class TurnRecord:
 
     turn: int
     version: int
-    view: dict[str, Any]
-    events: list[dict[str, Any]]
+    view: View
+    events: list[EventWire]
 
 
 @dataclass
@@ -52,7 +53,7 @@ class MatchModel:
     deadline: float | None = None
     clock_offset: float = 0.0  # server time minus local time
     chat: list[ChatLine] = field(default_factory=list)
-    outcome: dict[str, Any] | None = None
+    outcome: Mapping[str, Any] | None = None
     problems: list[dict[str, Any]] = field(default_factory=list)  # rule errors on the draft
     draft_checked: bool = True  # the server has checked the draft as it is now
     changed: int = 0  # bumps whenever something visible changes
@@ -116,8 +117,8 @@ class MatchModel:
 
     # -- what the screens ask ---------------------------------------------------------------
     @property
-    def view(self) -> dict[str, Any]:
-        return self.history[-1].view if self.history else {}
+    def view(self) -> View:
+        return self.history[-1].view if self.history else cast(View, {})
 
     @property
     def turn(self) -> int:
@@ -128,7 +129,7 @@ class MatchModel:
         return self.history[-1].version if self.history else 0
 
     @property
-    def events(self) -> list[dict[str, Any]]:
+    def events(self) -> list[EventWire]:
         return self.history[-1].events if self.history else []
 
     def date(self, turn: int | None = None) -> str:
@@ -164,17 +165,16 @@ class MatchModel:
         self.changed += 1
 
     def add_order(self, command: Command) -> None:
-        """Add an order; one of the same kind and target replaces the old one."""
-        key = _order_key(command)
-        self.set_draft([c for c in self.draft if _order_key(c) != key] + [command])
+        """Add an order; those it may not share the turn with (the rules' `clashes`: a
+        launch and a scrub of one program, two payments into one tech) are taken out."""
+        self.set_draft([c for c in self.draft if not clashes(c, command)] + [command])
 
     def remove_order(self, command: Command) -> None:
-        key = _order_key(command)
-        self.set_draft([c for c in self.draft if _order_key(c) != key])
+        self.set_draft([c for c in self.draft if c != command and not clashes(c, command)])
 
     def spending(self) -> int:
         """What the draft takes from the treasury, fees included, as the rules count it."""
-        from game.rules.view import orders_cost
+        from game.rules import orders_cost
 
         return int(orders_cost(self.view, self.draft)) if self.view else 0
 
@@ -189,9 +189,3 @@ def _target(command: Command) -> str:
     if isinstance(command, StartMission):
         return f"{command.mission_type}:{command.site}:{command.module}"
     return ""
-
-
-def _order_key(command: Command) -> tuple[str, str]:
-    # Orders that act on the same thing replace each other: one research amount per tech,
-    # one answer per proposal; launch/delay/scrub/rush of a program are separate choices.
-    return (command.KIND, _target(command))

@@ -69,7 +69,7 @@ class NewGameScene(Scene):
 
     def __init__(self, app: App, setup: GameSetup | None = None) -> None:
         super().__init__(app)
-        from game.rules.content import load_content
+        from game.rules import load_content
 
         self.content = load_content("2021")
         agencies = list(self.content.agencies)

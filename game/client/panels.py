@@ -18,7 +18,7 @@ import pygame_gui
 
 from game.client import readout, theme
 from game.client.widgets import button, escape, hex_colour, label, object_id, text_box
-from game.rules.commands import (
+from game.rules import (
     Answer,
     BuyService,
     Command,
@@ -28,6 +28,7 @@ from game.rules.commands import (
     SetAccess,
     StartMission,
     Withdraw,
+    clashes,
 )
 
 if TYPE_CHECKING:
@@ -171,10 +172,7 @@ def _action(ctx: PanelContext, text: str, command: Command, tip: str) -> Action:
 
     def toggle() -> None:
         model = ctx.model
-        replaced = command not in model.draft and any(
-            c.KIND == command.KIND and c != command and _same_target(c, command)
-            for c in model.draft
-        )
+        replaced = command not in model.draft and any(clashes(c, command) for c in model.draft)
         if command in model.draft:
             model.remove_order(command)
         else:
@@ -187,13 +185,6 @@ def _action(ctx: PanelContext, text: str, command: Command, tip: str) -> Action:
         ctx.scene.orders_changed(rebuild=False)
 
     return Action(text, toggle, tip, command in ctx.model.draft, name, widget)
-
-
-def _same_target(a: Command, b: Command) -> bool:
-    return a.to_wire() | {"amount": 0, "accept": False} == b.to_wire() | {
-        "amount": 0,
-        "accept": False,
-    }
 
 
 def _name_of_tech(ctx: PanelContext, tid: str) -> str:
@@ -397,15 +388,19 @@ def _missions(ctx: PanelContext) -> None:
             detail += "<font color='#5ed68c'>ready to launch</font>"
         else:
             detail += f"{paid / cost:.0%} of ${cost:,}M built"
+        odds = program.get("odds")  # the rules' odds, for a program ready to fly
         reliability = program.get("reliability")
-        if isinstance(reliability, dict) and reliability:
-            odds = 1.0
-            for value in reliability.values():
-                odds *= float(value)
+        if isinstance(odds, dict) and odds.get("steps"):
+            weakest = min(odds["steps"], key=lambda step: float(step["chance"]))
+            detail += (
+                f", success {float(odds['chance']):.0%} (weakest: "
+                f"{escape(str(weakest['step']))} {float(weakest['chance']):.0%})"
+            )
+        elif isinstance(reliability, dict) and reliability:
             worst = min(reliability, key=lambda k: reliability[k])
             detail += (
-                f", success ~{odds:.0%} (weakest: {escape(worst.replace('_', ' '))} "
-                f"{float(reliability[worst]):.0%})"
+                f", weakest hardware: {escape(worst.replace('_', ' '))} "
+                f"{float(reliability[worst]):.0%}"
             )
         lead = str(program.get("agency", ""))
         if lead and lead != model.seat:

@@ -8,7 +8,7 @@ written down once.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pygame
@@ -20,8 +20,7 @@ from game.client.moon_view import CRASH, FLIGHT, LANDING, ROVER, SITE, STATION, 
 from game.client.techtree import TechStatus
 from game.client.theme import Fonts
 from game.client.widgets import escape, hex_colour
-from game.rules.commands import Research
-from game.rules.content import Content
+from game.rules import Content, Research
 
 Tip = Callable[[pygame.Rect, str], None]
 
@@ -45,16 +44,16 @@ def agency_colours(content: Content) -> dict[str, tuple[int, int, int]]:
 
 
 # -- the agency's own numbers ---------------------------------------------------------------
-def me(view: dict[str, Any]) -> dict[str, Any]:
+def me(view: Mapping[str, Any]) -> dict[str, Any]:
     return _dict(view.get("me"))
 
 
-def public_agencies(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def public_agencies(view: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     """Public facts per agency (name, prestige and its categories, support, flights)."""
     return {k: _dict(v) for k, v in _dict(view.get("agencies")).items()}
 
 
-def intel(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def intel(view: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     return {k: _dict(v) for k, v in _dict(view.get("intel")).items()}
 
 
@@ -71,7 +70,7 @@ def agency_value(model: MatchModel, agency: str, *names: str) -> float | None:
     return value_in(model.view, model.seat, agency, *names)
 
 
-def value_in(view: dict[str, Any], seat: str | None, agency: str, *names: str) -> float | None:
+def value_in(view: Mapping[str, Any], seat: str | None, agency: str, *names: str) -> float | None:
     if agency == seat:
         value = number(me(view), *names)
         if value is not None:
@@ -410,7 +409,7 @@ GOOD_WORDS = (
 )
 
 
-def event_colour(event: dict[str, Any]) -> tuple[int, int, int]:
+def event_colour(event: Mapping[str, Any]) -> tuple[int, int, int]:
     text = f"{event.get('kind', '')} {event.get('text', '')}".lower()
     if any(w in text for w in BAD_WORDS):
         return theme.BAD
@@ -419,7 +418,7 @@ def event_colour(event: dict[str, Any]) -> tuple[int, int, int]:
     return theme.TEXT
 
 
-def event_html(event: dict[str, Any], model: MatchModel) -> str:
+def event_html(event: Mapping[str, Any], model: MatchModel) -> str:
     colour = hex_colour(event_colour(event))
     agency = event.get("agency")
     who = ""
@@ -699,15 +698,15 @@ def relations(model: MatchModel) -> list[tuple[str, int]]:
     return sorted(out.items(), key=lambda kv: -kv[1])
 
 
-def agreements(view: dict[str, Any]) -> list[dict[str, Any]]:
+def agreements(view: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [{"id": k, **_dict(v)} for k, v in _dict(view.get("agreements")).items()]
 
 
-def blocs(view: dict[str, Any]) -> list[dict[str, Any]]:
+def blocs(view: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [g for g in agreements(view) if g.get("kind") == "bloc"]
 
 
-def proposals(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def proposals(view: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     return {str(_dict(p).get("id")): _dict(p) for p in _list(view.get("proposals"))}
 
 
@@ -741,7 +740,7 @@ def place_name(model: MatchModel, sid: str) -> str:
     return str(station.get("name") or sid) if station is not None else sid
 
 
-def treaties(view: dict[str, Any]) -> list[dict[str, Any]]:
+def treaties(view: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Agreements the seat is party to (treaties and blocs)."""
     seat = view.get("seat")
     return [g for g in agreements(view) if seat in _list(g.get("members"))]
@@ -755,7 +754,7 @@ def treaty_text(model: MatchModel, treaty: dict[str, Any]) -> str:
     return text + (f" - {', '.join(terms)}" if terms else "")
 
 
-def stations(view: dict[str, Any]) -> list[dict[str, Any]]:
+def stations(view: Mapping[str, Any]) -> list[dict[str, Any]]:
     raw = view.get("stations")
     if isinstance(raw, dict):
         return [{"id": k, **_dict(v)} for k, v in raw.items()]

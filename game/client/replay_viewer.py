@@ -12,11 +12,12 @@ FILE [--as AGENCY]` opens one from the command line (`game.cli.play`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from game.client.match import MatchModel, TurnRecord
-from game.rules.commands import Command
+from game.rules import Command
 
 
 @dataclass
@@ -27,7 +28,7 @@ class ReplayFrames:
     agencies: list[str]
     states: list[Any]  # the state at the start of each turn, the final state last
     events: list[list[Any]]  # events[i] led to states[i] (empty for the first)
-    outcome: dict[str, Any] | None
+    outcome: Mapping[str, Any] | None
     orders: list[dict[str, list[Command]]] = field(default_factory=list)  # given at states[i]
 
     @classmethod
@@ -93,7 +94,7 @@ class ReplaySession:
     seat = None
 
     def __init__(self, frames: ReplayFrames, perspective: str | None) -> None:
-        from game.rules.content import load_content
+        from game.rules import load_content
 
         self.frames = frames
         self.content = load_content(frames.scenario)

@@ -176,7 +176,7 @@ def open_local_game(setup: GameSetup, host: LocalHost) -> MatchSession:
     Raises RuntimeError or OSError (LinkError among them) with the reason when something
     failed; the host is stopped again then.
     """
-    from game.rules.content import load_content
+    from game.rules import load_content
 
     link: NetLink | None = None
     try:

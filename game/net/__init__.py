@@ -1,2 +1,3 @@
-"""The network client: the async protocol client (`client`), playing a seat with a bot over
-the network (`play`), and `lunar-race bot` (`cli`)."""
+"""The network client: the async protocol client (`client`) and playing a seat with a bot
+over the network (`play`). It speaks `game.protocol` and never imports the server;
+`lunar-race bot` is wired in `game.cli.bot`."""

@@ -53,8 +53,8 @@ from websockets.exceptions import ConnectionClosed
 from game import __version__
 from game.protocol.codec import decode_trusted, encode
 from game.protocol.errors import ErrorCode
-from game.protocol.messages import SUPPORTED_VERSIONS
-from game.rules.commands import Command
+from game.protocol.messages import SUPPORTED_VERSIONS, ServerType
+from game.rules import Command
 
 MAX_INCOMING = 64 * 1024 * 1024  # a replay or a late-game view may be large
 DEFAULT_TIMEOUT = 30.0
@@ -372,7 +372,7 @@ class Client:
             raise self.closed or Disconnected(None, "connection lost") from None
         finally:
             self._pending.pop(ref, None)
-        if reply.get("t") == "error":
+        if reply.get("t") == ServerType.ERROR:
             raise Refused(reply)
         return reply
 

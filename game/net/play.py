@@ -18,13 +18,13 @@ from typing import Any, Protocol
 
 from game.net.client import Client, Disconnected, Refused, Retry, SeatKey
 from game.protocol.errors import ErrorCode
-from game.rules.commands import Command, orders_from_wire
+from game.rules import Command, View, orders_from_wire
 
 logger = logging.getLogger("lunar_race.net")
 
 
 class Decider(Protocol):
-    def decide(self, view: dict[str, Any], legal: list[Command]) -> list[Command]: ...
+    def decide(self, view: View, legal: list[Command]) -> list[Command]: ...
 
 
 class SeatLost(Exception):

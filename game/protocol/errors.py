@@ -27,6 +27,7 @@ connection stays open.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from enum import IntEnum, StrEnum
 from typing import Any
 
@@ -83,7 +84,7 @@ class ServerError(Exception):
         reason: str,
         *,
         code: ErrorCode | None = None,
-        errors: list[dict[str, Any]] | None = None,
+        errors: Sequence[Mapping[str, Any]] | None = None,
         close: CloseCode | None = None,
     ) -> None:
         super().__init__(reason)

@@ -25,7 +25,6 @@ SUPPORTED_VERSIONS: tuple[int, ...] = (1,)
 
 MAX_NAME = 32
 MAX_ID = 64  # room ids, seat names, tokens, keys, scenario names
-MAX_CHAT = 500
 MAX_ORDERS = 64
 MAX_REQUEST_ID = 2**31 - 1
 
@@ -275,16 +274,3 @@ def parse(message: Any) -> Request:
             continue
         fields[name] = _check(kind, name, spec, message[name])
     return Request(msg_type, ref, fields)
-
-
-def redact(fields: dict[str, Any]) -> dict[str, Any]:
-    """The fields of a message fit for a log line: secrets and bulky payloads left out."""
-    out: dict[str, Any] = {}
-    for name, value in fields.items():
-        if name in SECRET_FIELDS:
-            continue
-        if isinstance(value, (list, dict)):
-            out[name] = f"<{len(value)}>"
-        else:
-            out[name] = value
-    return out

@@ -30,12 +30,32 @@ from game.rules.commands import (
 )
 from game.rules.content import ORBIT, Content, MissionType, Site, load_content, scenario_names
 from game.rules.errors import Code, CommandFormatError, ContentError, RuleError
-from game.rules.legal import Alone, check, legal_commands, random_orders, validate
+from game.rules.flight import FlightOdds, flight_conditions, flight_odds, step_bonus, step_odds
+from game.rules.legal import (
+    CommandCheck,
+    Misfit,
+    OrderSheet,
+    check,
+    clashes,
+    legal_commands,
+    order_cost,
+    random_orders,
+    validate,
+)
 from game.rules.queries import fund_limit
 from game.rules.resolve import final_scores, resolve_turn, standing
 from game.rules.rng import Rng
 from game.rules.setup import new_match
-from game.rules.shapes import ProgramView, ProposalView, StationView, View
+from game.rules.shapes import (
+    EventWire,
+    FlightOddsView,
+    OutcomeWire,
+    OwnAgency,
+    ProgramView,
+    ProposalView,
+    StationView,
+    View,
+)
 from game.rules.state import (
     Event,
     Outcome,
@@ -55,20 +75,27 @@ def is_over(state: State) -> bool:
 __all__ = [
     "COMMAND_KINDS",
     "ORBIT",
-    "Alone",
     "Answer",
     "BuyService",
     "Code",
     "Command",
+    "CommandCheck",
     "CommandFormatError",
     "Content",
     "ContentError",
     "Delay",
     "Event",
+    "EventWire",
+    "FlightOdds",
+    "FlightOddsView",
     "Fund",
     "Launch",
+    "Misfit",
     "MissionType",
+    "OrderSheet",
     "Outcome",
+    "OutcomeWire",
+    "OwnAgency",
     "ProgramView",
     "ProposalView",
     "Propose",
@@ -87,13 +114,17 @@ __all__ = [
     "View",
     "Withdraw",
     "check",
+    "clashes",
     "events_for",
     "final_scores",
+    "flight_conditions",
+    "flight_odds",
     "fund_limit",
     "is_over",
     "legal_commands",
     "load_content",
     "new_match",
+    "order_cost",
     "orders_cost",
     "orders_from_wire",
     "orders_to_wire",
@@ -103,6 +134,8 @@ __all__ = [
     "scenario_names",
     "standing",
     "state_hash",
+    "step_bonus",
+    "step_odds",
     "validate",
     "view",
 ]

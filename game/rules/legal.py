@@ -1,9 +1,10 @@
 """What an agency may order: one check per command, and everything built on it.
 
 `check` is the single source of truth. `legal_commands` lists candidates and keeps those that
-pass it; `validate` runs it over a whole turn's orders and adds the checks that only make
-sense together (duplicates, total spending, program count); the resolution drops exactly
-the orders `validate` refuses. AI players, the server and the clients all use these.
+pass it; `validate` runs it over a whole turn's orders and adds, through an `OrderSheet`,
+the checks that only make sense together (orders that `clashes` says act on the same thing,
+total spending, program count); the resolution drops exactly the orders `validate` refuses.
+AI players, the server and the clients all use these, and the same `OrderSheet`.
 
 `check` is made of parts (a program start: its type and launch, its module, its target), and
 `legal_commands` runs each part once for all the candidates it decides, not once per
@@ -13,8 +14,9 @@ immutable values, made once and shared.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
 
 from game.rules import queries as q
 from game.rules.commands import (
@@ -32,7 +34,7 @@ from game.rules.commands import (
     StartMission,
     Withdraw,
 )
-from game.rules.content import ORBIT, MissionType
+from game.rules.content import ORBIT, Content, MissionType, load_content
 from game.rules.errors import Code, RuleError
 from game.rules.memo import Memo
 from game.rules.rng import Rng
@@ -49,23 +51,7 @@ def _err(code: Code, message: str) -> RuleError:
 
 def spend(state: State, agency: str, cmd: Command) -> int:
     """The money ($M) a command takes from the agency's treasury this turn."""
-    if type(cmd) in _FREE:
-        return 0
-    if isinstance(cmd, (Research, Fund)):
-        return cmd.amount
-    if isinstance(cmd, Rush):
-        program = state.programs.get(cmd.program)
-        return q.rush_fee(state, program) if program else 0
-    if isinstance(cmd, Delay):
-        program = state.programs.get(cmd.program)
-        return q.test_fee(state, program) if program else 0
-    if isinstance(cmd, BuyService):
-        return int(state.content.rule("commercial").leo_access_cost)
-    return 0
-
-
-# Commands that cost nothing when given (their programs are paid for through Fund).
-_FREE = frozenset((StartMission, Scrub, Launch, Propose, Answer, Withdraw, SetAccess))
+    return order_cost(cmd, StatePrices(state))
 
 
 def active_programs(state: State, agency: str) -> int:
@@ -514,41 +500,243 @@ _CHECKS: dict[type, Callable[[State, str, Any, bool], RuleError | None]] = {
 }
 
 
+# --- what orders cost, and which may share a turn ------------------------------------------------
+
+
+class Prices(Protocol):
+    """Where the fees of a turn's orders come from: the state, or an agency's own view."""
+
+    def rush_fee(self, program: str) -> int: ...
+
+    def test_fee(self, program: str) -> int: ...
+
+    def service_price(self, service: str) -> int: ...
+
+
+def order_cost(cmd: Command, prices: Prices) -> int:
+    """The money ($M) an order takes from the treasury this turn. Programs are paid for
+    through Fund; opening one, launching, scrubbing, diplomacy and access rules are free."""
+    if isinstance(cmd, (Research, Fund)):
+        return cmd.amount
+    if isinstance(cmd, Rush):
+        return prices.rush_fee(cmd.program)
+    if isinstance(cmd, Delay):
+        return prices.test_fee(cmd.program)
+    if isinstance(cmd, BuyService):
+        return prices.service_price(cmd.service)
+    return 0
+
+
+def service_prices(content: Content) -> dict[str, int]:
+    """What each service bought on its own costs ($M)."""
+    return {"leo_station_access": int(content.rule("commercial").leo_access_cost)}
+
+
+class StatePrices:
+    """The fees as the rules reckon them from the full state."""
+
+    __slots__ = ("state",)
+
+    def __init__(self, state: State) -> None:
+        self.state = state
+
+    def rush_fee(self, program: str) -> int:
+        found = self.state.programs.get(program)
+        return q.rush_fee(self.state, found) if found is not None else 0
+
+    def test_fee(self, program: str) -> int:
+        found = self.state.programs.get(program)
+        return q.test_fee(self.state, found) if found is not None else 0
+
+    def service_price(self, service: str) -> int:
+        return service_prices(self.state.content).get(service, 0)
+
+
+class ViewPrices:
+    """The same fees read from an agency's view: its programs' fees and the price list."""
+
+    __slots__ = ("prices", "programs")
+
+    def __init__(self, view: Mapping[str, Any]) -> None:
+        self.programs: dict[str, Any] = view.get("programs", {})
+        self.prices: dict[str, Any] = view.get("prices", {})
+
+    def rush_fee(self, program: str) -> int:
+        found = self.programs.get(program)
+        return int(found["rush_fee"]) if found is not None else 0
+
+    def test_fee(self, program: str) -> int:
+        found = self.programs.get(program)
+        return int(found["test_fee"]) if found is not None else 0
+
+    def service_price(self, service: str) -> int:
+        return int(self.prices.get(service, 0))
+
+
+def _clash_key(cmd: Command) -> tuple[object, ...] | None:
+    """Orders with the same key act on the same thing and may not share a turn; None for
+    orders that may be given any number of times (opening programs)."""
+    key = _CLASH_KEYS.get(type(cmd))
+    return key(cmd) if key is not None else None
+
+
+_CLASH_KEYS: dict[type, Callable[[Any], tuple[object, ...]]] = {
+    Research: lambda c: ("research", c.tech),
+    Fund: lambda c: ("fund", c.program),
+    Rush: lambda c: ("rush", c.program),
+    # one of delay, scrub, launch per program
+    Delay: lambda c: ("program", c.program),
+    Scrub: lambda c: ("program", c.program),
+    Launch: lambda c: ("program", c.program),
+    Propose: lambda c: ("propose", c.to, c.treaty, c.bloc, c.program),
+    Answer: lambda c: ("answer", c.proposal),
+    Withdraw: lambda c: ("withdraw", c.agreement),
+    SetAccess: lambda c: ("access", c.station),
+    BuyService: lambda c: ("service", c.service),
+}
+
+
+def clashes(first: Command, second: Command) -> bool:
+    """Whether two orders may not share a turn: they act on the same tech, program,
+    proposal, agreement, station or service (a launch and a scrub of one program do)."""
+    key = _clash_key(first)
+    return key is not None and key == _clash_key(second)
+
+
+@dataclass(frozen=True, slots=True)
+class Misfit:
+    """Why an order does not fit with the others of its turn, and the order it clashes
+    with, if that is why."""
+
+    code: Code
+    message: str
+    clash: Command | None = None
+
+    def error(self, index: int = -1) -> RuleError:
+        return RuleError(self.code, self.message, index)
+
+
+class OrderSheet:
+    """A turn's orders as they are put together: whether one more fits, and what they cost.
+
+    The one statement of how orders go together, for the server's `validate`, the bots and
+    the clients alike: no two orders that `clashes` says act on the same thing, no more
+    orders than the economy allows, no more new programs than there are free slots, and no
+    more money than the treasury holds. Each order must also be allowed on its own
+    (`check`); the sheet does not ask.
+    """
+
+    def __init__(
+        self, prices: Prices, treasury: int, *, programs: int, most_programs: int, most: int
+    ) -> None:
+        self.prices = prices
+        self.treasury = treasury
+        self.programs = programs  # programs the agency leads, the new ones included
+        self.most_programs = most_programs
+        self.most = most  # orders a turn
+        self.orders: list[Command] = []
+        self.spent = 0
+        self._taken: dict[tuple[object, ...], Command] = {}
+
+    @classmethod
+    def for_state(cls, state: State, agency: str) -> OrderSheet:
+        """An empty sheet for an agency, reckoned from the full state (the server)."""
+        economy = state.content.rule("economy")
+        return cls(
+            StatePrices(state),
+            state.agency[agency].treasury,
+            programs=active_programs(state, agency),
+            most_programs=economy.max_programs,
+            most=economy.max_orders,
+        )
+
+    @classmethod
+    def for_view(cls, view: Mapping[str, Any]) -> OrderSheet:
+        """An empty sheet for the agency a view belongs to (a bot, a client)."""
+        economy = load_content(view["scenario"]).rule("economy")
+        me = view["me"]
+        led = sum(1 for p in view.get("programs", {}).values() if p["agency"] == me["agency"])
+        return cls(
+            ViewPrices(view),
+            int(me["treasury"]),
+            programs=led,
+            most_programs=economy.max_programs,
+            most=economy.max_orders,
+        )
+
+    @property
+    def left(self) -> int:
+        """Money not yet committed this turn."""
+        return self.treasury - self.spent
+
+    def cost(self, cmd: Command) -> int:
+        return order_cost(cmd, self.prices)
+
+    def clash(self, cmd: Command) -> Command | None:
+        """The order on the sheet that this one may not share the turn with, if any."""
+        key = _clash_key(cmd)
+        return self._taken.get(key) if key is not None else None
+
+    def has(self, cmd: Command) -> bool:
+        """Whether the sheet holds an order acting on what this one acts on."""
+        return self.clash(cmd) is not None
+
+    def misfit(self, cmd: Command, cost: int | None = None) -> Misfit | None:
+        """Why the order does not fit with those on the sheet, or None if it does.
+        `cost`: what it costs, when the caller knows."""
+        if len(self.orders) >= self.most:
+            return Misfit(Code.TOO_MANY_ORDERS, f"at most {self.most} orders a turn")
+        other = self.clash(cmd)
+        if other is not None:
+            return Misfit(Code.DUPLICATE, f"ordered twice this turn: {cmd}", other)
+        if isinstance(cmd, StartMission) and self.programs >= self.most_programs:
+            return Misfit(Code.TOO_MANY_PROGRAMS, f"at most {self.most_programs} programs at once")
+        if cost is None:
+            cost = self.cost(cmd)
+        if self.spent + cost > self.treasury:
+            return Misfit(
+                Code.OVER_BUDGET,
+                f"{cmd} would spend {self.spent + cost} $M of a {self.treasury} $M treasury",
+            )
+        return None
+
+    def fits(self, cmd: Command) -> bool:
+        return self.misfit(cmd) is None
+
+    def add(self, cmd: Command) -> bool:
+        """Add the order if it fits with the others; say whether it was added."""
+        cost = self.cost(cmd)
+        if self.misfit(cmd, cost) is not None:
+            return False
+        self.take(cmd, cost)
+        return True
+
+    def take(self, cmd: Command, cost: int) -> None:
+        """Put an order that `misfit` accepts, at its cost, on the sheet."""
+        self.orders.append(cmd)
+        self.spent += cost
+        key = _clash_key(cmd)
+        if key is not None:
+            self._taken[key] = cmd
+        if isinstance(cmd, StartMission):
+            self.programs += 1
+
+
 # --- a turn's orders ----------------------------------------------------------------------------
 
 
-def _duplicate_key(cmd: Command) -> tuple[object, ...] | None:
-    if isinstance(cmd, Research):
-        return ("research", cmd.tech)
-    if isinstance(cmd, Fund):
-        return ("fund", cmd.program)
-    if isinstance(cmd, Rush):
-        return ("rush", cmd.program)
-    if isinstance(cmd, (Delay, Scrub, Launch)):
-        return ("program", cmd.program)  # one of delay, scrub, launch per program
-    if isinstance(cmd, Propose):
-        return ("propose", cmd.to, cmd.treaty, cmd.bloc, cmd.program)
-    if isinstance(cmd, Answer):
-        return ("answer", cmd.proposal)
-    if isinstance(cmd, Withdraw):
-        return ("withdraw", cmd.agreement)
-    if isinstance(cmd, SetAccess):
-        return ("access", cmd.station)
-    if isinstance(cmd, BuyService):
-        return ("service", cmd.service)
-    return None
+CommandCheck = tuple[RuleError | None, int]
+"""What `validate` works out for one command on its own, against a state that does not
+change during the turn: why it is refused (or None), and what it costs. A caller that
+checks many drafts against one state keeps these in the `remembered` dict it passes to
+`validate`, under (agency, command, rushing)."""
 
 
-# What `validate` works out for one command on its own: why it is refused (or None), the key
-# two commands of one turn may not share, and what it costs.
-Alone = tuple[RuleError | None, tuple[object, ...] | None, int]
-
-
-def _alone(state: State, agency: str, cmd: Command, rushing: bool) -> Alone:
+def _alone(state: State, agency: str, cmd: Command, rushing: bool) -> CommandCheck:
     error = _command_problem(state, agency, cmd, rushing)
     if error is not None:
-        return error, None, 0
-    return None, _duplicate_key(cmd), spend(state, agency, cmd)
+        return error, 0
+    return None, spend(state, agency, cmd)
 
 
 def validate(
@@ -556,7 +744,7 @@ def validate(
     agency: str,
     orders: Iterable[Command],
     *,
-    remembered: dict[tuple[str, Command, bool], Alone] | None = None,
+    remembered: dict[tuple[str, Command, bool], CommandCheck] | None = None,
 ) -> list[RuleError]:
     """Every reason these orders are refused, each with the index of its command.
 
@@ -574,10 +762,7 @@ def validate(
         return [RuleError(Code.TOO_MANY_ORDERS, f"at most {economy.max_orders} orders a turn", -1)]
     rushed = {c.program for c in orders if isinstance(c, Rush)}
     errors: list[RuleError] = []
-    seen: set[tuple[object, ...]] = set()
-    treasury = state.agency[agency].treasury
-    spent = 0
-    programs = active_programs(state, agency)
+    sheet = OrderSheet.for_state(state, agency)
     for index, cmd in enumerate(orders):
         if not isinstance(cmd, Command):
             errors.append(RuleError(Code.MALFORMED, f"not a command: {cmd!r}", index))
@@ -589,36 +774,14 @@ def validate(
             alone = _alone(state, agency, cmd, rushing)
             if remembered is not None:
                 remembered[known] = alone
-        error, key, cost = alone
-        if error is not None:
-            errors.append(RuleError(error.code, error.message, index))
-            continue
-        if key is not None:
-            if key in seen:
-                errors.append(RuleError(Code.DUPLICATE, f"ordered twice this turn: {cmd}", index))
+        error, cost = alone
+        if error is None:
+            misfit = sheet.misfit(cmd, cost)
+            if misfit is None:
+                sheet.take(cmd, cost)
                 continue
-            seen.add(key)
-        if isinstance(cmd, StartMission):
-            if programs >= economy.max_programs:
-                errors.append(
-                    RuleError(
-                        Code.TOO_MANY_PROGRAMS,
-                        f"at most {economy.max_programs} programs at once",
-                        index,
-                    )
-                )
-                continue
-            programs += 1
-        if spent + cost > treasury:
-            errors.append(
-                RuleError(
-                    Code.OVER_BUDGET,
-                    f"{cmd} would spend {spent + cost} $M of a {treasury} $M treasury",
-                    index,
-                )
-            )
-            continue
-        spent += cost
+            error = misfit.error()
+        errors.append(RuleError(error.code, error.message, index))
     return errors
 
 
@@ -891,36 +1054,18 @@ def random_orders(
     if state.outcome is not None or agency not in state.agency:
         return []
     pool = list(candidates(state, agency))
-    economy = state.content.rule("economy")
-    treasury = state.agency[agency].treasury
-    programs = active_programs(state, agency)
-    orders: list[Command] = []
-    seen: set[tuple[object, ...]] = set()
-    spent = 0
+    sheet = OrderSheet.for_state(state, agency)
     for _ in range(min(tries, len(pool))):
-        if len(orders) >= most:
+        if len(sheet.orders) >= most:
             break
         cmd = pool.pop(rng.below(len(pool)))
         if isinstance(cmd, (Fund, Rush)):
             continue  # funding is added below, at amounts that fit the money left
-        key = _duplicate_key(cmd)
-        if key in seen or check(state, agency, cmd) is not None:
-            continue
-        if isinstance(cmd, StartMission):
-            if programs >= economy.max_programs:
-                continue
-            programs += 1
-        cost = spend(state, agency, cmd)
-        if spent + cost > treasury:
-            continue
-        if key is not None:
-            seen.add(key)
-        spent += cost
-        orders.append(cmd)
+        if sheet.clash(cmd) is None and check(state, agency, cmd) is None:
+            sheet.add(cmd)
     for program in state.programs.values():
         if agency in program.participants and program.phase == "building":
-            amount = min(q.fund_limit(state, program, False), treasury - spent)
+            amount = min(q.fund_limit(state, program, False), sheet.left)
             if amount > 0 and rng.random() < 0.8:
-                orders.append(Fund(program.id, amount))
-                spent += amount
-    return orders
+                sheet.add(Fund(program.id, amount))
+    return sheet.orders

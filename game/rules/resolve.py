@@ -36,6 +36,7 @@ from game.rules.commands import (
     Withdraw,
 )
 from game.rules.content import ORBIT, EventDef
+from game.rules.flight import flight_odds
 from game.rules.legal import accepted, launch_problem
 from game.rules.rng import Rng
 from game.rules.setup import yearly_budget
@@ -479,54 +480,22 @@ def _fly(t: _Turn, program: Program) -> None:
     lead = program.agency
     site = q.site_of(s, program.site)
     station = q.target_station(s, program)
-    founding = mtype.builds_module and station is None
-    staying = False
-    if mtype.crewed and station is not None and q.may_use_station(s, station, lead):
-        staying = q.crew_staying(s, station) + mtype.crew <= q.capacity(s, station)
-    when_ok = {
-        "always": True,
-        "sortie": not staying,
-        "joining": station is not None,
-        "founding": founding,
-        "staying": staying,
-    }
-    steps = [st for st in mtype.steps if when_ok[st.when]]
-    rel_rules = content.rule("reliability")
-    economy = content.rule("economy")
-    best = q.program_reliability_systems(s, program)
-    bonus = (
-        q.trait(s, lead, "reliability")
-        + program.tests * economy.test_bonus
-        - program.rushes * economy.rush_penalty
-    )
-    if mtype.crewed:
-        bonus += q.trait(s, lead, "crewed")
-    else:
-        bonus += q.trait(s, lead, "robotic") + q.tech_effect(s, lead, "robotic_reliability")
-    com = content.rule("commercial")
+    odds = flight_odds(s, program)
+    staying = odds.staying
     record: list[list[Any]] = []
     failed = ""
     passed: set[str] = set()
-    for n, step in enumerate(steps):
-        bought = program.commercial and n < q.commercial_steps(mtype)
-        if bought:
-            heavy = mtype.steps[0].system == "heavy_launcher"
-            chance = com.heavy_reliability if heavy else com.launch_reliability
-        else:
-            chance = best[step.system] + bonus
-            if site is not None and step.system in ("landing", "crewed_landing", "hopper"):
-                chance += site.difficulty
-        chance = max(rel_rules.floor, min(rel_rules.ceiling, chance))
-        ok = t.rng.random() < chance
-        record.append([step.name, round(chance, 3), ok])
-        _gain_experience(t, program, step.system, ok, commercial=bought)
+    for step in odds.steps:
+        ok = t.rng.random() < step.chance
+        record.append([step.name, round(step.chance, 3), ok])
+        _gain_experience(t, program, step.system, ok, commercial=step.bought)
         if not ok:
             failed = step.name
             break
         passed.add(step.name)
     shares = _shares(program)
     for milestone, after, when in mtype.milestones:
-        if after in passed and when_ok[when]:
+        if after in passed and odds.holds(when):
             where = content.milestones[milestone].where
             if site is None and where != "any":
                 continue

@@ -104,6 +104,23 @@ class ProgramWire(TypedDict):
     station_name: str  # the name a station it founds will take, or ""
 
 
+class StepOddsView(TypedDict):
+    """One step of a flight and its chance of success."""
+
+    step: str
+    system: str  # the hardware family it rolls against
+    chance: float
+    bought: bool  # flown by a commercial provider's launch
+
+
+class FlightOddsView(TypedDict):
+    """A ready program's odds if it launched now (`FlightOdds.to_wire()`)."""
+
+    chance: float  # of the whole flight
+    weakest: str  # the step most likely to fail ("" for none)
+    steps: list[StepOddsView]
+
+
 class ProgramView(ProgramWire):
     """One of the reader's own or joined programs, with its money and its chances."""
 
@@ -114,6 +131,7 @@ class ProgramView(ProgramWire):
     test_fee: int  # the fee of a `delay` that tests the hardware
     reliability: dict[str, float]  # hardware family -> best reliability among participants
     launch_problem: RuleErrorWire | None  # why a ready program cannot launch now
+    odds: FlightOddsView | None  # a ready program's flight odds; None while it is built
 
 
 class ProposalWire(TypedDict):

@@ -15,8 +15,9 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 from game.rules import queries as q
-from game.rules.commands import BuyService, Command, Delay, Fund, Research, Rush
-from game.rules.legal import launch_problem
+from game.rules.commands import Command
+from game.rules.flight import flight_odds
+from game.rules.legal import ViewPrices, launch_problem, order_cost, service_prices
 from game.rules.setup import new_match
 from game.rules.shapes import EventWire, Intel, OwnAgency, PublicAgency, View
 from game.rules.state import Agreement, Event, Program, Proposal, State, Station
@@ -47,7 +48,7 @@ def view(state: State, agency: str | None) -> View:
         "relays": dict(state.relays),
         "services": list(state.services),
         "bounties": [dict(b) for b in state.bounties],
-        "prices": {"leo_station_access": content.rule("commercial").leo_access_cost},
+        "prices": service_prices(content),
         "news": [dict(n) for n in state.news],
         "outcome": None if state.outcome is None else state.outcome.to_wire(),
         "programs": {},
@@ -128,8 +129,10 @@ def _program(
     wire["reliability"] = {
         k: round(v, 3) for k, v in q.program_reliability_systems(state, p, reliabilities).items()
     }
-    problem = launch_problem(state, p) if p.phase == "ready" else None
+    ready = p.phase == "ready"
+    problem = launch_problem(state, p) if ready else None
     wire["launch_problem"] = None if problem is None else problem.to_wire()
+    wire["odds"] = flight_odds(state, p, reliabilities).to_wire() if ready else None
     return wire
 
 
@@ -309,15 +312,5 @@ def _learn_with_prerequisites(s: State, agency: str, tech: str) -> None:
 
 def orders_cost(v: Mapping[str, Any], orders: list[Command]) -> int:
     """What a list of orders would take from the treasury, computed from one's own view."""
-    total = 0
-    programs = v.get("programs", {})
-    for cmd in orders:
-        if isinstance(cmd, Research | Fund):
-            total += cmd.amount
-        elif isinstance(cmd, Rush) and cmd.program in programs:
-            total += programs[cmd.program]["rush_fee"]
-        elif isinstance(cmd, Delay) and cmd.program in programs:
-            total += programs[cmd.program]["test_fee"]
-        elif isinstance(cmd, BuyService):
-            total += v["prices"].get(cmd.service, 0)
-    return total
+    prices = ViewPrices(v)
+    return sum(order_cost(cmd, prices) for cmd in orders)

@@ -1,4 +1,6 @@
-"""Headless play: the match runner, replay files, the subprocess bot host, tournaments.
+"""Headless play: the match runner, the subprocess bot host, tournaments and ratings.
+
+Replay files are written and read by `game.replay`, below this package.
 
     from game.runner.match import run_match
     result = run_match({"nasa": "planner"}, bot="greedy", seed=7)

@@ -29,12 +29,11 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
-from game.rules.commands import Command, orders_from_wire
-from game.rules.errors import CommandFormatError
+from game.rules import Command, CommandFormatError, View, orders_from_wire
 from game.runner.faults import Fault, FaultKind
 
 PROTOCOL_VERSION = 1
@@ -138,9 +137,7 @@ class BotProcess:
 
     # -- the seat interface -------------------------------------------------------------
 
-    def begin(
-        self, turn: int, view: dict[str, Any], legal: list[Command], feedback: list[Fault]
-    ) -> None:
+    def begin(self, turn: int, view: View, legal: list[Command], feedback: list[Fault]) -> None:
         """Send the turn's view and legal commands; the answer is read by `collect`."""
         self._turn = turn
         if self._dead:
@@ -194,7 +191,7 @@ class BotProcess:
                 return SeatReply([], Fault(turn, FaultKind.MALFORMED, problem), think)
             return SeatReply(orders, None, think)
 
-    def close(self, outcome: dict[str, Any] | None) -> None:
+    def close(self, outcome: Mapping[str, Any] | None) -> None:
         """Tell the bot the match is over, give it a moment to leave, then stop it."""
         if self._proc is None:
             return

@@ -17,7 +17,7 @@ from typing import Any
 from game import __version__
 from game.ai.base import seat_seed
 from game.replay import Replay, TurnRecord, content_hash
-from game.rules.commands import Command, orders_to_wire
+from game.rules import Command, OutcomeWire, orders_to_wire
 from game.runner.faults import Fault, FaultKind
 from game.runner.host import BotProcess, SeatReply, TimeLimits
 from game.runner.seats import Seat, open_seat
@@ -35,10 +35,6 @@ class SeatSummary:
     name: str
     faults: list[Fault] = field(default_factory=list)
     think: list[float] = field(default_factory=list)  # seconds per decision
-
-    def standing(self, agency: str) -> float | None:
-        """The agency's final score as a percentage of the prestige expected of it."""
-        return standing_percent(self.outcome, agency)
 
     def to_json(self) -> dict[str, Any]:
         total = sum(self.think)
@@ -62,7 +58,7 @@ class MatchResult:
     seed: int
     scenario: str
     turns: int
-    outcome: dict[str, Any]
+    outcome: OutcomeWire
     seats: dict[str, SeatSummary]
     wall_time: float
     replay: Replay
@@ -116,7 +112,7 @@ def split_score(entry: dict[str, Any]) -> tuple[float, dict[str, float]]:
     return entry.get("total", sum(breakdown.values())), breakdown
 
 
-def standing_percent(outcome: dict[str, Any], agency: str) -> float | None:
+def standing_percent(outcome: Mapping[str, Any], agency: str) -> float | None:
     """An outcome's standing of an agency (kept in thousandths) as a percentage."""
     thousandths = outcome.get("standings", {}).get(agency)
     return None if thousandths is None else thousandths / 10
@@ -210,7 +206,7 @@ def run_match(
         for seat in opened.values():
             seat.close(final)
     replay.bots = {a: opened[a].name for a in seated}
-    replay.outcome = outcome
+    replay.outcome = dict(outcome)
     replay.final_hash = rules.state_hash(state)
     for agency in seated:
         summaries[agency].name = opened[agency].name

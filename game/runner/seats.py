@@ -12,11 +12,12 @@ from __future__ import annotations
 import shlex
 import time
 import traceback
+from collections.abc import Mapping
 from typing import Any, Protocol
 
 from game import __version__
 from game.ai.base import Bot, BotSpecError, create_bot
-from game.rules.commands import Command
+from game.rules import Command, View
 from game.runner.faults import Fault, FaultKind
 from game.runner.host import BotProcess, SeatReply, TimeLimits
 
@@ -27,13 +28,11 @@ class Seat(Protocol):
     agency: str
     name: str
 
-    def begin(
-        self, turn: int, view: dict[str, Any], legal: list[Command], feedback: list[Fault]
-    ) -> None: ...
+    def begin(self, turn: int, view: View, legal: list[Command], feedback: list[Fault]) -> None: ...
 
     def collect(self) -> SeatReply: ...
 
-    def close(self, outcome: dict[str, Any] | None) -> None: ...
+    def close(self, outcome: Mapping[str, Any] | None) -> None: ...
 
 
 class BotSeat:
@@ -45,9 +44,7 @@ class BotSeat:
         self.name = name
         self._reply = SeatReply([], None, 0.0)
 
-    def begin(
-        self, turn: int, view: dict[str, Any], legal: list[Command], feedback: list[Fault]
-    ) -> None:
+    def begin(self, turn: int, view: View, legal: list[Command], feedback: list[Fault]) -> None:
         start = time.perf_counter()
         try:
             orders = self.bot.decide(view, legal)
@@ -66,7 +63,7 @@ class BotSeat:
     def collect(self) -> SeatReply:
         return self._reply
 
-    def close(self, outcome: dict[str, Any] | None) -> None:
+    def close(self, outcome: Mapping[str, Any] | None) -> None:
         return None
 
 

@@ -14,8 +14,7 @@ from game.ai.planner import (
     outlook,
     prestige_pace,
 )
-from game.rules import Outcome, State, Termination
-from game.rules.resolve import final_scores
+from game.rules import Outcome, State, Termination, final_scores
 
 
 def played(seed: int, turns: int) -> State:

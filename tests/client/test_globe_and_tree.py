@@ -9,7 +9,7 @@ import pytest
 from game.client.charts import nice_step
 from game.client.globe import Camera, MoonGlobe
 from game.client.techtree import layout_tree, tech_depths
-from game.rules.content import load_content
+from game.rules import load_content
 
 
 def test_site_under_the_centre_of_the_disc_projects_to_the_centre():

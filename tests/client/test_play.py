@@ -14,9 +14,10 @@ from game.client.match import MatchModel
 from game.client.net_link import NetLink
 from game.client.new_game import NewGameScene
 from game.client.session import MatchSession
-from game.rules.content import load_content
+from game.rules import load_content
 from server.local import LocalServer
 from tests.client.conftest import click, find, frames, press, shot, wait_until
+from tests.timing import scaled
 
 
 def _click_first(app, name: str):  # returns the button clicked, or None
@@ -134,9 +135,15 @@ def test_a_spectator_watches_a_running_match_in_the_public_view(app, server):
     host = NetLink(server.url, "Ada")
     host.open()
     try:
+        # The host holds the first turn (a deadline no test waits for) until the spectator
+        # is watching, then ends it: the turn moves on when the spectator can see it do so.
         created = host.request(
             lambda c: c.create_room(
-                "Open race", turns=3, deadline=1.0, first_deadline=1.0, ai_level="random"
+                "Open race",
+                turns=3,
+                deadline=scaled(600),
+                first_deadline=scaled(600),
+                ai_level="random",
             )
         )
         room_id = created["room"]
@@ -146,11 +153,12 @@ def test_a_spectator_watches_a_running_match_in_the_public_view(app, server):
 
         browser = BrowserScene(app, url=server.url, name="Watcher", auto_connect=True)
         app.show(browser)
-        wait_until(app, lambda: any(r["id"] == room_id for r in browser.rooms))
+        wait_until(app, lambda: any(r["id"] == room_id for r in browser.rooms), scaled(10))
         click(app, find(app, f"#watch_{room_id}"))
-        wait_until(app, lambda: isinstance(app.scene, GameScene), 15)
+        wait_until(app, lambda: isinstance(app.scene, GameScene), scaled(15))
         scene = app.scene
         model = scene.model
+        wait_until(app, lambda: bool(model.history), scaled(10))
         assert model.seat is None and not model.view.get("me")
         assert scene.session.seat is None and not scene.session.can_act
         press(app, pygame.K_b, settle=2)
@@ -163,7 +171,8 @@ def test_a_spectator_watches_a_running_match_in_the_public_view(app, server):
         assert "give no orders" in summary[1] and "Press E" not in " ".join(summary)
         shot(app, "spectating")
         turn = model.turn
-        wait_until(app, lambda: model.turn > turn, 15)  # the match goes on, and so does the view
+        host.request(lambda c: c.submit(seat, model.version, [], final=True))
+        wait_until(app, lambda: model.turn > turn, scaled(15))  # the match goes on, and the view
         assert not model.view.get("me")
     finally:
         host.close()

@@ -17,6 +17,7 @@ import pytest
 
 from game.rules import (
     Event,
+    EventWire,
     Launch,
     Rng,
     State,
@@ -27,7 +28,6 @@ from game.rules import (
     resolve_turn,
     view,
 )
-from game.rules.shapes import EventWire
 from tests.rules.builders import add_program, learn, opening, resolve_until
 
 SEEDS = (3, 11, 29)

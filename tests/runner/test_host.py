@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from game.rules.commands import Research
+from game.rules import Research
 from game.runner.faults import FaultKind
 from game.runner.host import BotProcess, TimeLimits
 

@@ -16,6 +16,7 @@ import pytest
 from game.cli import main
 from game.runner.results import ResultsStore
 from game.runner.tournament import TournamentPlan, game_seats, game_seed, run_tournament
+from tests.timing import scaled
 
 ROOT = Path(__file__).resolve().parents[2]
 AGENCIES = ["nasa", "roscosmos", "cnsa", "esa", "jaxa", "csa"]
@@ -96,11 +97,11 @@ def test_ctrl_c_stops_a_two_worker_tournament_and_the_same_command_finishes_it(t
         text=True,
     )
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + scaled(60)
         while games_in(out) < 1 and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.02)
         proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=30)
+        _, err = proc.communicate(timeout=scaled(30))
     finally:
         if proc.poll() is None:
             proc.kill()

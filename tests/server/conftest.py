@@ -1,13 +1,12 @@
 """A real server process on loopback for end-to-end tests, and helpers to talk to it.
 
-Every time in these tests is multiplied by SCALE (set LUNAR_RACE_TEST_SCALE to slow them
-down on a loaded machine); the server runs with its own limits scaled to match.
+Every time in these tests is multiplied by SCALE (`tests.timing`); the server runs with its
+own limits scaled to match.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
 from collections.abc import Coroutine, Iterator
@@ -18,15 +17,11 @@ from typing import Any, TypeVar
 import pytest
 
 from server.process import serve_command, stop, wait_for_port
+from tests.timing import SCALE, scaled
 
-SCALE = float(os.environ.get("LUNAR_RACE_TEST_SCALE", "1.0"))
 SERVER_TIME_SCALE = 0.05 * SCALE  # grace 1.5 s, hello timeout 0.5 s, resume grace 3 s...
 GRACE = 1.0 * SCALE  # seconds before the AI stands in for a disconnected player
 T = TypeVar("T")
-
-
-def scaled(seconds: float) -> float:
-    return seconds * SCALE
 
 
 def run(coro: Coroutine[Any, Any, T], timeout: float = 30.0) -> T:
@@ -85,7 +80,7 @@ class ServerProcess:
     def kill9(self) -> None:
         assert self.proc is not None
         self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(timeout=10)
+        self.proc.wait(timeout=scaled(10))
         self.history.append(self.proc.pid)
 
     def terminate(self) -> int:

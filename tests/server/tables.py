@@ -13,6 +13,7 @@ from game import rules
 from game.net.client import Client, SeatKey
 from game.protocol.codec import encode
 from game.replay import loads, verify_replay
+from tests.timing import scaled
 
 
 @dataclass
@@ -29,7 +30,8 @@ class Player:
 
 
 async def connect(url: str, name: str, log: list[dict[str, Any]] | None = None) -> Client:
-    return await Client.connect(url, name, tap=log.append if log is not None else None, timeout=20)
+    tap = log.append if log is not None else None
+    return await Client.connect(url, name, tap=tap, timeout=scaled(20))
 
 
 async def table(

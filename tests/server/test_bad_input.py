@@ -16,7 +16,7 @@ from websockets.exceptions import ConnectionClosed
 from game.ai import create_bot
 from game.net.client import Client, Refused, SeatKey
 from game.net.play import play_seat
-from game.rules.commands import Command
+from game.rules import Command
 from tests.server.conftest import ServerProcess, run, scaled
 from tests.server.tables import table
 

@@ -200,7 +200,7 @@ def test_kill_9_loses_no_acknowledged_order(server: ServerProcess) -> None:
 
 
 def _legal(update: dict) -> list:
-    from game.rules.commands import orders_from_wire
+    from game.rules import orders_from_wire
 
     return orders_from_wire(update["legal"], limit=10**6)
 

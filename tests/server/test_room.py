@@ -11,7 +11,7 @@ from game import rules
 from game.protocol.codec import decode_trusted
 from game.protocol.errors import ErrorCode, ServerError
 from game.protocol.messages import ClientType, Control, Phase, parse
-from server import work
+from server import turns, work
 from server.limits import Limits
 from server.lobby import Lobby
 from server.room import Room, RoomSettings
@@ -230,7 +230,7 @@ def test_resolving_a_turn_moves_the_version_on_and_filters_events(lobby: Lobby) 
     assert room.resolving
     assert set(plan.orders) == set(room.seats)
     state, events = rules.resolve_turn(plan.state, plan.orders)
-    resolved = work.resolve(plan.snapshot, plan.orders, ["esa"])
+    resolved = turns.resolve(plan.snapshot, plan.orders, ["esa"])
     room.conclude(decode_state(resolved.snapshot), resolved, NOW + 5)
     assert rules.state_hash(room.state) == rules.state_hash(state) == resolved.state_hash
     assert room.version > before

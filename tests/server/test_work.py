@@ -20,7 +20,7 @@ import pytest
 from game import rules
 from game.ai import create_bot
 from server import store as store_module
-from server import work
+from server import turns, work
 from server.app import GameServer
 from server.limits import Limits
 from server.lobby import Lobby
@@ -28,6 +28,7 @@ from server.process import process_tree, serve_command
 from server.snapshot import decode_state, encode_state
 from server.store import Store
 from tests.server.test_room import NOW, started
+from tests.timing import scaled
 
 
 def _state_after_one_turn() -> tuple[bytes, dict[str, list[Any]], str]:
@@ -47,10 +48,10 @@ def _die_the_first_time(marker: str) -> int:
 def test_a_turn_resolved_in_a_worker_process_is_the_turn_the_rules_resolve() -> None:
     snapshot, orders, expected = _state_after_one_turn()
 
-    async def body() -> work.Resolved:
+    async def body() -> turns.Resolved:
         workers = work.Workers(1)
         try:
-            return await workers.run(work.resolve, snapshot, orders, ["esa"])
+            return await workers.run(turns.resolve, snapshot, orders, ["esa"])
         finally:
             workers.shutdown()
 
@@ -58,9 +59,9 @@ def test_a_turn_resolved_in_a_worker_process_is_the_turn_the_rules_resolve() -> 
     assert resolved.state_hash == expected
     assert rules.state_hash(decode_state(resolved.snapshot)) == expected
     state = decode_state(resolved.snapshot)
-    assert resolved.rendered[work.view_key("esa")] == work.render_view(state, "esa")
-    assert resolved.rendered[work.legal_key("esa")] == work.render_legal(state, "esa")
-    assert work.view_key("nasa") not in resolved.rendered  # nobody to send it to
+    assert resolved.rendered[turns.view_key("esa")] == turns.render_view(state, "esa")
+    assert resolved.rendered[turns.legal_key("esa")] == turns.render_legal(state, "esa")
+    assert turns.view_key("nasa") not in resolved.rendered  # nobody to send it to
 
 
 def test_a_worker_process_that_dies_is_replaced_and_the_job_runs_again(tmp_path: Path) -> None:
@@ -80,7 +81,7 @@ def test_a_bot_thinks_from_the_snapshot_and_comes_back_with_what_it_remembered()
     state = rules.new_match("2021", seed=3, agencies=["nasa", "esa"])
     bot = create_bot("random", "esa", 11)
     twin = create_bot("random", "esa", 11)
-    orders, problem, returned = work.think(bot, encode_state(state), "esa")
+    orders, problem, returned = turns.think(bot, encode_state(state), "esa")
     assert problem is None
     assert orders == twin.decide(rules.view(state, "esa"), rules.legal_commands(state, "esa"))
     assert returned.rng.random() == twin.rng.random()  # its generator moved on alike
@@ -96,7 +97,7 @@ def test_the_write_ahead_log_reaches_the_database_file_without_a_commit_waiting(
     store.save_start(room, NOW)
     store.append_orders([room.check_orders("esa", room.version, [], True)], NOW)
     found: list[Any] = []
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + scaled(5)
     while not found and time.monotonic() < deadline:
         time.sleep(0.05)
         copy = tmp_path / f"copy-{time.monotonic_ns()}.sqlite"
@@ -126,7 +127,7 @@ def test_worker_processes_end_when_the_server_is_killed(tmp_path: Path) -> None:
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + scaled(30)
         workers: list[int] = []
         while time.monotonic() < deadline and len(workers) < 2:  # forkserver and a worker
             time.sleep(0.1)
@@ -135,7 +136,7 @@ def test_worker_processes_end_when_the_server_is_killed(tmp_path: Path) -> None:
     finally:
         server.kill()  # kill -9
         server.wait()
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + scaled(10)
     while time.monotonic() < deadline and any(_running(p) for p in workers):
         time.sleep(0.1)
     assert not [p for p in workers if _running(p)]
