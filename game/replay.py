@@ -74,6 +74,8 @@ class Replay:
     seats: dict[str, str]  # agency -> bot spec
     bots: dict[str, str]  # agency -> the bot's own name
     initial_hash: str
+    content_version: int | None = None  # None: recorded before replays named it
+    intel_secret: int | None = None  # None: the match's secret followed from its seed
     turns: list[TurnRecord] = field(default_factory=list)
     outcome: dict[str, Any] | None = None
     final_hash: str = ""
@@ -97,6 +99,8 @@ def _records(replay: Replay) -> Iterator[dict[str, Any]]:
         "format_version": FORMAT_VERSION,
         "game_version": replay.game_version,
         "content_hash": replay.content_hash,
+        "content_version": replay.content_version,
+        "intel_secret": None if replay.intel_secret is None else f"{replay.intel_secret:032x}",
         "scenario": replay.scenario,
         "seed": replay.seed,
         "turn_limit": replay.turn_limit,
@@ -154,6 +158,11 @@ _HEADER_FIELDS: dict[str, type | tuple[type, ...]] = {
     "seats": dict,
     "bots": dict,
     "initial_hash": str,
+}
+# Fields a replay of an earlier game version may lack.
+_OPTIONAL_HEADER_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "content_version": (int, type(None)),
+    "intel_secret": (str, type(None)),
 }
 _TURN_FIELDS: dict[str, type | tuple[type, ...]] = {
     "turn": int,
@@ -245,7 +254,24 @@ def _from_records(records: list[dict[str, Any]]) -> Replay:
                 line=number,
             )
     _require(header, _HEADER_FIELDS, "line 1 (header)", 1)
-    replay = Replay(**{name: header[name] for name in _HEADER_FIELDS})
+    _require(
+        {k: header.get(k) for k in _OPTIONAL_HEADER_FIELDS},
+        _OPTIONAL_HEADER_FIELDS,
+        "line 1 (header)",
+        1,
+    )
+    secret = header.get("intel_secret")
+    try:
+        intel_secret = None if secret is None else int(secret, 16)
+    except ValueError:
+        raise ReplayError(
+            "corrupt", "line 1 (header): field 'intel_secret' is not hexadecimal", line=1
+        ) from None
+    replay = Replay(
+        **{name: header[name] for name in _HEADER_FIELDS},
+        content_version=header.get("content_version"),
+        intel_secret=intel_secret,
+    )
     for number, record in enumerate(records[1:], start=2):
         kind = record.get("record")
         if kind == "end":
@@ -309,6 +335,47 @@ def content_hash(state: Any) -> str:
     return str(state.content.hash)
 
 
+def content_version(state: Any) -> int:
+    """The version number of the content a match was played with."""
+    return int(state.content.version)
+
+
+def first_state(replay: Replay) -> Any:
+    """The match a replay starts from: its seed, seats, turn limit and intel secret."""
+    from game import rules
+
+    return rules.new_match(
+        replay.scenario,
+        seed=replay.seed,
+        agencies=replay.agencies,
+        turns=replay.turn_limit,
+        intel_secret=replay.intel_secret,
+    )
+
+
+def content_problem(replay: Replay, version: int, digest: str) -> str | None:
+    """Why a replay cannot be re-simulated on this content (its `version` and hash `digest`),
+    or None if it was recorded on exactly this content."""
+    if replay.content_hash == digest:
+        return None
+    recorded = replay.content_version
+    if recorded is None:
+        return (
+            "recorded with content older than version 2 (before replays named their content); "
+            f"this game has content {version}: it cannot be re-simulated"
+        )
+    if recorded != version:
+        return (
+            f"recorded with content {recorded}; this game has content {version}: "
+            "it cannot be re-simulated"
+        )
+    return (
+        f"recorded with content {recorded} ({replay.content_hash[:12]}), this game has content "
+        f"{version} ({digest[:12]}): assets/ were changed without a new content version; "
+        "it cannot be re-simulated"
+    )
+
+
 def simulate(replay: Replay, *, any_version: bool = False) -> Iterator[Step]:
     """Re-play a replay from its seed and orders, checking the state hash at every turn.
 
@@ -316,24 +383,25 @@ def simulate(replay: Replay, *, any_version: bool = False) -> Iterator[Step]:
     thing that does not hold; `any_version` tries a replay from another game version anyway.
     """
     from game import rules
-    from game.rules import CommandFormatError
+    from game.rules import CommandFormatError, ContentError, load_content
 
+    try:
+        content = load_content(replay.scenario)
+    except ContentError as exc:
+        raise ReplayError("content_changed", f"scenario {replay.scenario!r}: {exc}") from exc
+    problem = content_problem(replay, content.version, content.hash)
+    if problem is not None:
+        raise ReplayError("content_changed", problem)
     if replay.game_version != __version__ and not any_version:
         raise ReplayError(
             "wrong_version",
             f"recorded with game version {replay.game_version}, this is {__version__} "
             "(the rules may differ; check anyway with --any-version)",
         )
-    state = rules.new_match(
-        replay.scenario, seed=replay.seed, agencies=replay.agencies, turns=replay.turn_limit
-    )
-    here = content_hash(state)
-    if here != replay.content_hash:
-        raise ReplayError(
-            "content_changed",
-            f"recorded with content {replay.content_hash[:12]}, this installation has "
-            f"{here[:12]} (assets/ differ)",
-        )
+    try:
+        state = first_state(replay)
+    except ValueError as exc:
+        raise ReplayError("corrupt", f"line 1 (header): {exc}", line=1) from exc
     if rules.state_hash(state) != replay.initial_hash:
         raise ReplayError("mismatch", "the starting state differs from the recorded one")
     for record in replay.turns:

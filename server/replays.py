@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from game import __version__, rules
 from game.protocol.messages import Control
-from game.replay import Replay, TurnRecord, content_hash, dumps
+from game.replay import Replay, TurnRecord, content_hash, content_version, dumps
 from server.room import Room
 from server.store import Store
 
@@ -25,6 +25,8 @@ def build_replay(store: Store, room: Room) -> Replay:
     return Replay(
         game_version=__version__,
         content_hash=content_hash(first),
+        content_version=content_version(first),
+        intel_secret=first.intel_secret,
         scenario=room.settings.scenario,
         seed=room.settings.seed,
         turn_limit=room.settings.turns,

@@ -303,6 +303,8 @@ class Room:
             seed=self.settings.seed,
             agencies=list(self.settings.seats),
             turns=self.settings.turns,
+            # Not from the seed, which the host may have chosen and shared.
+            intel_secret=secrets.randbits(rules.INTEL_SECRET_BITS),
         )
         for seat in self.seats.values():
             if seat.control is Control.OPEN:

@@ -35,12 +35,10 @@ class ReplayFrames:
     def load(cls, path: str) -> ReplayFrames:
         """Read and re-play a replay file (raises OSError or ReplayError)."""
         from game import rules
-        from game.replay import read_replay, simulate
+        from game.replay import first_state, read_replay, simulate
 
         replay = read_replay(path)
-        first = rules.new_match(
-            replay.scenario, seed=replay.seed, agencies=replay.agencies, turns=replay.turn_limit
-        )
+        first = first_state(replay)
         states: list[Any] = [first]
         events: list[list[Any]] = [[]]
         orders: list[dict[str, list[Command]]] = []

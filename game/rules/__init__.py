@@ -45,7 +45,7 @@ from game.rules.legal import (
 from game.rules.queries import fund_limit
 from game.rules.resolve import final_scores, resolve_turn, standing
 from game.rules.rng import Rng
-from game.rules.setup import new_match
+from game.rules.setup import INTEL_SECRET_BITS, new_match
 from game.rules.shapes import (
     EventWire,
     FlightOddsView,
@@ -74,6 +74,7 @@ def is_over(state: State) -> bool:
 
 __all__ = [
     "COMMAND_KINDS",
+    "INTEL_SECRET_BITS",
     "ORBIT",
     "Answer",
     "BuyService",

@@ -278,6 +278,12 @@ class Content:
         return self.rules[section]
 
     @property
+    def version(self) -> int:
+        """The content's version, raised whenever a rule or a number changes: the
+        human-readable name of what the hash identifies."""
+        return int(self.rules["content"].version)
+
+    @property
     def start_year(self) -> int:
         return int(self.rules["time"].start_year)
 

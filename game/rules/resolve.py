@@ -219,7 +219,7 @@ def _accept(t: _Turn, p: Proposal) -> None:
     if p.treaty == "join_bloc":
         bloc = s.agreements.get(p.bloc)
         if bloc is None or p.sender in bloc.members:
-            t.emit("proposal_lapsed", p.to, "A bloc request lapsed.", pair, proposal=p.id)
+            _lapse(t, p, "the bloc has ended or already counts them in")
             return
         bloc.members.append(p.sender)
         for m in bloc.members:
@@ -232,13 +232,7 @@ def _accept(t: _Turn, p: Proposal) -> None:
     if p.treaty == "joint_mission":
         program = s.programs.get(p.program)
         if program is None or program.phase != "building" or p.to in program.partners:
-            t.emit(
-                "proposal_lapsed",
-                p.to,
-                "An invitation lapsed: the program has moved on.",
-                pair,
-                proposal=p.id,
-            )
+            _lapse(t, p, "the program is no longer being built")
             return
         program.partners.append(p.to)
         t.relations(*pair, dip.signed / 2)
@@ -251,7 +245,12 @@ def _accept(t: _Turn, p: Proposal) -> None:
         )
         return
     if q.treaty_between(s, p.sender, p.to, p.treaty) or s.content.forbidden_reason(*pair):
-        t.emit("proposal_lapsed", p.to, "A treaty proposal lapsed.", pair, proposal=p.id)
+        why = (
+            "they are already bound by it"
+            if q.treaty_between(s, p.sender, p.to, p.treaty)
+            else "it is forbidden"
+        )
+        _lapse(t, p, why)
         return
     treaty = s.content.treaties[p.treaty]
     gid = s.new_id("t")
@@ -268,6 +267,18 @@ def _accept(t: _Turn, p: Proposal) -> None:
         agreement=gid,
         treaty=p.treaty,
         members=list(pair),
+    )
+
+
+def _lapse(t: _Turn, p: Proposal, why: str) -> None:
+    """An accepted proposal that can no longer take effect: both sides hear which and why."""
+    t.emit(
+        "proposal_lapsed",
+        p.to,
+        f"{t.name(p.sender)}'s proposal to {t.name(p.to)} ({_describe(t.s, p)}) lapsed: {why}.",
+        (p.sender, p.to),
+        proposal=p.id,
+        reason=why,
     )
 
 
@@ -300,8 +311,21 @@ def _research_and_services(t: _Turn, kept: _Orders) -> None:
         target = q.research_target(s, agency, cmd.tech)
         if ag.research[cmd.tech] < target:
             continue
-        del ag.research[cmd.tech]
         name = techs[cmd.tech].name
+        # The price can fall while the order waits (a partner learned the tech first, a
+        # tech-sharing treaty was signed this turn): what it no longer needs comes back.
+        excess = ag.research.pop(cmd.tech) - target
+        if excess > 0:
+            ag.treasury += excess
+            t.emit(
+                "research_refunded",
+                agency,
+                f"{excess} $M of {t.name(agency)}'s research into {name} came back: "
+                f"it needed only {target} $M.",
+                (agency,),
+                tech=cmd.tech,
+                amount=excess,
+            )
         if cmd.tech in ag.known:
             ag.known[cmd.tech] += 1
             t.emit(
@@ -343,10 +367,10 @@ def _research_and_services(t: _Turn, kept: _Orders) -> None:
 def _programs(t: _Turn, kept: _Orders) -> None:
     s = t.s
     economy = s.content.rule("economy")
+    cancelled: dict[str, str] = {}  # program id -> name, scrubbed this turn
     for agency, cmd in _of(kept, Scrub):
         scrubbed = s.programs.pop(cmd.program)
-        for a, paid in scrubbed.contributions.items():
-            s.agency[a].treasury += int(paid * economy.scrub_refund)
+        cancelled[scrubbed.id] = scrubbed.name
         t.support(agency, -1)
         t.emit(
             "program_scrubbed",
@@ -355,38 +379,44 @@ def _programs(t: _Turn, kept: _Orders) -> None:
             scrubbed.participants,
             program=scrubbed.id,
         )
+        for a, paid in scrubbed.contributions.items():
+            back = int(paid * economy.scrub_refund)
+            if paid <= 0:
+                continue
+            s.agency[a].treasury += back
+            t.emit(
+                "scrub_refund",
+                a,
+                f"{back} $M of the {paid} $M {t.name(a)} paid into {scrubbed.name} came back; "
+                f"the other {paid - back} $M is spent.",
+                (a,),
+                program=scrubbed.id,
+                amount=back,
+                lost=paid - back,
+            )
     for agency, cmd in _of(kept, StartMission):
         _start(t, agency, cmd)
     rushed: set[str] = set()
     for agency, cmd in _of(kept, Rush):
         program = s.programs.get(cmd.program)
         if program is None:
+            t.emit(
+                "order_void",
+                agency,
+                f"No rush fee paid: {cancelled.get(cmd.program, cmd.program)} was "
+                "cancelled this turn.",
+                (agency,),
+                program=cmd.program,
+            )
             continue
         s.agency[agency].treasury -= q.rush_fee(s, program)
         program.rushes += 1
         rushed.add(program.id)
-    paid_now: dict[str, int] = {}
+    asked: dict[str, list[tuple[str, int]]] = {}
     for agency, cmd in _of(kept, Fund):
-        program = s.programs.get(cmd.program)
-        if program is None or program.phase != "building":
-            continue  # scrubbed this turn: the money stays home
-        per_turn = q.schedule(s, program) * (2 if program.id in rushed else 1)
-        room = min(per_turn - paid_now.get(program.id, 0), program.cost - program.paid)
-        amount = max(0, min(cmd.amount, room))
-        if amount <= 0:
-            continue
-        paid_now[program.id] = paid_now.get(program.id, 0) + amount
-        s.agency[agency].treasury -= amount
-        program.paid += amount
-        program.contributions[agency] = program.contributions.get(agency, 0) + amount
-        t.emit(
-            "program_funded",
-            agency,
-            f"{t.name(agency)} pays {amount} $M into {program.name}.",
-            (agency,),
-            program=program.id,
-            amount=amount,
-        )
+        asked.setdefault(cmd.program, []).append((agency, cmd.amount))
+    for pid, requests in asked.items():
+        _fund(t, pid, requests, rushed=pid in rushed, cancelled=cancelled)
     for program in s.programs.values():
         if program.phase == "building" and program.paid >= program.cost:
             program.phase = "ready"
@@ -410,6 +440,74 @@ def _programs(t: _Turn, kept: _Orders) -> None:
             program.participants,
             program=program.id,
         )
+
+
+def _fund(
+    t: _Turn,
+    pid: str,
+    requests: list[tuple[str, int]],
+    *,
+    rushed: bool,
+    cancelled: dict[str, str],
+) -> None:
+    """Pay a turn's funding orders into one program. What its schedule cannot take is
+    shared out in proportion to what each payer offered; the rest stays home, with a word."""
+    s = t.s
+    program = s.programs.get(pid)
+    if program is None or program.phase != "building":
+        for agency, amount in requests:
+            t.emit(
+                "funding_returned",
+                agency,
+                f"{amount} $M of {t.name(agency)}'s funding for {cancelled.get(pid, pid)} "
+                "came back: "
+                "the program was cancelled this turn.",
+                (agency,),
+                program=pid,
+                amount=amount,
+                reason="cancelled",
+            )
+        return
+    room = q.fund_limit(s, program, rushed)
+    granted = _pro_rata([amount for _, amount in requests], room)
+    for (agency, amount), paid in zip(requests, granted, strict=True):
+        if paid > 0:
+            s.agency[agency].treasury -= paid
+            program.paid += paid
+            program.contributions[agency] = program.contributions.get(agency, 0) + paid
+            t.emit(
+                "program_funded",
+                agency,
+                f"{t.name(agency)} pays {paid} $M into {program.name}.",
+                (agency,),
+                program=program.id,
+                amount=paid,
+            )
+        if paid < amount:
+            t.emit(
+                "funding_returned",
+                agency,
+                f"{amount - paid} $M of {t.name(agency)}'s funding for {program.name} came "
+                "back: its schedule was full.",
+                (agency,),
+                program=program.id,
+                amount=amount - paid,
+                reason="schedule_full",
+            )
+
+
+def _pro_rata(amounts: list[int], room: int) -> list[int]:
+    """Share `room` among offers in proportion to them (largest remainders first, ties to
+    the earlier offer); all of every offer if they fit."""
+    total = sum(amounts)
+    if total <= room:
+        return list(amounts)
+    room = max(0, room)
+    shares = [a * room // total for a in amounts]
+    remainders = sorted(range(len(amounts)), key=lambda i: (-(amounts[i] * room % total), i))
+    for i in remainders[: room - sum(shares)]:
+        shares[i] += 1
+    return shares
 
 
 def _start(t: _Turn, agency: str, cmd: StartMission) -> None:
@@ -990,7 +1088,19 @@ def _economy(t: _Turn) -> None:
                 support=ag.support,
                 budget=ag.budget,
             )
-        ag.treasury = min(ag.treasury + ag.budget // 2, int(economy.treasury_cap * ag.budget))
+        cap = int(economy.treasury_cap * ag.budget)
+        income = ag.treasury + ag.budget // 2
+        ag.treasury = min(income, cap)
+        if income > cap:
+            t.emit(
+                "treasury_capped",
+                a,
+                f"{income - cap} $M over {t.name(a)}'s treasury cap ({cap} $M, "
+                f"{economy.treasury_cap:g} yearly budgets) was lost.",
+                (a,),
+                amount=income - cap,
+                cap=cap,
+            )
     drift = content.rule("diplomacy").drift
     for i, a in enumerate(s.agencies):
         for b in s.agencies[i + 1 :]:
@@ -1002,7 +1112,8 @@ def _economy(t: _Turn) -> None:
         t.emit(
             "proposal_expired",
             p.to,
-            f"A proposal from {t.name(p.sender)} expired unanswered.",
+            f"{t.name(p.sender)}'s proposal to {t.name(p.to)} ({_describe(s, p)}) "
+            "expired unanswered.",
             (p.sender, p.to),
             proposal=pid,
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from game.rules import queries as q
 from game.rules.content import load_content
 from game.rules.rng import seed_state
@@ -15,15 +17,31 @@ def yearly_budget(base: int, support: int, economy: object) -> int:
     return max(1, round(base * (floor + span * support / 100)))
 
 
+INTEL_SECRET_BITS = 128
+
+
+def seed_intel_secret(seed: int) -> int:
+    """The intel secret of a match created without one: anyone with the seed can work it out,
+    so it hides nothing from a player who knows the seed."""
+    digest = hashlib.blake2b(f"intel:{seed}".encode(), digest_size=INTEL_SECRET_BITS // 8)
+    return int.from_bytes(digest.digest(), "big")
+
+
 def new_match(
     scenario: str = "2021",
     *,
     seed: int,
     agencies: list[str] | None = None,
     turns: int | None = None,
+    intel_secret: int | None = None,
 ) -> State:
     """A new match of a scenario. `agencies` picks and orders the seats (default: all);
-    `turns` stops the match early. Raises ValueError for unknown or repeated agencies."""
+    `turns` stops the match early. Raises ValueError for unknown or repeated agencies.
+
+    `intel_secret` (128 bits) keys the noise on rivals' private numbers. A host whose
+    players may know the seed draws it from `secrets` and records it with the match; without
+    one it follows from the seed, and so does every estimate a view shows.
+    """
     content = load_content(scenario)
     seats = list(agencies) if agencies is not None else list(content.agencies)
     unknown = [a for a in seats if a not in content.agencies]
@@ -35,6 +53,12 @@ def new_match(
         raise ValueError("a match needs at least two different agencies")
     if not isinstance(seed, int) or isinstance(seed, bool):
         raise ValueError("the seed must be an integer")
+    if intel_secret is None:
+        intel_secret = seed_intel_secret(seed)
+    if isinstance(intel_secret, bool) or not isinstance(intel_secret, int):
+        raise ValueError("the intel secret must be an integer")
+    if not 0 <= intel_secret < 2**INTEL_SECRET_BITS:
+        raise ValueError(f"the intel secret must fit in {INTEL_SECRET_BITS} bits")
     total = int(content.rule("time").turns)
     if turns is not None and not 1 <= turns <= total:
         raise ValueError(f"turns must be between 1 and {total}")
@@ -48,6 +72,7 @@ def new_match(
         agencies=seats,
         agency={},
         relations={a: {b: content.baseline(a, b) for b in seats if b != a} for a in seats},
+        intel_secret=intel_secret,
     )
     for aid in seats:
         d = content.agencies[aid]

@@ -273,18 +273,22 @@ class ExactIntel(TypedDict):
     treasury: int
     budget: int
     techs: int
+    techs_range: list[int]  # [techs, techs]
     programs: int
+    programs_range: list[int]  # [programs, programs]
     known: list[str]
 
 
 class NoisyIntel(TypedDict):
-    """A rival's private numbers, estimated with a repeatable error."""
+    """A rival's private numbers, estimated with a repeatable error (docs/rules.md, 9)."""
 
     exact: Literal[False]
-    treasury: int
-    budget: int
-    techs: int
-    programs: int
+    treasury: int  # within +/- the intel noise of the truth
+    budget: int  # likewise
+    techs: int  # the middle of techs_range
+    techs_range: list[int]  # [low, high]: the true count is anywhere in it
+    programs: int  # the middle of programs_range
+    programs_range: list[int]  # [low, high]
 
 
 Intel = ExactIntel | NoisyIntel

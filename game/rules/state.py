@@ -18,7 +18,7 @@ from game.rules.errors import ContentError
 from game.rules.shapes import AgreementWire, EventWire, OutcomeWire
 
 PRESTIGE_CATEGORIES = ("firsts", "science", "stations", "reliability", "diplomacy", "penalties")
-WIRE_VERSION = 1
+WIRE_VERSION = 2
 
 
 class StateFormatError(ValueError):
@@ -442,6 +442,9 @@ class State:
     news: list[dict[str, Any]] = field(default_factory=list)  # recent public news
     next_id: int = 1
     outcome: Outcome | None = None
+    # Keys the intelligence noise (view.py): drawn by whoever creates the match, never from
+    # the seed, so knowing the seed does not undo the noise. Never shown in a view.
+    intel_secret: int = 0
 
     @property
     def scenario(self) -> str:
@@ -486,6 +489,8 @@ class State:
             "news": self.news if shared else [_copy_flat(n) for n in self.news],
             "next_id": self.next_id,
             "outcome": None if self.outcome is None else self.outcome.to_wire(),
+            # Hexadecimal: 128 bits do not fit msgpack's integers.
+            "intel_secret": f"{self.intel_secret:032x}",
         }
 
     @classmethod
@@ -531,6 +536,7 @@ class State:
                 news=[_copy_flat(n) for n in d["news"]],
                 next_id=d["next_id"],
                 outcome=None if outcome is None else Outcome.from_wire(outcome),
+                intel_secret=int(d["intel_secret"], 16),
             )
         except StateFormatError:
             raise
@@ -561,6 +567,7 @@ class State:
             news=list(self.news),
             next_id=self.next_id,
             outcome=self.outcome,
+            intel_secret=self.intel_secret,
         )
 
 

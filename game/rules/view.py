@@ -204,10 +204,26 @@ def _me(state: State, a: str, reliabilities: dict[str, float]) -> OwnAgency:
 
 
 def _noise(state: State, observer: str, target: str, key: str) -> float:
-    """A repeatable error in [-1, 1): the same question gets the same wrong answer."""
-    text = f"{state.seed}:{state.turn}:{observer}:{target}:{key}".encode()
-    value = int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "big")
-    return value / 2**63 - 1.0
+    """A repeatable error in [-1, 1): the same question gets the same wrong answer all turn.
+
+    Keyed by the match's intel secret, never the seed: a host may choose the seed, and
+    whoever knew it could otherwise take the error back out.
+    """
+    text = f"{state.turn}:{observer}:{target}:{key}".encode()
+    secret = state.intel_secret.to_bytes(16, "big")
+    digest = hashlib.blake2b(text, digest_size=8, key=secret).digest()
+    return int.from_bytes(digest, "big") / 2**63 - 1.0
+
+
+def _band(state: State, observer: str, target: str, key: str, value: int) -> list[int]:
+    """[low, high]: 2 * `count_band` + 1 whole numbers with the true count anywhere among
+    them, each place as likely. Moved up rather than cut off at zero, so a band never
+    narrows onto the truth."""
+    width = int(q.constant(state, "intel", "count_band"))
+    places = 2 * width + 1
+    place = min(places - 1, int((_noise(state, observer, target, key) + 1) / 2 * places))
+    low = max(0, value - place)
+    return [low, low + 2 * width]
 
 
 def _intel(state: State, observer: str, target: str) -> Intel:
@@ -220,7 +236,9 @@ def _intel(state: State, observer: str, target: str) -> Intel:
             "treasury": ag.treasury,
             "budget": ag.budget,
             "techs": len(ag.known),
+            "techs_range": [len(ag.known), len(ag.known)],
             "programs": active,
+            "programs_range": [active, active],
             "known": sorted(ag.known),
         }
     spread = q.constant(state, "intel", "noise")
@@ -228,12 +246,16 @@ def _intel(state: State, observer: str, target: str) -> Intel:
     def guess(key: str, value: int) -> int:
         return max(0, round(value * (1 + spread * _noise(state, observer, target, key))))
 
+    techs = _band(state, observer, target, "techs", len(ag.known))
+    programs = _band(state, observer, target, "programs", active)
     return {
         "exact": False,
         "treasury": guess("treasury", ag.treasury),
         "budget": guess("budget", ag.budget),
-        "techs": guess("techs", len(ag.known)),
-        "programs": guess("programs", active),
+        "techs": (techs[0] + techs[1]) // 2,
+        "techs_range": techs,
+        "programs": (programs[0] + programs[1]) // 2,
+        "programs_range": programs,
     }
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from game import __version__
 from game.ai.base import seat_seed
-from game.replay import Replay, TurnRecord, content_hash
+from game.replay import Replay, TurnRecord, content_hash, content_version
 from game.rules import Command, OutcomeWire, orders_to_wire
 from game.runner.faults import Fault, FaultKind
 from game.runner.host import BotProcess, SeatReply, TimeLimits
@@ -156,6 +156,8 @@ def run_match(
         replay = Replay(
             game_version=__version__,
             content_hash=content_hash(state),
+            content_version=content_version(state),
+            intel_secret=state.intel_secret,
             scenario=scenario,
             seed=seed,
             turn_limit=turns,

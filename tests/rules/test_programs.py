@@ -61,9 +61,10 @@ def test_funding_takes_no_more_than_the_schedule_from_all_contributors_together(
         state, {"nasa": [Fund(program.id, limit)], "esa": [Fund(program.id, limit)]}
     )
     assert after.programs[program.id].paid == limit
-    assert after.programs[program.id].contributions == {"esa": 0, "nasa": limit}
+    # Offered alike, so shared alike; what did not fit stays in each treasury.
+    assert after.programs[program.id].contributions == {"esa": limit // 2, "nasa": limit // 2}
     income = state.agency["esa"].budget // 2
-    assert after.agency["esa"].treasury == state.agency["esa"].treasury + income
+    assert after.agency["esa"].treasury == state.agency["esa"].treasury - limit // 2 + income
 
 
 def test_a_rush_lets_a_program_take_twice_its_schedule_for_a_fee():
@@ -258,4 +259,4 @@ def test_partners_funding_the_last_stretch_together_can_finish_a_program():
     assert "esa" in program.participants
     done = after.programs[program.id]
     assert done.phase == "ready"
-    assert done.contributions["esa"] == 30
+    assert done.contributions["esa"] == 40  # the last 80 shared as offered: 50 to 50

@@ -244,6 +244,29 @@ def check_events(
         elif k == "program_scrubbed":
             assert ordered(a, Scrub, program=d["program"])
             assert d["program"] not in after.programs
+        elif k == "scrub_refund":
+            program = before.programs[d["program"]]
+            assert any(ordered(b, Scrub, program=d["program"]) for b in before.agencies)
+            assert d["amount"] + d["lost"] == program.contributions[a] > 0
+        elif k == "order_void":
+            assert ordered(a, Rush, program=d["program"])
+            assert ordered(a, Scrub, program=d["program"])
+        elif k == "funding_returned":
+            asked = sum(c.amount for c in given[a].get(Fund, []) if c.program == d["program"])
+            paid = sum(
+                f.data["amount"]
+                for f in events
+                if f.kind == "program_funded"
+                and f.agency == a
+                and f.data["program"] == d["program"]
+            )
+            assert d["amount"] == asked - paid > 0, e.to_wire()
+        elif k == "research_refunded":
+            assert ordered(a, Research, tech=d["tech"])
+            assert d["tech"] not in after.agency[a].research
+        elif k == "treasury_capped":
+            cap = int(before.content.rule("economy").treasury_cap * after.agency[a].budget)
+            assert after.agency[a].treasury == d["cap"] == cap and d["amount"] > 0
         elif k == "program_started":
             program = after.programs[d["program"]]
             assert ordered(

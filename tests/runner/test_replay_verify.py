@@ -9,7 +9,8 @@ import pytest
 
 from game import __version__
 from game.cli import main
-from game.replay import Replay, ReplayError, dumps, loads, verify_replay, write_replay
+from game.replay import Replay, ReplayError, _link, dumps, loads, verify_replay, write_replay
+from game.rules.content import load_content
 from game.runner.match import run_match
 
 
@@ -64,6 +65,56 @@ def test_a_replay_cut_short_with_fresh_checksums_says_the_match_goes_on(replay):
 def test_other_content_is_named(replay):
     error = failure(doctored(replay, lambda r: setattr(r, "content_hash", "0" * 64)))
     assert error.problem == "content_changed"
+
+
+def test_a_replay_records_the_content_version_it_ran_on(replay):
+    header = json.loads(dumps(replay).splitlines()[0])
+    assert header["content_version"] == load_content().version == replay.content_version
+
+
+def test_a_replay_on_other_content_names_both_versions(replay):
+    here = load_content().version
+
+    def older(r: Replay) -> None:
+        r.content_hash = "0" * 64
+        r.content_version = here - 1
+
+    error = failure(doctored(replay, older))
+    assert error.problem == "content_changed"
+    assert str(error) == (
+        f"content_changed: recorded with content {here - 1}; this game has content {here}: "
+        "it cannot be re-simulated"
+    )
+
+
+def test_an_old_replay_without_a_content_version_reads_and_fails_clearly(replay):
+    lines = dumps(replay).splitlines()
+    header = json.loads(lines[0])
+    del header["content_version"]
+    header["content_hash"] = "0" * 64
+    records = [header] + [json.loads(line) for line in lines[1:]]
+    old = loads(dumps_records(records))
+    assert old.content_version is None
+    error = failure(old)
+    assert error.problem == "content_changed"
+    assert f"this game has content {load_content().version}" in str(error)
+    assert "cannot be re-simulated" in str(error)
+
+
+def test_changed_assets_under_the_same_content_version_are_named(replay):
+    error = failure(doctored(replay, lambda r: setattr(r, "content_hash", "0" * 64)))
+    assert "without a new content version" in str(error)
+
+
+def dumps_records(records: list[dict]) -> bytes:
+    """Re-chain records as written by a replay writer of another version."""
+    chain = ""
+    out = []
+    for record in records:
+        body = {k: v for k, v in record.items() if k != "chain"}
+        chain = _link(chain, body)
+        out.append(json.dumps({**body, "chain": chain}, sort_keys=True, separators=(",", ":")))
+    return ("\n".join(out) + "\n").encode()
 
 
 def test_another_game_version_is_named_and_can_be_checked_anyway(replay):

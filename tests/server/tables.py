@@ -12,7 +12,8 @@ import msgpack
 from game import rules
 from game.net.client import Client, SeatKey
 from game.protocol.codec import encode
-from game.replay import loads, verify_replay
+from game.replay import first_state, loads, verify_replay
+from game.rules.setup import seed_intel_secret
 from tests.timing import scaled
 
 
@@ -79,9 +80,9 @@ class Replayed:
 def replay_states(data: bytes) -> Replayed:
     replay = loads(data)
     verify_replay(replay)
-    state = rules.new_match(
-        replay.scenario, seed=replay.seed, agencies=replay.agencies, turns=replay.turn_limit
-    )
+    # The server keys intelligence with a secret of its own, not one the seed gives away.
+    assert replay.intel_secret not in (None, seed_intel_secret(replay.seed))
+    state = first_state(replay)  # with the match's own intel secret, drawn by the server
     states = {rules.view(state, None)["version"]: state}
     events: dict[int, list[Any]] = {rules.view(state, None)["version"]: []}
     for record in replay.turns:
