@@ -28,6 +28,9 @@ class Doctrine:
     treaties: tuple[str, ...] = ("docking", "emergency_assistance", "tech_sharing")
     station: str = ""  # "orbit" or "surface": the station it builds toward
     home_sites: tuple[str, ...] = ("shackleton", "shoemaker", "cabeus")  # for a surface base
+    # Founds a surface base at a south-pole ice site and invites its allies in, for the
+    # presence victory (the others join an ally's base rather than found their own).
+    pole_base: bool = False
     min_value: float = 0.02  # expected prestige per $M below which a mission is not started
 
 
@@ -52,6 +55,7 @@ DOCTRINES: dict[str, Doctrine] = {
         treaties=("alliance", "docking", "emergency_assistance", "tech_sharing"),
         station="orbit",
         home_sites=("shackleton", "de_gerlache", "haworth"),
+        pole_base=True,
     ),
     "roscosmos": Doctrine(
         missions={
@@ -87,7 +91,8 @@ DOCTRINES: dict[str, Doctrine] = {
         rivals=("nasa",),
         treaties=("alliance", "tech_sharing", "docking", "emergency_assistance"),
         station="surface",
-        home_sites=("shackleton", "shoemaker", "cabeus"),
+        home_sites=("shoemaker", "cabeus", "shackleton"),
+        pole_base=True,
     ),
     "esa": Doctrine(
         missions={"orbiter": 1.2, "lander": 1.2, "resource_demo": 1.3, "orbital_module": 1.2},

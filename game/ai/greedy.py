@@ -21,6 +21,7 @@ Each turn, from its own view only, it:
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass, replace
 from itertools import groupby
 from operator import attrgetter
@@ -55,10 +56,17 @@ from game.rules import (
 # Rough prestige values of things that are not milestones, in the rules' own units.
 ENABLER_STATION = 30.0  # founding or crewing the station a doctrine builds toward
 ENABLER_BERTHS = 25.0  # the first berths on a station, so crews can stay
-RESUPPLY_VALUE = 12.0  # keeping a crewed station supplied
+RESUPPLY_VALUE = 20.0  # keeping a crewed station supplied
 RELAY_VALUE = 15.0  # far-side coverage for a doctrine that flies there
 MIN_RESEARCH = 25  # $M: smaller research payments are not worth an order
 PRESENCE_VALUE = 40.0  # a crew toward a permanently crewed station (which can win outright)
+ORBITAL_PRESENCE = 0.6  # share of that for a station that cannot win (in orbit, no ice)
+BLOCK_VALUE = 60.0  # a crew at the pole while a rival's claim is on its last call
+COALITION_VALUE = 30.0  # a share of an allied claim that makes this agency one of its holders
+HELD_CLAIM = 2.5  # times the presence value of a crew for a claim its coalition holds
+RELIEF_SLACK = 0.08  # lower launch floor for a relief crew that keeps a held claim crewed
+CREW_PIPELINE = 3  # crewed programs under way at once toward a claim of one's own at the pole
+LOGISTICS_SCORE = 1.0  # research score of the techs that keep a station of one's own supplied
 
 
 @dataclass(frozen=True)
@@ -164,7 +172,9 @@ class _Turn:
         self.partner_budget = int(self.doctrine.partner_share * reading.income)
         self._wanted: list[str] | None = None
         self.boosts = dict(self.knobs.boost)
-        self.own_targets = {(p["mission_type"], p["site"]) for p in reading.own_programs}
+        self.own_targets = Counter((p["mission_type"], p["site"]) for p in reading.own_programs)
+        self.builds_base = self.doctrine.pole_base
+        self._allied: dict[str, bool] = {}
         self.own_types = {p["mission_type"] for p in reading.own_programs}
 
     def weight(self, mission_type: str) -> float:
@@ -218,15 +228,51 @@ class _Turn:
             launch, delay = Launch(program["id"]), Delay(program["id"])
             if launch not in self.legal:
                 continue  # held: e.g. no relay or no berths yet; it waits on the pad
+            if self.holds(program):
+                continue
             chance = self.reading.program_chance(program)
             testing = (
-                chance < self.launch_floor(program)
+                chance < self.launch_floor(program) - self.relief_slack(program)
                 and program["tests"] < economy.max_tests
                 and self.reading.turns_left >= 1
                 and delay in self.legal
                 and self.sheet.fits(delay)
             )
             self.sheet.add(delay if testing else launch)
+
+    def holds(self, program: ProgramView) -> bool:
+        """Whether a ready program waits on the pad for its turn: a relief crew until the
+        crew aboard is about to leave (it lands a turn before they go, so the station never
+        empties), a cargo ship while its supplies would not fit aboard."""
+        reading = self.reading
+        station = reading.station(program["site"])
+        if station is None or reading.turns_left <= 1:
+            return False
+        mtype = reading.content.missions[program["mission_type"]]
+        if mtype.supplies:
+            return (
+                station["supplies"] + mtype.supplies > station["storage"] + station["supply_need"]
+                and self.supply_margin(station, 2) > 0
+            )
+        if not (mtype.crewed and self.ours(station)):
+            return False
+        if station["capacity"] < mtype.crew:
+            return self.berths_coming(station)  # a crew that would only visit waits for them
+        if not station["crew"] or self.claim_threats():
+            return False  # a rival's claim is on its last call: land now
+        return max(c[2] for c in station["crew"]) > reading.turn + 1
+
+    def relief_slack(self, program: ProgramView) -> float:
+        """How much lower the launch floor is for a relief crew to a held claim at the
+        pole that would otherwise be left empty: a turn of testing breaks the counter."""
+        station = self.reading.station(program["site"])
+        mtype = self.reading.content.missions[program["mission_type"]]
+        if station is None or not mtype.crewed or not station["claim"]["held"]:
+            return 0.0
+        if not self.ours(station) or station["capacity"] < mtype.crew:
+            return 0.0
+        leaving = max((c[2] for c in station["crew"]), default=0)
+        return RELIEF_SLACK if leaving <= self.reading.turn + 1 else 0.0
 
     def launch_floor(self, program: ProgramView) -> float:
         """The chance of success below which the doctrine would rather test than fly."""
@@ -253,6 +299,9 @@ class _Turn:
         building.sort(key=lambda p: p["remaining"])
         reserve = min(self.research_budget, self.sheet.left // 3)
         for program in building:
+            if self.lost_race(program):
+                self.sheet.add(Scrub(program["id"]))  # a rival founded a station there first
+                continue
             offer = self.fund_offers.get(program["id"])
             if offer is None:
                 continue
@@ -276,11 +325,52 @@ class _Turn:
                         self.sheet.add(Fund(program["id"], amount))
                         continue
             amount = min(offer.amount, self.sheet.left - reserve)
+            if self.leaves_to_partners(program):
+                amount = min(amount, schedule // 2)
             if amount > 0:
                 self.sheet.add(replace(offer, amount=amount))
 
+    def leaves_to_partners(self, program: ProgramView) -> bool:
+        """Whether to pay only half the schedule of a module of one's own claim at the pole,
+        so that allied partners, paying in proportion to their offers, come to hold enough
+        of it to share the win."""
+        if not program["module"] or not program["partners"]:
+            return False
+        site = self.reading.site_of(program["site"])
+        if site is None or not site.south_pole or site.ice < self.claim_ice:
+            return False
+        station = self.reading.station(program["site"])
+        if station is not None and (
+            station["owner"] != self.reading.agency or station["claim"]["held"]
+        ):
+            return False
+        return any(self.allied(a) for a in program["partners"])
+
+    def lost_race(self, program: ProgramView) -> bool:
+        """Whether a program founding a surface base lost its site to a rival's station."""
+        if not program["module"] or not self.reading.content.modules[program["module"]].founding:
+            return False
+        station = self.reading.stations_by_site.get(program["site"])
+        return (
+            station is not None
+            and not self.allied(station["owner"])
+            and Scrub(program["id"]) in self.legal
+        )
+
     def fund_partners(self) -> None:
         programs = [p for p in self.reading.partner_programs if p["phase"] == "building"]
+        if not programs:
+            return
+        # A module for an ally's claim at the pole, while this agency holds too little of
+        # the station to be one of its coalition: its full schedule, within half of what is
+        # left (the lead pays alongside, and each pays in proportion).
+        for p in programs:
+            offer = self.fund_offers.get(p["id"])
+            if offer is not None and self.joins_claim(p):
+                amount = min(offer.amount, self.sheet.left // 2)
+                if amount > 0:
+                    self.sheet.add(replace(offer, amount=amount))
+        programs = [p for p in programs if not self.sheet.has(Fund(p["id"], 1))]
         if not programs:
             return
         each = min(self.partner_budget, self.sheet.left) // len(programs)
@@ -337,10 +427,31 @@ class _Turn:
             for tech in missing:
                 for step in self.reading.frontier(tech):
                     scores[step] = scores.get(step, 0.0) + value
+        for tech, value in self.logistics().items():
+            for step in self.reading.frontier(tech):
+                scores[step] = scores.get(step, 0.0) + value
         for tech in scores:
             if self.reading.me["techs"][tech]["paid"] > 0:
                 scores[tech] *= 1.3  # money already sunk into it
         return sorted(scores, key=lambda t: (-scores[t], t))
+
+    def logistics(self) -> dict[str, float]:
+        """Techs that keep a station this agency has a stake in crewed: the cargo vehicle
+        for any station with berths (or a crew on its way), regolith processing (the ISRU
+        plant) for a base at a south-pole ice site."""
+        reading = self.reading
+        wanted = {t for t in ("cargo_vehicle", "regolith_processing") if t in reading.me["techs"]}
+        wanted -= set(reading.me["known"])
+        out: dict[str, float] = {}
+        for station in reading.view["stations"].values():
+            if not wanted or not (reading.agency in station["contributions"] or self.ours(station)):
+                continue
+            crewed = station["capacity"] or station["crew_count"] or self.crew_bound(station)
+            if crewed and "cargo_vehicle" in wanted:
+                out["cargo_vehicle"] = LOGISTICS_SCORE * max(0.3, self.stake(station))
+            if self.ours(station) and "regolith_processing" in wanted:
+                out["regolith_processing"] = LOGISTICS_SCORE
+        return out
 
     def potential(self, mtype: MissionType) -> tuple[float, Site | None]:
         """What a mission type could still earn this agency at its best site."""
@@ -509,15 +620,34 @@ class _Turn:
         mtype, busy, own_rocket = self._start_types.get(mission_type) or self._start_type(
             mission_type
         )
-        # One program per type and target at a time (per type, for robotic orbit missions).
-        if busy or (mission_type, target) in self.own_targets:
-            return None
+        # One program per type and target at a time (per type, for robotic orbit missions),
+        # but a pipeline of crews for a claim at the pole: each relieves the one before.
         place = self._places.get(target) or self.place(target)
+        under_way = self.own_targets[(mission_type, target)]
+        if busy or (
+            under_way
+            and not (
+                under_way < CREW_PIPELINE
+                and mtype.crewed
+                and place.station is not None
+                and place.station["capacity"]
+                and self.ours(place.station)
+            )
+        ):
+            return None
         if place.closed or (place.far_side and not self.relay_ready(mtype.build_turns)):
             return None
         station = place.station
-        # Crews aboard now will have gone home by the time a new crew is built.
-        staying = station is not None and mtype.crewed and mtype.crew <= station["capacity"]
+        # Crews aboard now will have gone home by the time a new crew is built; the berths
+        # being built for a claim at the pole will be there.
+        staying = (
+            station is not None
+            and mtype.crewed
+            and (
+                mtype.crew <= station["capacity"]
+                or (self.ours(station) and self.berths_coming(station))
+            )
+        )
         where: object = target
         if place.site is not None and station is None and not mtype.builds_module:
             where = place.kind
@@ -619,18 +749,133 @@ class _Turn:
             crewed_turn = reading.content.rule("prestige").crewed_turn
             rotation = reading.content.rule("stations").rotation_turns
             worth += crewed_turn * rotation * station["shares"].get(reading.agency, 0.5)
-            return worth + PRESENCE_VALUE * self.stake(station)
+            return worth + self.presence_value(station)
         if mtype.crewed and staying and station is not None:
-            return worth + PRESENCE_VALUE * self.stake(station)
+            worth += self.presence_value(station)
+            if station["claim"]["counts"] and station["owner"] not in self.claim_threats():
+                worth += BLOCK_VALUE * bool(self.claim_threats())
+            return worth
         if mtype.id == "resupply":
             if station is None or not (station["crew_count"] or self.crew_bound(station)):
                 return 0.0
-            if station["supplies"] >= max(8, station["crew_count"] * 3):
+            # It lands when built: would the crews aboard and their reliefs run short by then?
+            if self.supply_margin(station, mtype.build_turns + 2) >= 1.0:
                 return 0.0
-            return worth + RESUPPLY_VALUE * max(0.3, self.stake(station))
+            value = PRESENCE_VALUE if self.ours(station) else RESUPPLY_VALUE
+            return worth + value * max(0.3, self.stake(station))
         if mtype.id == "relay" and self.wants_far_side() and not self.relay_ready(finish + 8):
             worth += RELAY_VALUE
         return worth
+
+    def presence_value(self, station: StationView) -> float:
+        """What a crew that stays aboard is worth toward the station's permanent presence:
+        most for a claim at the pole its coalition already holds."""
+        value = PRESENCE_VALUE * self.stake(station)
+        return value * HELD_CLAIM if self.ours(station) and station["claim"]["held"] else value
+
+    def supply_margin(self, station: StationView, horizon: int) -> float:
+        """Supplies left aboard `horizon` turns from now with no cargo ship: the crews
+        aboard eat until they leave, and the reliefs after them (or the crew on its way)
+        run short by what they eat beyond what they bring."""
+        reading = self.reading
+        rules = reading.content.rule("stations")
+        heads = station["crew_count"]
+        per_head = station["supply_need"] / heads if heads else reading.trait("supply")
+        bound = max(
+            (
+                self.reading.content.missions[p["mission_type"]].crew
+                for p in self.reading.own_programs
+                if p["site"] in (station["id"], station["site"])
+            ),
+            default=0,
+        )
+        heads = max(heads, bound)
+        eaten, aboard = 0.0, 0
+        for _agency, count, leaves in station["crew"]:
+            stay = max(0, leaves - reading.turn)
+            eaten += count * per_head * min(horizon, stay)
+            aboard = max(aboard, stay)
+        brought = rules.supplies_per_crew / rules.rotation_turns  # a head, a turn
+        relief = max(heads, 1) * per_head * max(0.0, 1 - brought / per_head)
+        eaten += relief * max(0, horizon - aboard)
+        return station["supplies"] + station["supply_production"] * horizon - eaten
+
+    def berths_coming(self, station: StationView) -> bool:
+        """Whether a program in sight builds a module with berths for the station."""
+        modules = self.reading.content.modules
+        return any(
+            p["module"]
+            and modules[p["module"]].capacity
+            and (p["site"] == station["site"] or p["site"] == station["id"])
+            for p in self.reading.view["programs"].values()
+        )
+
+    def allied(self, other: str) -> bool:
+        """Whether `other` shares this agency's wins: itself, or an alliance partner."""
+        if other == self.reading.agency:
+            return True
+        found = self._allied.get(other)
+        if found is None:
+            found = self._allied[other] = "alliance" in self.reading.agreed_terms(other)
+        return found
+
+    def ours(self, station: StationView) -> bool:
+        """Whether the station is a claim at the pole this agency would win with: at a
+        south-pole ice site, its largest owner this agency or an ally."""
+        return bool(station["claim"]["counts"] and station["owner"]) and self.allied(
+            station["owner"]
+        )
+
+    def joins_claim(self, program: ProgramView) -> bool:
+        """Whether a partner's program builds a module of an allied claim at the pole that
+        this agency holds too little of to share its win."""
+        if not program["module"] or not self.allied(program["agency"]):
+            return False
+        site = self.reading.site_of(program["site"])
+        if site is None or not site.south_pole or site.ice < self.claim_ice:
+            return False
+        station = self.reading.station(program["site"])
+        if station is None:
+            return True  # its founding module
+        share = station["shares"].get(self.reading.agency, 0.0)
+        return self.ours(station) and share < self.coalition_share + 0.05
+
+    @property
+    def claim_ice(self) -> int:
+        return int(self.reading.content.rule("stations").claim_ice)
+
+    @property
+    def coalition_share(self) -> float:
+        return float(self.reading.content.rule("stations").coalition_share)
+
+    def base_site(self) -> str:
+        """Where this agency founds its surface base: the first of its home sites at the
+        pole with no station yet; "" once it or an ally has a base there."""
+        reading = self.reading
+        modules = reading.content.modules
+        for p in reading.view["programs"].values():
+            site = reading.content.sites.get(p["site"])
+            if (
+                site is not None
+                and p["module"]
+                and modules[p["module"]].founding
+                and self.allied(p["agency"])
+            ):
+                return ""  # a base is being founded
+        for st in reading.view["stations"].values():
+            if st["site"] == ORBIT:
+                continue
+            if self.ours(st) if self.builds_base else reading.agency in st["contributions"]:
+                return ""  # it or an ally has one: build there
+        if not self.builds_base and any(self.ours(st) for st in reading.view["stations"].values()):
+            return ""  # an ally's claim at the pole: join it
+        for site_id in self.doctrine.home_sites:
+            site = reading.content.sites.get(site_id)
+            if site is None or site_id in reading.stations_by_site:
+                continue
+            if not self.builds_base or (site.south_pole and site.ice >= self.claim_ice):
+                return site_id
+        return ""
 
     def stake(self, station: StationView) -> float:
         """How much a crewed station's presence counts for this agency (its win is shared
@@ -641,8 +886,24 @@ class _Turn:
             return 1.0
         allied = "alliance" in reading.agreed_terms(owner)
         if allied and station["contributions"].get(reading.agency, 0) > 0:
-            return 0.8
-        return 0.4 if allied else 0.1
+            stake = 0.8
+        else:
+            stake = 0.4 if allied else 0.1
+        # Only a coalition's station at a south-pole ice site can win outright.
+        return stake if station["claim"]["counts"] else stake * ORBITAL_PRESENCE
+
+    def claim_threats(self) -> set[str]:
+        """Largest owners of rival claims on their last call: a crew of one's own at the
+        pole holds their win open."""
+        reading = self.reading
+        return {
+            st["owner"]
+            for st in reading.view["stations"].values()
+            if st["claim"]["last_call"]
+            and reading.agency not in st["claim"]["coalition"]
+            and st["owner"] != reading.agency
+            and "alliance" not in reading.agreed_terms(st["owner"])
+        }
 
     def crew_bound(self, station: StationView) -> bool:
         """Whether one of this agency's crewed programs is on its way to the station."""
@@ -666,18 +927,21 @@ class _Turn:
         module = reading.content.modules[cmd.module]
         mine = self.doctrine.station == location
         if station is None:
-            if location == "surface" and cmd.site not in self.doctrine.home_sites[:1]:
-                return None  # one base, at home
-            if any(
-                st["site"] == ORBIT if location == "orbit" else st["site"] != ORBIT
+            if location == "surface" and cmd.site != self.base_site():
+                return None  # one base, at home (at the pole, for a claim)
+            if location == "orbit" and any(
+                st["site"] == ORBIT
                 for st in reading.view["stations"].values()
                 if reading.agency in st["contributions"]
             ):
                 return None  # already building one there
-            return reading.content.rule("prestige").module + (ENABLER_STATION if mine else 0.0)
+            founds = mine or (location == "surface" and self.builds_base)
+            return reading.content.rule("prestige").module + (ENABLER_STATION if founds else 0.0)
         cost = self.cost(mtype, cmd)
         total = sum(station["contributions"].values())
         share = cost / (total + cost)
+        claim = self.ours(station)
+        mine = mine or claim
         worth = reading.content.rule("prestige").module * share
         crewed = 1.0 if mine and station["capacity"] else 0.5  # a station with berths gets crews
         worth += module.science * crewed * remaining * share * reading.trait("science")
@@ -691,6 +955,19 @@ class _Turn:
             worth += 0.4 * ENABLER_BERTHS * self.stake(station) if mine else 3.0
         if module.production and station["site"] != ORBIT:
             worth += 10.0
+        if claim:
+            # A claim at the pole needs berths, its own supplies and a coalition.
+            stake = self.stake(station)
+            if module.capacity and station["capacity"] == 0:
+                worth += PRESENCE_VALUE * stake
+            if module.production and not station["supply_production"]:
+                worth += PRESENCE_VALUE * stake
+            elif module.production and station["supply_production"] >= station["capacity"]:
+                return None  # it makes enough for every berth
+            held = station["shares"].get(reading.agency, 0.0)
+            if station["owner"] != reading.agency and held < self.coalition_share:
+                paid = station["contributions"].get(reading.agency, 0) + cost
+                worth += COALITION_VALUE * min(1.0, paid / (total + cost) / self.coalition_share)
         for bounty in reading.view["bounties"]:
             if (
                 bounty["module"] == module.id
@@ -733,6 +1010,7 @@ class _Turn:
                 if partner in partnered:
                     partnered[partner] += 1
         invites = 0
+        self.invite_coalition()
         for p in reading.own_programs:
             if p["phase"] != "building" or p["partners"] or invites >= 2:
                 continue
@@ -755,6 +1033,40 @@ class _Turn:
                 if cmd in self.legal:
                     self.sheet.add(cmd)
                     return
+
+    def invite_coalition(self) -> None:
+        """Invite allies into the modules of a claim at the pole this agency leads, the
+        ally with the least of the station first, until two allies could hold it."""
+        reading = self.reading
+        allies = sorted(
+            a
+            for a in reading.view["relations"].get(reading.agency, {})
+            if a != reading.agency and self.allied(a)
+        )
+        if not allies:
+            return
+        for p in reading.own_programs:
+            site = reading.site_of(p["site"])
+            if (
+                p["phase"] != "building"
+                or not p["module"]
+                or site is None
+                or not site.south_pole
+                or site.ice < self.claim_ice
+            ):
+                continue
+            station = reading.station(p["site"])
+            shares = station["shares"] if station is not None else {}
+            if station is not None and (
+                station["owner"] != reading.agency or station["claim"]["held"]
+            ):
+                continue
+            for ally in sorted(allies, key=lambda a: (shares.get(a, 0.0), a)):
+                if ally in p["partners"]:
+                    break
+                cmd = Propose(ally, "joint_mission", program=p["id"])
+                if cmd in self.legal and reading.relation(ally) >= -20 and self.sheet.add(cmd):
+                    break
 
     # -- 7. money that would pile up -----------------------------------------------------------
 

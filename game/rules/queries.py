@@ -6,6 +6,7 @@ place so that what the rules allow and what they then do can never disagree.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from math import ceil
 from typing import Any
 
@@ -387,6 +388,85 @@ def crew_staying(state: State, station: Station) -> int:
 def storage(state: State, station: Station) -> int:
     modules = state.content.modules
     return sum(modules[m[0]].storage for m in station.modules)
+
+
+def supply_need(state: State, station: Station) -> float:
+    """Supplies the crew aboard eat in a turn: a supply per crew member, times the agency's
+    frugality and its life-support savings, to the tenth."""
+    digits = int(constant(state, "stations", "supply_precision"))
+    return round(
+        sum(
+            c[1]
+            * trait(state, c[0], "supply")
+            * max(0.25, 1 + tech_effect(state, c[0], "supply_use"))
+            for c in station.crew
+        ),
+        digits,
+    )
+
+
+def supply_production(state: State, station: Station) -> float:
+    """Supplies the station's ISRU plants make in a turn (only at an ice site)."""
+    site = state.content.sites.get(station.site)
+    if site is None or site.ice < 2:
+        return 0.0
+    return float(sum(state.content.modules[m[0]].production for m in station.modules))
+
+
+@dataclass(frozen=True, slots=True)
+class PresenceClaim:
+    """How a station stands toward the sustained-presence victory.
+
+    `counts`: at a south-pole site with enough ice to live off. `coalition`: the owners who
+    would win with it (the largest owner and the owners allied with it, each holding at
+    least the coalition share), and `held` when there are enough of them. `rivals`: crewed
+    stations at the south pole whose largest owner is not allied with this one's; while
+    there is one, the claim cannot complete. `wins`: the station wins this turn.
+    """
+
+    counts: bool
+    coalition: tuple[str, ...]
+    held: bool
+    rivals: tuple[str, ...]
+    turns_left: int
+    last_call: bool
+    wins: bool
+
+
+def presence_claim(state: State, station: Station) -> PresenceClaim:
+    rules = state.content.rule("stations")
+    site = state.content.sites.get(station.site)
+    counts = site is not None and site.south_pole and site.ice >= rules.claim_ice
+    coalition: tuple[str, ...] = ()
+    rivals: tuple[str, ...] = ()
+    if station.contributions:
+        owner = station.majority_owner()
+        coalition = tuple(
+            a
+            for a, share in station.shares().items()
+            if allied(state, owner, a) and (a == owner or share >= rules.coalition_share)
+        )
+        rivals = tuple(
+            other.id
+            for other in state.stations.values()
+            if other.id != station.id
+            and other.crew
+            and other.contributions
+            and other.site in state.content.sites
+            and state.content.sites[other.site].south_pole
+            and not allied(state, owner, other.majority_owner())
+        )
+    held = counts and len(coalition) >= rules.coalition_owners
+    turns_left = max(0, rules.presence_turns - station.crewed_turns)
+    return PresenceClaim(
+        counts=counts,
+        coalition=coalition,
+        held=held,
+        rivals=rivals,
+        turns_left=turns_left,
+        last_call=held and station.crewed_turns >= rules.last_call,
+        wins=held and turns_left == 0 and not rivals,
+    )
 
 
 def program_reliability_systems(

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from math import ceil
 from typing import Any
 
 from game.rules import queries as q
@@ -724,8 +723,8 @@ def _deliver(t: _Turn, program: Program, station: Station | None, staying: bool)
         station = _assemble(t, program, station)
     if mtype.crewed and staying and station is not None:
         station.crew.append([program.agency, mtype.crew, s.turn + stations.rotation_turns])
-        station.supplies = min(
-            q.storage(s, station), station.supplies + mtype.crew * stations.supplies_per_crew
+        station.supplies = _stored(
+            s, station, station.supplies + mtype.crew * stations.supplies_per_crew
         )
         t.emit(
             "crew_arrived",
@@ -734,7 +733,7 @@ def _deliver(t: _Turn, program: Program, station: Station | None, staying: bool)
             station=station.id,
         )
     if mtype.supplies and station is not None:
-        station.supplies = min(q.storage(s, station), station.supplies + mtype.supplies)
+        station.supplies = _stored(s, station, station.supplies + mtype.supplies)
     return station
 
 
@@ -849,18 +848,9 @@ def _stations(t: _Turn) -> None:
                     f"{t.name(c[0])}'s crew of {c[1]} leaves {station.name} for home.",
                     station=station.id,
                 )
-        site = content.sites.get(station.site)
-        if site is not None and site.ice >= 2:
-            station.supplies += sum(content.modules[m[0]].production for m in station.modules)
-        need = sum(
-            ceil(
-                c[1]
-                * q.trait(s, c[0], "supply")
-                * max(0.25, 1 + q.tech_effect(s, c[0], "supply_use"))
-            )
-            for c in station.crew
-        )
-        if need > station.supplies:
+        station.supplies += q.supply_production(s, station)
+        need = q.supply_need(s, station)
+        if need > station.supplies + 1e-9:
             for c in station.crew:
                 t.prestige(c[0], "penalties", -content.rule("prestige").failure)
             t.emit(
@@ -872,7 +862,7 @@ def _stations(t: _Turn) -> None:
             station.crew = []
         else:
             station.supplies -= need
-        station.supplies = min(station.supplies, q.storage(s, station))
+        station.supplies = _stored(s, station, station.supplies)
         _station_science(t, station)
         if station.crew:
             station.crewed_turns += 1
@@ -885,11 +875,49 @@ def _stations(t: _Turn) -> None:
         else:
             station.crewed_turns = 0
     _settle_milestones(t)
+    _last_calls(t)
     iss = content.rule("commercial").iss_science
     for g in s.agreements.values():
         if "leo_science" in g.terms:
             for a in g.members:
                 t.prestige(a, "science", iss)
+
+
+def _stored(s: State, station: Station, supplies: float) -> float:
+    """Supplies as a station keeps them: never below zero or above its storage, to the tenth."""
+    digits = int(s.content.rule("stations").supply_precision)
+    return round(max(0.0, min(float(q.storage(s, station)), supplies)), digits)
+
+
+def _last_calls(t: _Turn) -> None:
+    """A claim nearing the sustained-presence victory is announced to every agency, and
+    the agencies not allied with it gain support at home to answer it."""
+    s = t.s
+    gain = s.content.rule("stations").rival_support
+    for station in s.stations.values():
+        claim = q.presence_claim(s, station)
+        if not claim.last_call:
+            continue
+        owner = station.majority_owner()
+        names = " and ".join(t.name(a) for a in claim.coalition)
+        contest = (
+            " It is contested by " + ", ".join(s.stations[r].name for r in claim.rivals) + "."
+            if claim.rivals
+            else ""
+        )
+        t.emit(
+            "presence_last_call",
+            owner,
+            f"Last call: {station.name} ({names}) has been crewed {station.crewed_turns} "
+            f"turns; {claim.turns_left} more win the race.{contest}",
+            station=station.id,
+            owners=list(claim.coalition),
+            turns_left=claim.turns_left,
+            rivals=list(claim.rivals),
+        )
+        for a in s.agencies:
+            if a not in claim.coalition and not q.allied(s, owner, a):
+                t.support(a, gain)
 
 
 def _settle_milestones(t: _Turn) -> None:
@@ -1006,7 +1034,7 @@ def _apply_event(t: _Turn, event: EventDef) -> None:
         if "supplies" in eff:
             stations = [st for st in s.stations.values() if any(c[0] == a for c in st.crew)]
             st = t.rng.choice(stations)
-            st.supplies = max(0, st.supplies + int(eff["supplies"]))
+            st.supplies = _stored(s, st, st.supplies + eff["supplies"])
         if "experience" in eff:
             systems = sorted(
                 {s.content.techs[x].system for x in ag.known if s.content.techs[x].system}
@@ -1096,19 +1124,13 @@ def _economy(t: _Turn) -> None:
 
 def _finish(t: _Turn) -> None:
     s = t.s
-    presence = s.content.rule("stations").presence_turns
-    crewed = sorted(
-        (st for st in s.stations.values() if st.crewed_turns >= presence),
+    claims = sorted(
+        (st for st in s.stations.values() if q.presence_claim(s, st).wins),
         key=lambda st: (-st.crewed_turns, st.id),
     )
-    if crewed:
-        station = crewed[0]
-        owner = station.majority_owner()
-        winners = [
-            a
-            for a in s.agencies
-            if a == owner or (station.contributions.get(a, 0) > 0 and q.allied(s, owner, a))
-        ]
+    if claims:
+        station = claims[0]
+        winners = [a for a in s.agencies if a in q.presence_claim(s, station).coalition]
         _end(t, Termination.SUSTAINED_PRESENCE, winners, station.id)
     elif s.turn >= s.last_turn:
         full = s.last_turn + 1 >= int(s.content.rule("time").turns)

@@ -53,9 +53,21 @@ class StationWire(TypedDict):
     modules: list[ModuleEntry]
     contributions: dict[str, int]  # agency -> $M of modules it paid for
     crew: list[CrewEntry]
-    supplies: int
+    supplies: float  # to the tenth
     access: str  # "owners", "partners" or "open"
     crewed_turns: int
+
+
+class PresenceClaimView(TypedDict):
+    """How a station stands toward the sustained-presence victory (docs/rules.md, 7)."""
+
+    counts: bool  # at a south-pole site with water ice: its presence can win outright
+    coalition: list[str]  # the owners who would win with it (allied, each above the share)
+    held: bool  # counts, and enough owners in the coalition
+    rivals: list[str]  # crewed south-pole stations of non-allied owners: they block the win
+    target: int  # crewed turns that win
+    turns_left: int  # crewed turns still needed
+    last_call: bool  # held and close enough to be announced to every agency
 
 
 class StationView(StationWire):
@@ -66,6 +78,9 @@ class StationView(StationWire):
     storage: int  # supplies it can hold
     crew_count: int
     owner: str  # the majority owner, "" while nobody has paid for a module
+    supply_need: float  # supplies the crew aboard eat each turn
+    supply_production: float  # supplies its ISRU plants make each turn
+    claim: PresenceClaimView
 
 
 class ProgramWire(TypedDict):

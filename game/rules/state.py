@@ -198,7 +198,7 @@ class Station:
     modules: list[list[Any]] = field(default_factory=list)  # [module id, turn, lead agency]
     contributions: dict[str, int] = field(default_factory=dict)  # agency -> $M of modules
     crew: list[list[Any]] = field(default_factory=list)  # [agency, count, leaves on turn]
-    supplies: int = 0
+    supplies: float = 0.0  # kept to the tenth
     access: str = "partners"  # "owners", "partners" or "open"
     crewed_turns: int = 0
 
@@ -240,7 +240,7 @@ class Station:
             [list(m) for m in d["modules"]],
             dict(d["contributions"]),
             [list(c) for c in d["crew"]],
-            d["supplies"],
+            float(d["supplies"]),
             d["access"],
             d["crewed_turns"],
         )

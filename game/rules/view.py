@@ -102,6 +102,18 @@ def _station(state: State, st: Station) -> dict[str, Any]:
     wire["storage"] = q.storage(state, st)
     wire["crew_count"] = st.crew_count
     wire["owner"] = st.majority_owner() if st.contributions else ""
+    wire["supply_need"] = q.supply_need(state, st)
+    wire["supply_production"] = q.supply_production(state, st)
+    claim = q.presence_claim(state, st)
+    wire["claim"] = {
+        "counts": claim.counts,
+        "coalition": list(claim.coalition),
+        "held": claim.held,
+        "rivals": list(claim.rivals),
+        "target": int(state.content.rule("stations").presence_turns),
+        "turns_left": claim.turns_left,
+        "last_call": claim.last_call,
+    }
     return wire
 
 

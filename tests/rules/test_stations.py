@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from game.rules import Launch, SetAccess, StartMission, State, Termination, check
+from game.rules import Launch, SetAccess, StartMission, State, Termination, check, view
 from tests.rules.builders import (
     add_program,
     add_station,
@@ -145,13 +145,20 @@ def test_a_crewed_stations_owners_share_prestige_by_ownership_each_turn():
     assert gained == {"nasa": round(per_turn * 0.75), "esa": round(per_turn * 0.25)}
 
 
-def test_sustained_presence_wins_for_the_owner_and_its_allied_co_owners():
-    state, sid = _nasa_station_ready(
-        ["power_propulsion", "habitat"], crew=[("nasa", 4)], supplies=12
+def _pole_station(owners: dict[str, int], **kwargs) -> tuple[State, str]:
+    """A crewed surface station at Shackleton (south pole, rich ice) one turn from the win."""
+    state = opening()
+    presence = state.content.rule("stations").presence_turns
+    kwargs.setdefault("crew", [("nasa", 2)])
+    kwargs.setdefault("crewed_turns", presence - 1)
+    station = add_station(
+        state, "shackleton", ["surface_power", "surface_habitat"], owners, supplies=12, **kwargs
     )
-    station = state.stations[sid]
-    station.contributions = {"esa": 300, "nasa": 600, "roscosmos": 100}
-    station.crewed_turns = state.content.rule("stations").presence_turns - 1
+    return state, station.id
+
+
+def test_sustained_presence_at_a_south_pole_ice_station_wins_for_its_coalition():
+    state, sid = _pole_station({"esa": 300, "nasa": 600, "roscosmos": 100})
     after, events = resolve_quiet(state)
     outcome = after.outcome
     assert outcome is not None
@@ -160,6 +167,100 @@ def test_sustained_presence_wins_for_the_owner_and_its_allied_co_owners():
     # ESA is NASA's ally through the Gateway partnership; Roscosmos only shares the ISS with it.
     assert outcome.winners == ("nasa", "esa")
     assert [e.visible_to for e in of_kind(events, "match_over")] == [None]
+
+
+def test_a_coalition_partner_below_the_share_neither_makes_the_claim_nor_wins():
+    state, sid = _pole_station({"esa": 150, "nasa": 850})
+    after, _ = resolve_quiet(state)
+    assert after.outcome is None
+    assert after.stations[sid].crewed_turns == state.content.rule("stations").presence_turns
+
+
+def test_an_orbital_station_crewed_long_enough_does_not_win_outright():
+    state, sid = _nasa_station_ready(
+        ["power_propulsion", "habitat"], crew=[("nasa", 4)], supplies=12
+    )
+    state.stations[sid].contributions = {"esa": 400, "nasa": 600}
+    state.stations[sid].crewed_turns = 20
+    after, _ = resolve_quiet(state)
+    assert after.outcome is None
+    assert after.agency["nasa"].prestige["stations"] > 0
+
+
+def test_a_station_at_a_dry_pole_site_does_not_win_outright():
+    state = opening()
+    presence = state.content.rule("stations").presence_turns
+    dry = next(s.id for s in state.content.sites.values() if s.south_pole and s.ice < 2)
+    add_station(
+        state,
+        dry,
+        ["surface_power", "surface_habitat"],
+        {"esa": 400, "nasa": 600},
+        crew=[("nasa", 2)],
+        supplies=12,
+        crewed_turns=presence - 1,
+    )
+    after, _ = resolve_quiet(state)
+    assert after.outcome is None
+
+
+def test_a_rival_crewed_station_at_the_pole_holds_the_claim_open():
+    state, sid = _pole_station({"esa": 300, "nasa": 700})
+    rival = add_station(
+        state,
+        "de_gerlache",
+        ["surface_power", "surface_habitat"],
+        {"cnsa": 1000},
+        crew=[("cnsa", 2)],
+        supplies=12,
+        crewed_turns=1,
+    )
+    after, events = resolve_quiet(state)
+    assert after.outcome is None
+    calls = of_kind(events, "presence_last_call")
+    assert [(e.data["station"], e.data["rivals"]) for e in calls] == [(sid, [rival.id])]
+    # Once the rival's crew is gone, the claim completes.
+    after.stations[rival.id].crew = []
+    later, _ = resolve_quiet(after)
+    assert later.outcome is not None and later.outcome.station == sid
+
+
+def test_a_last_call_is_public_and_rivals_of_the_claim_gain_support():
+    rules = opening().content.rule("stations")
+    early, _ = _pole_station({"esa": 300, "nasa": 700}, crewed_turns=rules.last_call - 2)
+    state, sid = _pole_station({"esa": 300, "nasa": 700}, crewed_turns=rules.last_call - 1)
+    quiet, events = resolve_quiet(early)
+    assert not of_kind(events, "presence_last_call")
+    after, events = resolve_quiet(state)
+    calls = of_kind(events, "presence_last_call")
+    assert [(e.visible_to, e.data["owners"]) for e in calls] == [(None, ["esa", "nasa"])]
+    assert calls[0].data["turns_left"] == rules.presence_turns - rules.last_call
+    # CNSA is not allied with NASA and gains support; ESA is in the claim and does not.
+    assert after.agency["cnsa"].support == quiet.agency["cnsa"].support + rules.rival_support
+    assert after.agency["esa"].support == quiet.agency["esa"].support
+    claim = view(after, "cnsa")["stations"][sid]["claim"]
+    assert claim["last_call"] and claim["held"]
+    assert claim["turns_left"] == rules.presence_turns - rules.last_call
+
+
+def test_supplies_are_kept_to_the_tenth_and_frugal_crews_eat_less():
+    state = opening()
+    station = add_station(
+        state,
+        "shackleton",
+        ["surface_power", "surface_habitat"],
+        {"roscosmos": 1000},
+        crew=[("roscosmos", 2)],
+        supplies=4,
+    )
+    after, _ = resolve_quiet(state)
+    frugal = state.content.agencies["roscosmos"].traits["supply"]
+    assert after.stations[station.id].supplies == round(4 - 2 * frugal, 1)
+
+
+def test_a_crew_brings_less_than_its_rotation_eats():
+    rules = opening().content.rule("stations")
+    assert rules.supplies_per_crew < rules.rotation_turns
 
 
 def test_a_station_one_short_of_sustained_presence_does_not_end_the_match():
