@@ -220,6 +220,7 @@ class ProgramDef:
     commercial: bool = False
     station_name: str = ""
     partners: dict[str, float] = field(default_factory=dict)
+    build_turns: int = 0  # its own schedule (national budgets pace it), 0 = its type's
 
 
 @dataclass(frozen=True, slots=True)
@@ -923,6 +924,7 @@ def _read_programs(
                 commercial=t.get("commercial", bool, False),
                 station_name=t.get("station_name", str, ""),
                 partners=partners,
+                build_turns=int(t.number("build_turns", 0, integer=True, lo=0, hi=40)),
             )
         )
         t.done()

@@ -34,7 +34,7 @@ from game.rules.commands import (
     StartMission,
     Withdraw,
 )
-from game.rules.content import ORBIT, Content, MissionType, load_content
+from game.rules.content import ORBIT, MissionType, load_content
 from game.rules.errors import Code, RuleError
 from game.rules.memo import Memo
 from game.rules.rng import Rng
@@ -527,9 +527,10 @@ def order_cost(cmd: Command, prices: Prices) -> int:
     return 0
 
 
-def service_prices(content: Content) -> dict[str, int]:
-    """What each service bought on its own costs ($M)."""
-    return {"leo_station_access": int(content.rule("commercial").leo_access_cost)}
+def service_prices(state: State) -> dict[str, int]:
+    """What each service bought on its own costs this turn ($M): its price rises with the
+    number of agencies that bought it last turn."""
+    return {service: q.service_price(state, service) for service in BUYABLE_SERVICES}
 
 
 class StatePrices:
@@ -549,7 +550,7 @@ class StatePrices:
         return q.test_fee(self.state, found) if found is not None else 0
 
     def service_price(self, service: str) -> int:
-        return service_prices(self.state.content).get(service, 0)
+        return service_prices(self.state).get(service, 0)
 
 
 class ViewPrices:

@@ -296,9 +296,31 @@ def mission_cost(
 
 
 def schedule(state: State, program: Program) -> int:
-    """The money a program takes per turn to stay on schedule."""
-    build = state.content.missions[program.mission_type].build_turns
+    """The money a program takes per turn to stay on schedule: its cost over its build
+    turns (a scenario's program may set its own, slower than its type's)."""
+    build = program.build_turns or state.content.missions[program.mission_type].build_turns
     return max(1, ceil(program.cost / build))
+
+
+def repeat_factor(state: State, mission_type: str, site: str) -> float:
+    """What is left to learn by flying a mission type to a place again: `repeat` to the
+    power of the earlier successes of that type there (anyone's), never below
+    `repeat_floor`. The flight being resolved is not yet in the record."""
+    rules = state.content.rule("science")
+    done = sum(
+        1
+        for f in state.flights
+        if f["result"] == "success" and f["mission_type"] == mission_type and f["site"] == site
+    )
+    return max(rules.repeat_floor, rules.repeat**done) if done else 1.0
+
+
+def service_price(state: State, service: str) -> int:
+    """A commercial service's price this turn: its base price, raised by a share of it for
+    every agency that bought it last turn (demand)."""
+    com = state.content.rule("commercial")
+    buyers = state.demand.get(service, 0)
+    return max(1, ceil(com.leo_access_cost * (1 + com.leo_demand * buyers)))
 
 
 def fund_limit(state: State, program: Program, rushed: bool) -> int:

@@ -346,8 +346,11 @@ def _research_and_services(t: _Turn, kept: _Orders) -> None:
                 tech=cmd.tech,
             )
     com = s.content.rule("commercial")
-    for agency, _cmd in _of(kept, BuyService):
-        s.agency[agency].treasury -= com.leo_access_cost
+    bought = _of(kept, BuyService)
+    prices = {cmd.service: q.service_price(s, cmd.service) for _, cmd in bought}
+    for agency, cmd in bought:
+        price = prices[cmd.service]
+        s.agency[agency].treasury -= price
         science = t.prestige(
             agency, "science", com.leo_access_science * q.trait(s, agency, "science")
         )
@@ -355,10 +358,18 @@ def _research_and_services(t: _Turn, kept: _Orders) -> None:
         t.emit(
             "service_bought",
             agency,
-            f"{t.name(agency)} flies crew to a commercial "
-            f"station in low Earth orbit (+{science} science).",
+            f"{t.name(agency)} flies crew to a commercial station in low Earth orbit for "
+            f"{price} $M (+{science} science).",
             (agency,),
+            service=cmd.service,
+            price=price,
         )
+    # Demand sets next turn's price: each buyer this turn raises it.
+    s.demand = {
+        service: n
+        for service in s.services
+        if (n := sum(1 for _, cmd in bought if cmd.service == service))
+    }
 
 
 # --- 4. programs --------------------------------------------------------------------------------
@@ -701,6 +712,7 @@ def _science(t: _Turn, program: Program, shares: dict[str, float], site: Any) ->
     if mtype.science <= 0:
         return
     base = mtype.science * (site.science if site is not None else 1.0)
+    base *= q.repeat_factor(s, mtype.id, site.id if site is not None else ORBIT)
     for a, share in shares.items():
         credit = 1.0 if a == program.agency else q.trait(s, a, "partner_credit")
         value = base * share * credit * q.trait(s, a, "science")
@@ -928,12 +940,26 @@ def _settle_milestones(t: _Turn) -> None:
 
 def _station_science(t: _Turn, station: Station) -> None:
     s = t.s
-    base = sum(s.content.modules[m[0]].science for m in station.modules)
+    rules = s.content.rule("science")
+    base = 0.0
+    copies: dict[str, int] = {}
+    for m in station.modules:
+        # The n-th module of a kind at a station adds its science / n^stacking.
+        copies[m[0]] = n = copies.get(m[0], 0) + 1
+        base += s.content.modules[m[0]].science / n**rules.stacking
     if base <= 0:
         return
     crew = station.crew_count
-    science = base * (1 + 0.25 * crew) if crew else base * 0.5
-    for a, share in station.shares().items():
+    science = base * (1 + rules.crew_bonus * crew) if crew else base * rules.uncrewed
+    # Those who do the work earn part of it: `crew_share` of a crewed station's science goes
+    # to the agencies whose crews are aboard, by head count; the rest to its owners.
+    shares = {
+        a: share * (1 - rules.crew_share) if crew else share
+        for a, share in station.shares().items()
+    }
+    for c in station.crew:
+        shares[c[0]] = shares.get(c[0], 0.0) + rules.crew_share * c[1] / crew
+    for a, share in shares.items():
         bonus = 1 + q.tech_effect(s, a, "science")
         if station.site != ORBIT:
             bonus += q.tech_effect(s, a, "surface_science")

@@ -120,6 +120,7 @@ def new_match(
             partners=partners,
             phase="ready" if paid >= cost else "building",
             station_name=pdef.station_name,
+            build_turns=pdef.build_turns,
         )
     state.relays = {a: t for a, t in content.relays.items() if a in seats}
     for mid, milestone in content.milestones.items():

@@ -102,6 +102,7 @@ class ProgramWire(TypedDict):
     rushes: int
     tests: int
     station_name: str  # the name a station it founds will take, or ""
+    build_turns: int  # its own schedule in turns (a scenario's program), 0 = its type's
 
 
 class StepOddsView(TypedDict):
@@ -315,6 +316,7 @@ class View(TypedDict):
     flights: list[Flight]
     relays: dict[str, int]  # agency -> last turn of far-side coverage
     services: list[str]  # commercial services on sale
+    demand: dict[str, int]  # commercial service -> how many agencies bought it last turn
     bounties: list[Bounty]
     prices: dict[str, int]  # commercial service -> $M
     news: list[NewsItem]

@@ -18,7 +18,7 @@ from game.rules.errors import ContentError
 from game.rules.shapes import AgreementWire, EventWire, OutcomeWire
 
 PRESTIGE_CATEGORIES = ("firsts", "science", "stations", "reliability", "diplomacy", "penalties")
-WIRE_VERSION = 2
+WIRE_VERSION = 3
 
 
 class StateFormatError(ValueError):
@@ -120,6 +120,7 @@ class Program:
     rushes: int = 0
     tests: int = 0
     station_name: str = ""
+    build_turns: int = 0  # its own schedule in turns (a scenario's program), 0 = its type's
 
     def to_wire(self) -> dict[str, Any]:
         return {
@@ -139,6 +140,7 @@ class Program:
             "rushes": self.rushes,
             "tests": self.tests,
             "station_name": self.station_name,
+            "build_turns": self.build_turns,
         }
 
     def copy(self) -> Program:
@@ -159,6 +161,7 @@ class Program:
             self.rushes,
             self.tests,
             self.station_name,
+            self.build_turns,
         )
 
     @classmethod
@@ -180,6 +183,7 @@ class Program:
             d["rushes"],
             d["tests"],
             d["station_name"],
+            d["build_turns"],
         )
 
     @property
@@ -438,6 +442,7 @@ class State:
     flights: list[dict[str, Any]] = field(default_factory=list)
     relays: dict[str, int] = field(default_factory=dict)  # agency -> last turn of coverage
     services: list[str] = field(default_factory=list)  # commercial services on sale
+    demand: dict[str, int] = field(default_factory=dict)  # service -> buyers last turn
     bounties: list[dict[str, Any]] = field(default_factory=list)
     news: list[dict[str, Any]] = field(default_factory=list)  # recent public news
     next_id: int = 1
@@ -485,6 +490,7 @@ class State:
             "flights": self.flights if shared else [_copy_flat(f) for f in self.flights],
             "relays": dict(self.relays),
             "services": list(self.services),
+            "demand": dict(self.demand),
             "bounties": [dict(b) for b in self.bounties],
             "news": self.news if shared else [_copy_flat(n) for n in self.news],
             "next_id": self.next_id,
@@ -532,6 +538,7 @@ class State:
                 flights=[_copy_flat(f) for f in d["flights"]],
                 relays=dict(d["relays"]),
                 services=list(d["services"]),
+                demand=dict(d["demand"]),
                 bounties=[dict(b) for b in d["bounties"]],
                 news=[_copy_flat(n) for n in d["news"]],
                 next_id=d["next_id"],
@@ -563,6 +570,7 @@ class State:
             flights=list(self.flights),
             relays=dict(self.relays),
             services=list(self.services),
+            demand=dict(self.demand),
             bounties=list(self.bounties),
             news=list(self.news),
             next_id=self.next_id,

@@ -48,7 +48,8 @@ def view(state: State, agency: str | None) -> View:
         "relays": dict(state.relays),
         "services": list(state.services),
         "bounties": [dict(b) for b in state.bounties],
-        "prices": service_prices(content),
+        "prices": service_prices(state),
+        "demand": dict(state.demand),
         "news": [dict(n) for n in state.news],
         "outcome": None if state.outcome is None else state.outcome.to_wire(),
         "programs": {},
@@ -282,6 +283,7 @@ def sample_state(v: Mapping[str, Any], seed: int) -> State:
     s.flights = [dict(f) for f in v["flights"]]
     s.relays = dict(v["relays"])
     s.services = list(v["services"])
+    s.demand = dict(v["demand"])
     s.bounties = [dict(b) for b in v["bounties"]]
     s.news = []
     program_fields = set(Program.__match_args__)

@@ -30,7 +30,7 @@ from game.rules import (
 )
 from tests.rules.builders import add_program, learn, opening, resolve_until
 
-SEEDS = (3, 11, 29)
+SEEDS = (2, 12, 13)  # random matches in which stations get built
 SAMPLED_TURNS = {0, 1, 6, 15, 30}
 
 
