@@ -24,6 +24,7 @@ import statistics
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,6 +108,19 @@ def percent(n: float, total: float) -> str:
     return f"{100.0 * n / total:.0f}%" if total else "-"
 
 
+def tally(
+    counts: list[Counter[str]], names: Iterable[str], per_game: str
+) -> list[tuple[str, str, str]]:
+    """Rows of (name, how many a game, share of games with any), most common first."""
+    total = Counter(k for c in counts for k in c.elements())
+    games_with = Counter(k for c in counts for k in c)
+    n = len(counts)
+    return [
+        (k, per_game.format(total[k] / n), percent(games_with[k], n))
+        for k in sorted(names, key=lambda k: (-total[k], k))
+    ]
+
+
 def table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(header, widths, strict=True)) + " |"]
@@ -137,30 +151,15 @@ def report(games: list[GameUsage], scenario: str) -> str:
     out.append(f"\nnever learned: {', '.join(never) or 'none'}")
     out.append(f"known by every agency from the start: {', '.join(sorted(known_by_all))}\n")
 
-    built = Counter(m for g in games for m in g.modules.elements())
-    in_games = Counter(m for g in games for m in g.modules)
-    rows = [
-        (m, f"{built[m] / n:.2f}", percent(in_games[m], n))
-        for m in sorted(content.modules, key=lambda m: (-built[m], m))
-    ]
+    rows = tally([g.modules for g in games], content.modules, "{:.2f}")
     out.append("## Station modules built\n")
     out.append(table(("module", "per game", "games"), rows))
 
-    ordered = Counter(k for g in games for k in g.commands.elements())
-    in_games = Counter(k for g in games for k in g.commands)
-    rows = [
-        (k, f"{ordered[k] / n:.1f}", percent(in_games[k], n))
-        for k in sorted(command_kinds(), key=lambda k: (-ordered[k], k))
-    ]
+    rows = tally([g.commands for g in games], command_kinds(), "{:.1f}")
     out.append("\n## Orders given (all seats)\n")
     out.append(table(("command", "per game", "games"), rows))
 
-    started = Counter(k for g in games for k in g.missions.elements())
-    in_games = Counter(k for g in games for k in g.missions)
-    rows = [
-        (k, f"{started[k] / n:.1f}", percent(in_games[k], n))
-        for k in sorted(content.missions, key=lambda k: (-started[k], k))
-    ]
+    rows = tally([g.missions for g in games], content.missions, "{:.1f}")
     out.append("\n## Mission programs opened\n")
     out.append(table(("mission type", "per game", "games"), rows))
 
