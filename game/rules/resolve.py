@@ -39,7 +39,7 @@ from game.rules.content import ORBIT, EventDef
 from game.rules.flight import flight_odds
 from game.rules.legal import accepted, launch_problem
 from game.rules.rng import Rng
-from game.rules.setup import yearly_budget
+from game.rules.setup import appropriation, yearly_budget
 from game.rules.state import (
     Agreement,
     Event,
@@ -1103,7 +1103,9 @@ def _economy(t: _Turn) -> None:
             t.support(a, max(-10, gained * support_rules.prestige_per_point))
             t.support(a, (50 - ag.support) * support_rules.drift)
             old_budget = ag.budget
-            ag.budget = yearly_budget(content.agencies[a].budget, ag.support, economy)
+            ag.budget = yearly_budget(
+                content.agencies[a].budget, ag.support, economy, appropriation(s, a, s.year + 1)
+            )
             ag.year_prestige = ag.total_prestige
             t.emit(
                 "budget_review",

@@ -10,11 +10,20 @@ from game.rules.rng import seed_state
 from game.rules.state import PRESTIGE_CATEGORIES, Agency, Agreement, Program, State
 
 
-def yearly_budget(base: int, support: int, economy: object) -> int:
-    """The yearly budget at a level of political support."""
+def yearly_budget(base: int, support: int, economy: object, appropriation: float = 0.0) -> int:
+    """The yearly budget at a level of political support, moved by the year's appropriation
+    (a share above or below what support alone would give)."""
     floor = economy.budget_floor  # type: ignore[attr-defined]
     span = economy.budget_span  # type: ignore[attr-defined]
-    return max(1, round(base * (floor + span * support / 100)))
+    return max(1, round(base * (floor + span * support / 100) * (1 + appropriation)))
+
+
+def appropriation(state: State, agency: str, year: int) -> float:
+    """How far the year's appropriation strays from what support alone would give: private
+    to the agency, and keyed by the match's secret, so a rival cannot work its budget out
+    from its public support (nor from the seed)."""
+    spread = float(state.content.rule("economy").appropriation_spread)
+    return spread * state.secret_draw(f"appropriation:{year}:{agency}")
 
 
 INTEL_SECRET_BITS = 128
@@ -76,7 +85,7 @@ def new_match(
     )
     for aid in seats:
         d = content.agencies[aid]
-        budget = yearly_budget(d.budget, d.support, economy)
+        budget = yearly_budget(d.budget, d.support, economy, appropriation(state, aid, state.year))
         state.agency[aid] = Agency(
             id=aid,
             treasury=budget // 2,

@@ -463,6 +463,14 @@ class State:
     def year(self) -> int:
         return self.content.start_year + self.turn // 2
 
+    def secret_draw(self, key: str) -> float:
+        """A repeatable number in [-1, 1) keyed by the intel secret: the same key always
+        gives the same number in this match, and nobody without the secret can work it out,
+        even knowing the seed."""
+        secret = self.intel_secret.to_bytes(16, "big")
+        digest = hashlib.blake2b(key.encode(), digest_size=8, key=secret).digest()
+        return int.from_bytes(digest, "big") / 2**63 - 1.0
+
     def new_id(self, prefix: str) -> str:
         n = self.next_id
         self.next_id += 1

@@ -10,7 +10,6 @@ Orders are never in a view. `events_for` filters a turn's events the same way, a
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from typing import Any, cast
 
@@ -210,10 +209,7 @@ def _noise(state: State, observer: str, target: str, key: str) -> float:
     Keyed by the match's intel secret, never the seed: a host may choose the seed, and
     whoever knew it could otherwise take the error back out.
     """
-    text = f"{state.turn}:{observer}:{target}:{key}".encode()
-    secret = state.intel_secret.to_bytes(16, "big")
-    digest = hashlib.blake2b(text, digest_size=8, key=secret).digest()
-    return int.from_bytes(digest, "big") / 2**63 - 1.0
+    return state.secret_draw(f"{state.turn}:{observer}:{target}:{key}")
 
 
 def _band(state: State, observer: str, target: str, key: str, value: int) -> list[int]:

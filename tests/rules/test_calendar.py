@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from game.rules import BuyService, Code, StartMission, State, check, validate
-from game.rules.setup import yearly_budget
+from game.rules.setup import appropriation, yearly_budget
 from tests.rules.builders import learn, of_kind, opening, resolve, resolve_quiet
 
 
@@ -41,7 +41,10 @@ def test_the_yearly_review_sets_the_budget_from_support():
         assert reviews[agency].visible_to == (agency,)
         assert reviews[agency].data == {"support": ag.support, "budget": ag.budget}
         assert ag.budget == yearly_budget(
-            state.content.agencies[agency].budget, ag.support, economy
+            state.content.agencies[agency].budget,
+            ag.support,
+            economy,
+            appropriation(state, agency, state.year + 1),
         )
         assert ag.year_prestige == ag.total_prestige
 

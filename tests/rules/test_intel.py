@@ -7,7 +7,7 @@ import json
 import pytest
 
 from game.rules import new_match, view
-from game.rules.setup import seed_intel_secret
+from game.rules.setup import seed_intel_secret, yearly_budget
 from game.rules.state import State, state_hash
 
 SEED = 4242
@@ -21,13 +21,29 @@ def test_knowing_the_seed_does_not_give_back_a_rivals_treasury():
     # Whoever knows the seed can build the same match with the secret the seed would give,
     # read the error their copy shows, and take it out of what the real match shows.
     known = new_match(seed=SEED)
-    truth = known.agency["nasa"].treasury
-    guessed_error = view(known, "esa")["intel"]["nasa"]["treasury"] - truth
+    guessed_error = view(known, "esa")["intel"]["nasa"]["treasury"] - known.agency["nasa"].treasury
     recovered = 0
     for secret in range(1, 41):
-        shown = view(secret_match(secret), "esa")["intel"]["nasa"]["treasury"]
-        recovered += shown - guessed_error == truth
+        match = secret_match(secret)
+        shown = view(match, "esa")["intel"]["nasa"]["treasury"]
+        recovered += shown - guessed_error == match.agency["nasa"].treasury
     assert recovered <= 2
+
+
+def test_a_rivals_budget_does_not_follow_from_its_public_support():
+    # The formula of section 3 applied to the public support gives only the middle of a
+    # private spread: the year's appropriation is keyed by the secret.
+    economy = new_match(seed=SEED).content.rule("economy")
+    budgets = []
+    for secret in range(1, 41):
+        match = secret_match(secret)
+        d = match.content.agencies["nasa"]
+        formula = yearly_budget(d.budget, match.agency["nasa"].support, economy)
+        budget = match.agency["nasa"].budget
+        assert abs(budget - formula) <= economy.appropriation_spread * formula + 1
+        budgets.append(budget)
+    assert sum(b == formula for b in budgets) <= 2
+    assert len(set(budgets)) >= 30
 
 
 def test_different_secrets_give_different_estimates_of_the_same_match():
