@@ -29,6 +29,7 @@ from typing import Any, NamedTuple
 
 from game.ai.base import Bot
 from game.ai.doctrine import Doctrine, doctrine_for
+from game.ai.opportunities import base_sites, bounty_worth, standard_research
 from game.ai.reading import Reading
 from game.rules import (
     ORBIT,
@@ -427,7 +428,7 @@ class _Turn:
             for tech in missing:
                 for step in self.reading.frontier(tech):
                     scores[step] = scores.get(step, 0.0) + value
-        for tech, value in self.logistics().items():
+        for tech, value in (self.logistics() | standard_research(self.reading)).items():
             for step in self.reading.frontier(tech):
                 scores[step] = scores.get(step, 0.0) + value
         for tech in scores:
@@ -869,7 +870,7 @@ class _Turn:
                 return ""  # it or an ally has one: build there
         if not self.builds_base and any(self.ours(st) for st in reading.view["stations"].values()):
             return ""  # an ally's claim at the pole: join it
-        for site_id in self.doctrine.home_sites:
+        for site_id in base_sites(reading, list(self.doctrine.home_sites)):
             site = reading.content.sites.get(site_id)
             if site is None or site_id in reading.stations_by_site:
                 continue
@@ -968,13 +969,7 @@ class _Turn:
             if station["owner"] != reading.agency and held < self.coalition_share:
                 paid = station["contributions"].get(reading.agency, 0) + cost
                 worth += COALITION_VALUE * min(1.0, paid / (total + cost) / self.coalition_share)
-        for bounty in reading.view["bounties"]:
-            if (
-                bounty["module"] == module.id
-                and bounty["owner"] != reading.agency
-                and station["owner"] == bounty["owner"]
-            ):
-                worth += bounty["prestige"]
+        worth += bounty_worth(reading, module.id, station, reading.turn + mtype.build_turns + 1)
         built = [m[0] for m in station["modules"]]
         if module.id in built and not module.science:
             worth *= 0.3  # a second one of a module that adds no science helps little
