@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 
 from game.ai.base import Bot
 from game.ai.doctrine import Doctrine, doctrine_for
-from game.ai.opportunities import base_sites, bounty_worth, standard_research
+from game.ai.opportunities import base_sites, bounty_starts, bounty_worth, standard_research
 from game.ai.reading import Reading
 from game.rules import (
     ORBIT,
@@ -192,6 +192,7 @@ class _Turn:
         self.refine(self.research_budget)
         if self.knobs.start:
             self.open_mission()
+            self.claim_bounty()
         if self.knobs.diplomacy:
             self.court()
         self.spend_surplus()
@@ -588,6 +589,23 @@ class _Turn:
             mtype = reading.content.missions[chosen.mission_type]
             available -= self.cost(mtype, chosen) / mtype.build_turns
             slots -= 1
+
+    def claim_bounty(self) -> None:
+        """Open the program that claims a bounty in time, if it is worth its price and the
+        treasury can build it on schedule: its deadline does not wait for money to free up
+        the way other missions can."""
+        opened = {(c.site, c.module) for c in self.sheet.orders if isinstance(c, StartMission)}
+        for cmd in bounty_starts(self.reading, self.starts):
+            if (cmd.site, cmd.module) in opened:
+                return
+            mtype = self.reading.content.missions[cmd.mission_type]
+            place = self.place(cmd.site)
+            cost = self.cost(mtype, cmd)
+            worth = self.worth(mtype, cmd, place.site, place.station, False)
+            value = self.expected(cmd, mtype, worth, place.site, place.station, False)
+            if value >= self.doctrine.min_value * cost and self.sheet.left >= cost:
+                self.sheet.add(cmd)
+                return
 
     def distinct_starts(
         self,

@@ -9,7 +9,7 @@ from the agency's view (`Reading`) alone.
 from __future__ import annotations
 
 from game.ai.reading import Reading
-from game.rules import StationView
+from game.rules import StartMission, StationView
 
 STANDARD = "docking_standard"
 # Research score of the docking standard when it opens a station's berths to this agency's
@@ -71,3 +71,28 @@ def base_sites(reading: Reading, sites: list[str]) -> list[str]:
     ISRU plant makes more there), otherwise in their given order."""
     confirmed = set(reading.view["ice_confirmed"])
     return sorted(sites, key=lambda site: site not in confirmed)
+
+
+def bounty_starts(reading: Reading, starts: list[StartMission]) -> list[StartMission]:
+    """Legal new programs that would claim another agency's bounty: its module, for the
+    station its owner leads, built on schedule before the deadline, when no program of
+    this agency is building that module already."""
+    economy = reading.content.rule("economy")
+    if len(reading.own_programs) >= economy.max_programs:
+        return []
+    out = []
+    for bounty in reading.view["bounties"]:
+        if bounty["owner"] == reading.agency:
+            continue
+        if any(p["module"] == bounty["module"] for p in reading.own_programs):
+            continue
+        for cmd in starts:
+            station = reading.view["stations"].get(cmd.site)
+            if cmd.module != bounty["module"] or station is None:
+                continue
+            mtype = reading.content.missions[cmd.mission_type]
+            if station["owner"] == bounty["owner"] and (
+                reading.turn + mtype.build_turns + 1 <= bounty["until"]
+            ):
+                out.append(cmd)
+    return out

@@ -818,6 +818,7 @@ def _assemble(t: _Turn, program: Program, station: Station | None) -> Station:
     for bounty in list(s.bounties):
         if (
             bounty["module"] == module.id
+            and s.turn <= bounty["until"]
             and led_by == bounty["owner"]
             and program.agency != bounty["owner"]
         ):

@@ -191,15 +191,30 @@ def test_the_docking_standard_opens_a_partners_station_when_both_follow_it():
 # --- the airlock ---------------------------------------------------------------------------------
 
 
-def test_an_airlock_needs_no_spacesuit_and_claims_the_gateway_bounty_before_2028():
+def airlock_at_the_gateway(year: int, half: int = 1):
+    """A ready ESA airlock for a NASA-led station, with the Gateway airlock bounty posted."""
     state = opening()
-    state.turn = state.content.turn_of(2026)
-    gateway = add_station(state, "orbit", ["power_propulsion"], {"nasa": 1000}, access="partners")
-    state.bounties.append(dict(next(b.bounty for b in state.content.beats if b.bounty is not None)))
-    assert not state.content.modules["airlock"].requires
+    state.turn = state.content.turn_of(year, half)
+    gateway = add_station(state, "orbit", ["power_propulsion"], {"nasa": 1000})
+    bounty = next(b.bounty for b in state.content.beats if b.bounty is not None)
+    state.bounties.append(dict(bounty))
     learn(state, "esa", "heavy_launcher")
     program = add_program(state, "esa", "orbital_module", gateway.id, module="airlock")
+    return state, program, bounty
+
+
+def test_an_airlock_needs_no_spacesuit_and_claims_the_gateway_bounty_by_2028():
+    state, program, bounty = airlock_at_the_gateway(2028, 2)
+    assert not state.content.modules["airlock"].requires
+    # ESA pays more for its airlock than NASA paid for the station: NASA led it when it came.
+    assert program.cost > 1000
     before = state.agency["esa"].prestige.get("diplomacy", 0)
     after, events = resolve_until(state, {"esa": [Launch(program.id)]}, flew(program.id, "success"))
     assert of_kind(events, "bounty_claimed")
-    assert after.agency["esa"].prestige["diplomacy"] - before == 45
+    assert after.agency["esa"].prestige["diplomacy"] - before == bounty["prestige"] >= 45
+
+
+def test_an_airlock_that_arrives_in_2029_claims_nothing():
+    state, program, _ = airlock_at_the_gateway(2029, 1)
+    _, events = resolve_until(state, {"esa": [Launch(program.id)]}, flew(program.id, "success"))
+    assert of_kind(events, "module_added") and not of_kind(events, "bounty_claimed")
