@@ -29,6 +29,7 @@ from typing import Any, NamedTuple
 
 from game.ai.base import Bot
 from game.ai.doctrine import Doctrine, doctrine_for
+from game.ai.opportunities import base_sites, bounty_starts, bounty_worth, standard_research
 from game.ai.reading import Reading
 from game.rules import (
     ORBIT,
@@ -191,6 +192,7 @@ class _Turn:
         self.refine(self.research_budget)
         if self.knobs.start:
             self.open_mission()
+            self.claim_bounty()
         if self.knobs.diplomacy:
             self.court()
         self.spend_surplus()
@@ -427,7 +429,7 @@ class _Turn:
             for tech in missing:
                 for step in self.reading.frontier(tech):
                     scores[step] = scores.get(step, 0.0) + value
-        for tech, value in self.logistics().items():
+        for tech, value in (self.logistics() | standard_research(self.reading)).items():
             for step in self.reading.frontier(tech):
                 scores[step] = scores.get(step, 0.0) + value
         for tech in scores:
@@ -587,6 +589,23 @@ class _Turn:
             mtype = reading.content.missions[chosen.mission_type]
             available -= self.cost(mtype, chosen) / mtype.build_turns
             slots -= 1
+
+    def claim_bounty(self) -> None:
+        """Open the program that claims a bounty in time, if it is worth its price and the
+        treasury can build it on schedule: its deadline does not wait for money to free up
+        the way other missions can."""
+        opened = {(c.site, c.module) for c in self.sheet.orders if isinstance(c, StartMission)}
+        for cmd in bounty_starts(self.reading, self.starts):
+            if (cmd.site, cmd.module) in opened:
+                return
+            mtype = self.reading.content.missions[cmd.mission_type]
+            place = self.place(cmd.site)
+            cost = self.cost(mtype, cmd)
+            worth = self.worth(mtype, cmd, place.site, place.station, False)
+            value = self.expected(cmd, mtype, worth, place.site, place.station, False)
+            if value >= self.doctrine.min_value * cost and self.sheet.left >= cost:
+                self.sheet.add(cmd)
+                return
 
     def distinct_starts(
         self,
@@ -869,7 +888,7 @@ class _Turn:
                 return ""  # it or an ally has one: build there
         if not self.builds_base and any(self.ours(st) for st in reading.view["stations"].values()):
             return ""  # an ally's claim at the pole: join it
-        for site_id in self.doctrine.home_sites:
+        for site_id in base_sites(reading, list(self.doctrine.home_sites)):
             site = reading.content.sites.get(site_id)
             if site is None or site_id in reading.stations_by_site:
                 continue
@@ -968,13 +987,7 @@ class _Turn:
             if station["owner"] != reading.agency and held < self.coalition_share:
                 paid = station["contributions"].get(reading.agency, 0) + cost
                 worth += COALITION_VALUE * min(1.0, paid / (total + cost) / self.coalition_share)
-        for bounty in reading.view["bounties"]:
-            if (
-                bounty["module"] == module.id
-                and bounty["owner"] != reading.agency
-                and station["owner"] == bounty["owner"]
-            ):
-                worth += bounty["prestige"]
+        worth += bounty_worth(reading, module.id, station, reading.turn + mtype.build_turns + 1)
         built = [m[0] for m in station["modules"]]
         if module.id in built and not module.science:
             worth *= 0.3  # a second one of a module that adds no science helps little

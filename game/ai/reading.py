@@ -28,6 +28,8 @@ from game.rules import (
 )
 
 _NOBODY: frozenset[str] = frozenset()
+# What another agency's national hardware costs to reach: more than any budget.
+FOREIGN_HARDWARE = 10**9
 
 
 class Reading:
@@ -305,10 +307,14 @@ class Reading:
         return out
 
     def path_cost(self, tech: str, seen: set[str] | None = None) -> int:
-        """What is left to pay to know `tech`, prerequisites included."""
+        """What is left to pay to know `tech`, prerequisites included (past any budget for
+        another agency's national hardware)."""
         seen = set() if seen is None else seen
         if tech in seen or tech in self.me["known"]:
             return 0
+        builders = self.content.techs[tech].agencies
+        if builders and self.agency not in builders:
+            return FOREIGN_HARDWARE
         seen.add(tech)
         entry = self.me["techs"][tech]
         cost = max(0, int(entry["cost"]) - int(entry["paid"]))

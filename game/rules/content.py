@@ -52,6 +52,7 @@ TECH_EFFECTS = {
     "science": float,
     "surface_science": float,
     "unlock_module": str,
+    "docking_standard": float,
 }
 EVENT_EFFECTS = ("support", "budget", "science", "relations", "setback", "supplies", "experience")
 TARGETS = ("surface", "orbit", "station", "orbit_or_station")
@@ -76,6 +77,7 @@ class Tech:
     reliability: float = 0.0
     cap: float = 0.0
     effects: dict[str, Any] = field(default_factory=dict)
+    agencies: tuple[str, ...] = ()  # national hardware: only these may research it; () = all
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +100,7 @@ class MissionType:
     crew: int = 0
     science: int = 0
     supplies: int = 0
+    advances: tuple[tuple[str, str], ...] = ()  # tech, after step: a head start on success
 
     @property
     def crewed(self) -> bool:
@@ -422,9 +425,31 @@ def scenario_names(root: Path | None = None) -> list[str]:
     return sorted(p.stem for p in base.glob("*.toml"))
 
 
+# Content built from texts and given a scenario name of its own (`register_content`).
+_REGISTERED: dict[str, Content] = {}
+
+
+def register_content(content: Content) -> None:
+    """Make content built with `build_content` loadable by its scenario name in this
+    process, as if it were a scenario on disk: a variant of the data (a mod, a benchmark's
+    counterfactual) that matches, bots and views then all read alike."""
+    if content.scenario in scenario_names():
+        raise ValueError(f"scenario {content.scenario!r} is on disk already")
+    _REGISTERED[content.scenario] = content
+    load_content.cache_clear()
+
+
 @lru_cache(maxsize=8)
 def load_content(scenario: str = "2021", root: Path | None = None) -> Content:
     """Read and check the shared content and one scenario. Raises ContentError."""
+    if root is None and scenario in _REGISTERED:
+        return _REGISTERED[scenario]
+    return build_content(scenario, content_texts(scenario, root))
+
+
+def content_texts(scenario: str = "2021", root: Path | None = None) -> dict[str, str]:
+    """The texts of the shared content files and of one scenario, keyed by their path under
+    assets/, as `build_content` takes them. Raises ContentError."""
     base = root or assets_root()
     texts: dict[str, str] = {}
     for name in CONTENT_FILES:
@@ -440,7 +465,7 @@ def load_content(scenario: str = "2021", root: Path | None = None) -> Content:
             f"scenarios/{scenario}.toml", "(file)", f"no such scenario (known: {known})"
         )
     texts[f"scenarios/{scenario}.toml"] = scen_path.read_text(encoding="utf-8")
-    return build_content(scenario, texts)
+    return texts
 
 
 def build_content(scenario: str, texts: dict[str, str]) -> Content:
@@ -607,6 +632,7 @@ def _read_techs(top: _Table) -> tuple[dict[str, str], dict[str, Tech]]:
             reliability=float(rel),
             cap=float(cap),
             effects=effects,
+            agencies=t.strings("agencies", []),
         )
         t.done()
     top.done()
@@ -741,6 +767,19 @@ def _read_missions(
             if raw[1] not in names:
                 raise t.fail(f"milestones[{n}]", f"no step named {raw[1]!r}")
             marks.append((raw[0], raw[1], when))
+        advances = []
+        for n, raw in enumerate(t.get("advances", list, [])):
+            if (
+                not isinstance(raw, list)
+                or len(raw) != 2
+                or not all(isinstance(x, str) for x in raw)
+            ):
+                raise t.fail(f"advances[{n}]", "must be [tech, step name]")
+            if raw[0] not in techs:
+                raise t.fail(f"advances[{n}]", f"unknown tech {raw[0]!r}")
+            if raw[1] not in names:
+                raise t.fail(f"advances[{n}]", f"no step named {raw[1]!r}")
+            advances.append((raw[0], raw[1]))
         out[mid] = MissionType(
             id=mid,
             name=t.get("name", str),
@@ -753,6 +792,7 @@ def _read_missions(
             crew=t.number("crew", 0, integer=True, lo=0, hi=12),
             science=t.number("science", 0, integer=True, lo=0),
             supplies=t.number("supplies", 0, integer=True, lo=0),
+            advances=tuple(advances),
         )
         t.done()
     top.done()

@@ -124,6 +124,13 @@ def _research_offer(
         known = state.agency[agency].known
         if tech in known:
             return _err(Code.TECH_MAXED, f"{name} is known and cannot be refined further"), 0
+        if techs[tech].agencies and agency not in techs[tech].agencies:
+            builders = ", ".join(
+                state.content.agencies[a].name
+                for a in techs[tech].agencies
+                if a in state.content.agencies
+            )
+            return _err(Code.TECH_LOCKED, f"{name} is national hardware of {builders}"), 0
         missing = [techs[r].name for r in techs[tech].requires if r not in known]
         return _err(Code.TECH_LOCKED, f"{name} first needs {', '.join(missing)}"), 0
     return None, _research_room(state, agency, tech, table)

@@ -210,8 +210,13 @@ def _research_table(
 
 
 def prerequisites_met(state: State, agency: str, tech: str) -> bool:
+    """Whether the agency may start learning the tech: its own hardware (if national) with
+    every prerequisite known."""
+    t = state.content.techs[tech]
+    if t.agencies and agency not in t.agencies:
+        return False
     known = state.agency[agency].known
-    return all(r in known for r in state.content.techs[tech].requires)
+    return all(r in known for r in t.requires)
 
 
 def system_reliability(state: State, agency: str, system: str) -> float:
@@ -393,8 +398,19 @@ def may_use_station(state: State, station: Station, agency: str) -> bool:
         return True
     if station.access == "partners":
         owner = station.majority_owner()
-        return "docking" in terms_between(state, agency, owner)
+        if "docking" in terms_between(state, agency, owner):
+            return True
+        # Spacecraft built to the same docking standard can dock without a treaty.
+        return shares_docking_standard(state, agency, owner)
     return False
+
+
+def shares_docking_standard(state: State, a: str, b: str) -> bool:
+    """Whether both agencies know the international docking standard."""
+    return (
+        tech_effect(state, a, "docking_standard") > 0
+        and tech_effect(state, b, "docking_standard") > 0
+    )
 
 
 def capacity(state: State, station: Station) -> int:
@@ -428,11 +444,43 @@ def supply_need(state: State, station: Station) -> float:
 
 
 def supply_production(state: State, station: Station) -> float:
-    """Supplies the station's ISRU plants make in a turn (only at an ice site)."""
+    """Supplies the station's ISRU plants make in a turn (only at an ice site; more where
+    the ice was confirmed on the ground)."""
     site = state.content.sites.get(station.site)
     if site is None or site.ice < 2:
         return 0.0
-    return float(sum(state.content.modules[m[0]].production for m in station.modules))
+    made = float(sum(state.content.modules[m[0]].production for m in station.modules))
+    if made and ice_confirmed(state, site.id):
+        made *= 1 + state.content.rule("findings").confirmed_ice
+    return made
+
+
+def ice_confirmed(state: State, site: str) -> bool:
+    """Whether a flight has confirmed water ice on the ground at the site."""
+    return site in ice_confirmed_sites(state)
+
+
+def ice_confirmed_sites(state: State) -> list[str]:
+    """The ice sites where a flight passed the step after which its mission type reaches
+    "water ice confirmed on the ground", in the order they were confirmed."""
+    missions = state.content.missions
+    sites = state.content.sites
+    found: list[str] = []
+    for flight in state.flights:
+        site = sites.get(flight["site"])
+        if site is None or not site.matches("ice") or site.id in found:
+            continue
+        mtype = missions[flight["mission_type"]]
+        names = [step.name for step in mtype.steps if step.when == "always"]
+        for milestone, after, _when in mtype.milestones:
+            if (
+                milestone == "ice_confirmed"
+                and after in names
+                and names.index(after) < flight["steps"]
+            ):
+                found.append(site.id)
+                break
+    return found
 
 
 @dataclass(frozen=True, slots=True)

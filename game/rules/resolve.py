@@ -611,6 +611,9 @@ def _fly(t: _Turn, program: Program) -> None:
             if site is not None and not site.matches(where):
                 continue
             t.milestones.append((milestone, shares, lead, program.name))
+    for tech, after in mtype.advances:
+        if after in passed:
+            _advance(t, program, tech)
     ag = s.agency[lead]
     ag.flights += 1
     crew_lost = False
@@ -681,6 +684,32 @@ def _fly(t: _Turn, program: Program) -> None:
         partners=list(program.partners),
         crew_lost=crew_lost,
     )
+
+
+def _advance(t: _Turn, program: Program, tech: str) -> None:
+    """A test flown gives every participant who does not know the tech a head start on it:
+    a share of its price as research paid, never the whole of it."""
+    s = t.s
+    share = s.content.rule("findings").advance
+    name = s.content.techs[tech].name
+    for a in program.participants:
+        ag = s.agency[a]
+        if tech in ag.known:
+            continue
+        target = q.research_cost(s, a, tech)
+        before = ag.research.get(tech, 0)
+        paid = min(target - 1, before + round(target * share))
+        if paid <= before:
+            continue
+        ag.research[tech] = paid
+        t.emit(
+            "research_advanced",
+            a,
+            f"{t.name(a)} is {paid - before} $M ahead on {name} after the test of {program.name}.",
+            (a,),
+            tech=tech,
+            amount=paid - before,
+        )
 
 
 def _gain_experience(t: _Turn, program: Program, system: str, ok: bool, commercial: bool) -> None:
@@ -770,6 +799,8 @@ def _assemble(t: _Turn, program: Program, station: Station | None) -> Station:
             station=sid,
             site=program.site,
         )
+    # A bounty asks for a module on the station its owner leads when the module arrives.
+    led_by = station.majority_owner() if station.modules else ""
     station.modules.append([module.id, s.turn, program.agency])
     for a, paid in program.contributions.items():
         if paid > 0:
@@ -787,7 +818,8 @@ def _assemble(t: _Turn, program: Program, station: Station | None) -> Station:
     for bounty in list(s.bounties):
         if (
             bounty["module"] == module.id
-            and station.majority_owner() == bounty["owner"]
+            and s.turn <= bounty["until"]
+            and led_by == bounty["owner"]
             and program.agency != bounty["owner"]
         ):
             s.bounties.remove(bounty)

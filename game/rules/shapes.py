@@ -318,6 +318,7 @@ class View(TypedDict):
     services: list[str]  # commercial services on sale
     demand: dict[str, int]  # commercial service -> how many agencies bought it last turn
     bounties: list[Bounty]
+    ice_confirmed: list[str]  # sites where a flight confirmed water ice on the ground
     prices: dict[str, int]  # commercial service -> $M
     news: list[NewsItem]
     outcome: OutcomeWire | None

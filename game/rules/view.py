@@ -47,6 +47,7 @@ def view(state: State, agency: str | None) -> View:
         "relays": dict(state.relays),
         "services": list(state.services),
         "bounties": [dict(b) for b in state.bounties],
+        "ice_confirmed": q.ice_confirmed_sites(state),
         "prices": service_prices(state),
         "demand": dict(state.demand),
         "news": [dict(n) for n in state.news],

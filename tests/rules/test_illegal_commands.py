@@ -187,10 +187,12 @@ def test_a_mission_without_a_rocket_of_ones_own_is_refused_with_missing_tech():
 
 def test_a_module_needing_an_unknown_tech_is_refused_with_missing_tech():
     state = opening()
-    learn(state, "nasa", "heavy_launcher")
-    station = add_station(state, "orbit", ["power_propulsion"], {"nasa": 1000})
-    # The airlock needs the lunar spacesuit, which NASA has not finished.
-    cmd = StartMission("orbital_module", station.id, "airlock")
+    learn(
+        state, "nasa", "heavy_launcher", "precision_landing", "station_modules", "surface_habitat"
+    )
+    add_station(state, "shackleton", ["surface_power"], {"nasa": 1000})
+    # The ISRU plant needs regolith processing, which NASA has not learned.
+    cmd = StartMission("surface_module", "shackleton", "isru_plant")
     assert refused_alone(state, "nasa", cmd) == Code.MISSING_TECH
 
 

@@ -264,6 +264,15 @@ def check_events(
         elif k == "research_refunded":
             assert ordered(a, Research, tech=d["tech"])
             assert d["tech"] not in after.agency[a].research
+        elif k == "research_advanced":
+            assert any(
+                f.kind == "mission_flown"
+                and (f.agency == a or a in f.data["partners"])
+                and d["tech"] in {tech for tech, _ in types[f.data["mission_type"]].advances}
+                for f in events
+            ), e.to_wire()
+            left = after.agency[a].research[d["tech"]]
+            assert 0 < left < before.content.techs[d["tech"]].cost * 2
         elif k == "treasury_capped":
             cap = int(before.content.rule("economy").treasury_cap * after.agency[a].budget)
             assert after.agency[a].treasury == d["cap"] == cap and d["amount"] > 0
