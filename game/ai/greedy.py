@@ -2,7 +2,8 @@
 
 Each turn, from its own view only, it:
 
-1. answers proposals (friends and free partnerships yes, rivals no);
+1. answers proposals by what they are worth to it (`game.ai.diplomacy`), countering a
+   declined treaty with one worth signing;
 2. launches ready programs whose chance of success clears its doctrine's floor, and tests
    the others (a turn's delay raises reliability);
 3. researches what blocks its programs, then funds its programs on schedule (rushing one
@@ -12,7 +13,8 @@ Each turn, from its own view only, it:
 5. opens the mission with the best expected prestige per $M that it can afford to build:
    firsts still open to it, science, station modules toward its orbital or surface
    station, crews to stations that have berths;
-6. courts its friends: blocs to join, treaties, invitations into its programs;
+6. leaves an agreement that no longer pays, asks to join the bloc worth most, offers the
+   treaty worth most, and invites friends into its programs;
 7. spends what would otherwise pile up on more research or commercial station visits.
 
 `Knobs` let the planner try variations of the same doctrine.
@@ -28,6 +30,7 @@ from operator import attrgetter
 from typing import Any, NamedTuple
 
 from game.ai.base import Bot
+from game.ai.diplomacy import Diplomat
 from game.ai.doctrine import Doctrine, doctrine_for
 from game.ai.opportunities import base_sites, bounty_starts, bounty_worth, standard_research
 from game.ai.reading import Reading
@@ -42,7 +45,6 @@ from game.rules import (
     MissionType,
     OrderSheet,
     ProgramView,
-    ProposalView,
     Propose,
     Research,
     Rush,
@@ -177,6 +179,7 @@ class _Turn:
         self.builds_base = self.doctrine.pole_base
         self._allied: dict[str, bool] = {}
         self.own_types = {p["mission_type"] for p in reading.own_programs}
+        self.diplomat = Diplomat(reading, self.doctrine, self.legal)
 
     def weight(self, mission_type: str) -> float:
         """How much the doctrine (and the knobs) value a mission type."""
@@ -201,24 +204,17 @@ class _Turn:
     # -- 1. answers -------------------------------------------------------------------------
 
     def answer(self) -> None:
+        """Each proposal weighed by what it is worth (`Diplomat.answer`); a declined treaty
+        may be met with a counter-proposal."""
         for proposal in self.reading.view["proposals"]:
             if proposal["to"] != self.reading.agency:
                 continue
-            accept = self.accepts(proposal)
+            accept, counter = self.diplomat.answer(proposal)
             cmd = Answer(proposal["id"], accept)
             if cmd in self.legal:
                 self.sheet.add(cmd)
-
-    def accepts(self, proposal: ProposalView) -> bool:
-        sender = proposal["sender"]
-        if sender in self.doctrine.rivals:
-            return False
-        relation = self.reading.relation(sender)
-        if proposal["treaty"] == "joint_mission":
-            return relation >= -20
-        if proposal["treaty"] == "alliance":
-            return sender in self.doctrine.friends or relation >= 40
-        return sender in self.doctrine.friends or relation >= 0
+                if counter is not None and self.knobs.diplomacy and counter in self.legal:
+                    self.sheet.add(counter)
 
     # -- 2. launches --------------------------------------------------------------------------
 
@@ -1013,9 +1009,12 @@ class _Turn:
 
     def court(self) -> None:
         reading = self.reading
-        for cmd in self.proposals:
-            if cmd.treaty == "join_bloc" and cmd.bloc in self.doctrine.blocs:
-                self.sheet.add(cmd)
+        leave = self.diplomat.withdrawal()
+        if leave is not None:
+            self.sheet.add(leave)
+        join = self.diplomat.bloc_to_join(self.proposals)
+        if join is not None and leave is None:
+            self.sheet.add(join)
         # Invite friends into programs, the friend with the fewest partnerships first.
         partnered = {f: 0 for f in self.doctrine.friends}
         for p in reading.own_programs:
@@ -1033,19 +1032,8 @@ class _Turn:
                     partnered[friend] += 1
                     invites += 1
                     break
-        pending = {
-            (p["to"], p["treaty"])
-            for p in reading.view["proposals"]
-            if p["sender"] == reading.agency
-        }
-        for friend in self.doctrine.friends:
-            if reading.relation(friend) < 10 or any(to == friend for to, _ in pending):
-                continue
-            for treaty in self.doctrine.treaties:
-                cmd = Propose(friend, treaty)
-                if cmd in self.legal:
-                    self.sheet.add(cmd)
-                    return
+        for cmd in self.diplomat.treaties_to_offer(1):
+            self.sheet.add(cmd)
 
     def invite_coalition(self) -> None:
         """Invite allies into the modules of a claim at the pole this agency leads, the

@@ -56,7 +56,8 @@ class Reading:
 
     @property
     def income(self) -> int:
-        return int(self.me["income"])
+        """A turn's income, less the dues of its blocs and treaties."""
+        return int(self.me["income"]) - int(self.me.get("dues", 0))
 
     def trait(self, name: str) -> float:
         return self.definition.trait(name)

@@ -718,7 +718,8 @@ def proposal_text(model: MatchModel, info: dict[str, Any]) -> str:
     what = str(info.get("treaty", "a proposal")).replace("_", " ")
     if info.get("bloc"):
         bloc = _dict(_dict(model.view.get("agreements")).get(str(info["bloc"])))
-        what = f"joining {bloc.get('name', info['bloc'])}"
+        # A bloc that has ended since is named by its id, in words.
+        what = f"joining {bloc.get('name', str(info['bloc']).replace('_', ' '))}"
     if info.get("program"):
         program = _dict(_dict(model.view.get("programs")).get(str(info["program"])))
         mission = _dict(info.get("mission"))

@@ -47,6 +47,7 @@ from game.rules.resolve import final_scores, resolve_turn, standing
 from game.rules.rng import Rng
 from game.rules.setup import INTEL_SECRET_BITS, new_match
 from game.rules.shapes import (
+    AgreementWire,
     EventWire,
     FlightOddsView,
     OutcomeWire,
@@ -76,6 +77,7 @@ __all__ = [
     "COMMAND_KINDS",
     "INTEL_SECRET_BITS",
     "ORBIT",
+    "AgreementWire",
     "Answer",
     "BuyService",
     "Code",

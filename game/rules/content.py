@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -203,6 +203,8 @@ class BlocDef:
     members: tuple[str, ...]
     terms: tuple[str, ...]
     open: bool = True
+    dues: float = 0.0  # share of each member's half-year income paid each turn
+    excludes: tuple[str, ...] = ()  # blocs whose members may not join this one, and back
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +212,7 @@ class TreatyDef:
     id: str
     name: str
     terms: tuple[str, ...]
+    dues: float = 0.0  # share of each signatory's half-year income paid each turn
 
 
 @dataclass(frozen=True, slots=True)
@@ -519,7 +522,8 @@ def build_content(scenario: str, texts: dict[str, str]) -> Content:
         for term in terms:
             if term not in TERMS:
                 raise t.fail("terms", f"unknown term {term!r}; known: {', '.join(TERMS)}")
-        treaties[tid] = TreatyDef(tid, t.get("name", str), terms)
+        dues = t.number("dues", 0.0, lo=0.0, hi=0.5)
+        treaties[tid] = TreatyDef(tid, t.get("name", str), terms, dues)
         t.done()
     forbidden = []
     scen.used.add("forbidden")
@@ -917,8 +921,31 @@ def _read_blocs(scen: _Table, agencies: dict[str, AgencyDef]) -> dict[str, BlocD
         for term in terms:
             if term not in TERMS:
                 raise t.fail("terms", f"unknown term {term!r}; known: {', '.join(TERMS)}")
-        out[bid] = BlocDef(bid, t.get("name", str), lead, members, terms, t.get("open", bool, True))
+        out[bid] = BlocDef(
+            bid,
+            t.get("name", str),
+            lead,
+            members,
+            terms,
+            t.get("open", bool, True),
+            t.number("dues", 0.0, lo=0.0, hi=0.5),
+            t.strings("excludes", ()),
+        )
         t.done()
+    # Exclusion runs both ways, and a bloc's founding members sit in no bloc it excludes.
+    for bid, bloc in out.items():
+        for other in bloc.excludes:
+            if other not in out or other == bid:
+                raise scen.fail(f"blocs.{bid}.excludes", f"unknown bloc {other!r}")
+    for bid, bloc in list(out.items()):
+        rivals = tuple(sorted({*bloc.excludes, *(o for o, b in out.items() if bid in b.excludes)}))
+        for other in rivals:
+            both = set(bloc.members) & set(out[other].members)
+            if both:
+                raise scen.fail(
+                    f"blocs.{bid}.excludes", f"{', '.join(sorted(both))} in both {bid} and {other}"
+                )
+        out[bid] = replace(bloc, excludes=rivals)
     return out
 
 

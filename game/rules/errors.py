@@ -58,6 +58,7 @@ class Code(StrEnum):
     UNKNOWN_TREATY = "unknown_treaty"
     UNKNOWN_BLOC = "unknown_bloc"
     BLOC_CLOSED = "bloc_closed"
+    RIVAL_BLOC = "rival_bloc"  # a bloc, or an alliance into one, that one's own bloc excludes
     UNKNOWN_SERVICE = "unknown_service"
     SERVICE_UNAVAILABLE = "service_unavailable"
     NOT_A_PARTNER = "not_a_partner"  # funding a program one has not joined

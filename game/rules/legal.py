@@ -406,6 +406,9 @@ def _check_propose(state: State, agency: str, cmd: Propose, _: bool) -> RuleErro
             return _err(Code.BLOC_CLOSED, f"the {bloc.name} takes no new members")
         if cmd.to != bloc.lead:
             return _err(Code.BAD_TARGET, f"ask the {bloc.name}'s lead, {bloc.lead}")
+        refusal = q.join_refusal(state, agency, bloc.id)
+        if refusal is not None:
+            return refusal
     elif cmd.treaty == "joint_mission":
         program = state.programs.get(cmd.program)
         if program is None:
@@ -416,9 +419,9 @@ def _check_propose(state: State, agency: str, cmd: Propose, _: bool) -> RuleErro
             return _err(Code.WRONG_PHASE, f"{program.name} is no longer being built")
         if cmd.to in program.partners:
             return _err(Code.ALREADY_AGREED, f"{cmd.to} is already a partner")
-        reason = q.forbidden_reason(state, agency, cmd.to)
-        if reason:
-            return _err(Code.FORBIDDEN_PAIRING, reason)
+        refusal = q.invite_refusal(state, program, cmd.to)
+        if refusal is not None:
+            return refusal
         if relations < q.constant(state, "diplomacy", "min_relations_treaty"):
             return _err(
                 Code.RELATIONS_TOO_LOW, f"relations with {cmd.to} are too poor ({relations})"
@@ -443,6 +446,10 @@ def _check_propose(state: State, agency: str, cmd: Propose, _: bool) -> RuleErro
             )
         if q.treaty_between(state, agency, cmd.to, cmd.treaty):
             return _err(Code.ALREADY_AGREED, f"a {treaty.name} with {cmd.to} exists already")
+        if "alliance" in treaty.terms:
+            refusal = q.alliance_refusal(state, agency, cmd.to)
+            if refusal is not None:
+                return refusal
     for p in state.proposals.values():
         if (
             p.treaty == cmd.treaty

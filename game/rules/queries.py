@@ -11,6 +11,7 @@ from math import ceil
 from typing import Any
 
 from game.rules.content import ORBIT, MissionType, Site, Tech
+from game.rules.errors import Code, RuleError
 from game.rules.memo import Memo
 from game.rules.state import Agency, Program, State, Station
 
@@ -63,9 +64,17 @@ def tech_effects(state: State, agency: str) -> dict[str, float]:
 # --- agreements -----------------------------------------------------------------------------
 
 
+def barred(state: State, a: str, b: str) -> bool:
+    """Whether the content bars two agencies from working together at all: no treaty,
+    shared program, station, crew or coalition, even through a bloc or a third party."""
+    return a != b and bool(forbidden_reason(state, a, b))
+
+
 def terms_between(state: State, a: str, b: str) -> set[str]:
-    """Every term of every agreement that both agencies are members of."""
+    """Every term of every agreement that both agencies are members of (none if barred)."""
     terms: set[str] = set()
+    if barred(state, a, b):
+        return terms
     for g in state.agreements.values():
         if a in g.members and b in g.members:
             terms.update(g.terms)
@@ -79,11 +88,124 @@ def partners_with(state: State, agency: str, term: str) -> list[str]:
         if term in g.terms and agency in g.members:
             found.update(g.members)
     found.discard(agency)
-    return [a for a in state.agencies if a in found]
+    return [a for a in state.agencies if a in found and not barred(state, agency, a)]
 
 
 def allied(state: State, a: str, b: str) -> bool:
     return a == b or "alliance" in terms_between(state, a, b)
+
+
+def rival_blocs(state: State, agency: str) -> list[str]:
+    """The blocs this agency may not join or ally into: those its own blocs exclude."""
+    blocs = state.content.blocs
+    out: list[str] = []
+    for g in state.agreements.values():
+        if g.kind == "bloc" and agency in g.members and g.id in blocs:
+            out.extend(x for x in blocs[g.id].excludes if x not in out)
+    return out
+
+
+def allies(state: State, agency: str) -> set[str]:
+    """The agency and everyone linked to it by alliance terms, directly or through other
+    allies: the camp whose coalitions it may sit in."""
+    camp = {agency}
+    waiting = [agency]
+    while waiting:
+        for other in partners_with(state, waiting.pop(), "alliance"):
+            if other not in camp:
+                camp.add(other)
+                waiting.append(other)
+    return camp
+
+
+def coalition_refusal(state: State, ours: set[str], theirs: set[str]) -> RuleError | None:
+    """Why two sets of allies may not become one coalition, or None: someone on one side is
+    barred from someone on the other, or sits in a bloc that excludes theirs."""
+    for a in sorted(ours):
+        for b in sorted(theirs):
+            reason = forbidden_reason(state, a, b)
+            if reason:
+                return RuleError(Code.FORBIDDEN_PAIRING, f"{reason} ({a} and {b} would be allied)")
+    for a in sorted(ours):
+        rivals = set(rival_blocs(state, a))
+        for b in sorted(theirs):
+            for x in rivals:
+                if x in state.agreements and b in state.agreements[x].members:
+                    name = state.agreements[x].name
+                    return RuleError(Code.RIVAL_BLOC, f"{b} sits in the {name}, a rival of {a}'s")
+    return None
+
+
+def join_refusal(state: State, agency: str, bloc_id: str) -> RuleError | None:
+    """Why this agency may not join a bloc now, or None: the bloc is a rival of one of its
+    own, someone in it is barred from the agency, or (for a bloc with an alliance term) it
+    would join two coalitions that may not be one."""
+    bloc = state.agreements[bloc_id]
+    for m in bloc.members:
+        reason = forbidden_reason(state, agency, m)
+        if reason:
+            return RuleError(Code.FORBIDDEN_PAIRING, reason)
+    if bloc_id in rival_blocs(state, agency):
+        return RuleError(Code.RIVAL_BLOC, f"members of the {bloc.name}'s rival may not join it")
+    if "alliance" not in bloc.terms:
+        return None
+    theirs: set[str] = set()
+    for m in bloc.members:
+        theirs |= allies(state, m)
+    theirs.discard(agency)
+    return coalition_refusal(state, allies(state, agency), theirs)
+
+
+def invite_refusal(state: State, program: Program, invitee: str) -> RuleError | None:
+    """Why an agency may not become a partner of a program, or None: it is barred from a
+    participant, or from an owner of the station the program goes to."""
+    station = target_station(state, program)
+    others = [*program.participants, *(station.contributions if station is not None else ())]
+    for a in others:
+        reason = forbidden_reason(state, a, invitee)
+        if reason and a != invitee:
+            return RuleError(Code.FORBIDDEN_PAIRING, reason)
+    return None
+
+
+def alliance_refusal(state: State, a: str, b: str) -> RuleError | None:
+    """Why two agencies may not sign an alliance now, or None: their coalitions may not be
+    one (a rival bloc or the legal bar between them, even through a third party)."""
+    return coalition_refusal(state, allies(state, a), allies(state, b))
+
+
+def dues(state: State, agency: str) -> int:
+    """$M this agency pays each turn for the agreements it is in: each one's `dues` share
+    of its half-year income."""
+    blocs = state.content.blocs
+    treaties = state.content.treaties
+    share = 0.0
+    for g in state.agreements.values():
+        if agency not in g.members or len(g.members) < 2:
+            continue
+        if g.kind == "bloc":
+            share += blocs[g.id].dues if g.id in blocs else 0.0
+        elif g.kind in treaties:
+            share += treaties[g.kind].dues
+    return ceil(share * (state.agency[agency].budget // 2))
+
+
+def agreement_dues(state: State, agency: str, gid: str) -> int:
+    """$M a turn this agency pays for one agreement."""
+    g = state.agreements[gid]
+    content = state.content
+    if g.kind == "bloc":
+        share = content.blocs[g.id].dues if g.id in content.blocs else 0.0
+    else:
+        share = content.treaties[g.kind].dues if g.kind in content.treaties else 0.0
+    return ceil(share * (state.agency[agency].budget // 2))
+
+
+def joint_partners(state: State, program: Program) -> list[str]:
+    """The program's partners who share a joint-program term with its lead."""
+    return [
+        a for a in program.partners if "joint_program" in terms_between(state, program.agency, a)
+    ]
 
 
 def treaty_between(state: State, a: str, b: str, kind: str) -> str:
@@ -111,11 +233,15 @@ def _learning_price(t: Tech, factor: float, shared: bool) -> int:
 
 
 def _sharing_partners(state: State, agency: str) -> list[Agency]:
-    """The seated agencies that share technology with this one."""
+    """The seated agencies that share technology with this one (never across the bar)."""
     out: list[Agency] = []
     for g in state.agreements.values():
         if "tech_sharing" in g.terms and agency in g.members:
-            out.extend(state.agency[m] for m in g.members if m != agency and m in state.agency)
+            out.extend(
+                state.agency[m]
+                for m in g.members
+                if m != agency and m in state.agency and not barred(state, agency, m)
+            )
     return out
 
 
@@ -394,6 +520,8 @@ def has_relay(state: State, agency: str) -> bool:
 
 
 def may_use_station(state: State, station: Station, agency: str) -> bool:
+    if any(barred(state, agency, owner) for owner in station.contributions):
+        return False
     if station.contributions.get(agency, 0) > 0 or station.access == "open":
         return True
     if station.access == "partners":
@@ -556,10 +684,14 @@ def program_reliability_systems(
     theirs = [known[a] for a in participants]
     out: dict[str, float] = {}
     mtype = state.content.missions[program.mission_type]
+    joint = joint_partners(state, program)
+    bonus = constant(state, "diplomacy", "joint_reliability") if joint else 0.0
+    ceiling = constant(state, "reliability", "ceiling")
     for step in mtype.steps:
         if step.system in out:
             continue
-        out[step.system] = max(r.get(step.system, 0.0) for r in theirs)
+        best = max(r.get(step.system, 0.0) for r in theirs)
+        out[step.system] = min(ceiling, best + bonus) if best > 0 else best
     return out
 
 

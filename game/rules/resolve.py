@@ -177,7 +177,8 @@ def _diplomacy(t: _Turn, kept: _Orders) -> None:
     for agency, cmd in _of(kept, Withdraw):
         _withdraw(t, agency, cmd.agreement)
     # Ended only now, so that partners walking out together all pay, whatever their seats.
-    for gid in [gid for gid, g in s.agreements.items() if len(g.members) < 2]:
+    # A treaty ends with one party left; a bloc only with none (its lead may recruit again).
+    for gid in [gid for gid, g in s.agreements.items() if len(g.members) < _least(g.kind)]:
         del s.agreements[gid]
     for agency, cmd in _of(kept, Propose):
         pid = s.new_id("p")
@@ -202,6 +203,11 @@ def _diplomacy(t: _Turn, kept: _Orders) -> None:
         )
 
 
+def _least(kind: str) -> int:
+    """The fewest members an agreement of this kind lives on with."""
+    return 1 if kind == "bloc" else 2
+
+
 def _describe(s: State, p: Proposal) -> str:
     if p.treaty == "join_bloc":
         bloc = s.agreements.get(p.bloc)
@@ -221,10 +227,13 @@ def _accept(t: _Turn, p: Proposal) -> None:
         if bloc is None or p.sender in bloc.members:
             _lapse(t, p, "the bloc has ended or already counts them in")
             return
+        refusal = q.join_refusal(s, p.sender, bloc.id)
+        if refusal is not None:
+            _lapse(t, p, refusal.message)
+            return
         bloc.members.append(p.sender)
         for m in bloc.members:
             t.relations(p.sender, m, dip.signed / 2)
-        t.prestige(p.sender, "diplomacy", s.content.rule("prestige").treaty_signed)
         t.emit(
             "bloc_joined", p.sender, f"{t.name(p.sender)} joins the {bloc.name}.", agreement=bloc.id
         )
@@ -233,6 +242,9 @@ def _accept(t: _Turn, p: Proposal) -> None:
         program = s.programs.get(p.program)
         if program is None or program.phase != "building" or p.to in program.partners:
             _lapse(t, p, "the program is no longer being built")
+            return
+        if q.invite_refusal(s, program, p.to) is not None:
+            _lapse(t, p, "it is forbidden")
             return
         program.partners.append(p.to)
         t.relations(*pair, dip.signed / 2)
@@ -244,22 +256,23 @@ def _accept(t: _Turn, p: Proposal) -> None:
             program=program.id,
         )
         return
-    if q.treaty_between(s, p.sender, p.to, p.treaty) or s.content.forbidden_reason(*pair):
-        why = (
-            "they are already bound by it"
-            if q.treaty_between(s, p.sender, p.to, p.treaty)
-            else "it is forbidden"
-        )
+    treaty = s.content.treaties[p.treaty]
+    why = ""
+    if q.treaty_between(s, p.sender, p.to, p.treaty):
+        why = "they are already bound by it"
+    elif s.content.forbidden_reason(*pair):
+        why = "it is forbidden"
+    elif "alliance" in treaty.terms:
+        refusal = q.alliance_refusal(s, p.sender, p.to)
+        why = refusal.message if refusal is not None else ""
+    if why:
         _lapse(t, p, why)
         return
-    treaty = s.content.treaties[p.treaty]
     gid = s.new_id("t")
     s.agreements[gid] = Agreement(
         gid, p.treaty, treaty.name, [p.sender, p.to], p.sender, list(treaty.terms), s.turn
     )
     t.relations(*pair, dip.signed)
-    for a in pair:
-        t.prestige(a, "diplomacy", s.content.rule("prestige").treaty_signed)
     t.emit(
         "treaty_signed",
         p.sender,
@@ -287,15 +300,24 @@ def _withdraw(t: _Turn, agency: str, gid: str) -> None:
     g = s.agreements.get(gid)
     if g is None or agency not in g.members:
         return
-    rules = s.content.rule("prestige")
-    t.prestige(agency, "penalties", -rules.broken_treaty)
-    t.support(agency, -s.content.rule("support").broken_treaty)
+    dip = s.content.rule("diplomacy")
+    # Within its notice an agreement is broken (prestige, support and trust lost); after it,
+    # leaving costs only some trust.
+    broken = s.turn - g.since < dip.notice
+    if broken:
+        t.prestige(agency, "penalties", -s.content.rule("prestige").broken_treaty)
+        t.support(agency, -s.content.rule("support").broken_treaty)
     for other in g.members:
-        t.relations(agency, other, s.content.rule("diplomacy").broken)
+        t.relations(agency, other, dip.broken if broken else dip.left)
     g.members.remove(agency)
     if g.members and g.lead == agency:
         g.lead = g.members[0]
-    t.emit("agreement_left", agency, f"{t.name(agency)} walks out of the {g.name}.", agreement=gid)
+    text = (
+        f"{t.name(agency)} breaks the {g.name}."
+        if broken
+        else f"{t.name(agency)} leaves the {g.name} after its notice."
+    )
+    t.emit("agreement_left", agency, text, agreement=gid, broken=broken)
 
 
 # --- 3. research and services ---------------------------------------------------------------------
@@ -802,9 +824,25 @@ def _assemble(t: _Turn, program: Program, station: Station | None) -> Station:
     # A bounty asks for a module on the station its owner leads when the module arrives.
     led_by = station.majority_owner() if station.modules else ""
     station.modules.append([module.id, s.turn, program.agency])
+    owners = [o for o, paid in station.contributions.items() if paid > 0]
     for a, paid in program.contributions.items():
-        if paid > 0:
-            station.contributions[a] = station.contributions.get(a, 0) + paid
+        if paid <= 0:
+            continue
+        barred = [o for o in owners if q.barred(s, a, o)]
+        if barred:
+            # The law keeps them out of a station they would share: the money built the
+            # module, but buys no share of it.
+            t.emit(
+                "share_barred",
+                a,
+                f"{t.name(a)} gets no share of {station.name}: "
+                f"{q.forbidden_reason(s, a, barred[0])}",
+                (a,),
+                station=station.id,
+                amount=paid,
+            )
+            continue
+        station.contributions[a] = station.contributions.get(a, 0) + paid
     station.contributions = dict(sorted(station.contributions.items()))
     for a, share in _shares(program).items():
         t.prestige(a, "stations", content.rule("prestige").module * share)
@@ -1149,7 +1187,16 @@ def _economy(t: _Turn) -> None:
                 budget=ag.budget,
             )
         cap = int(economy.treasury_cap * ag.budget)
-        income = ag.treasury + ag.budget // 2
+        dues = q.dues(s, a)
+        if dues:
+            t.emit(
+                "dues_paid",
+                a,
+                f"{t.name(a)} pays {dues} $M in dues to its blocs and treaties.",
+                (a,),
+                amount=dues,
+            )
+        income = ag.treasury + ag.budget // 2 - dues
         ag.treasury = min(income, cap)
         if income > cap:
             t.emit(

@@ -256,6 +256,7 @@ class OwnAgency(TypedDict):
     treasury: int
     budget: int
     income: int  # a turn's share of the budget
+    dues: int  # $M a turn its blocs and treaties take out of that income
     support: int
     techs: dict[str, OwnTech]
     systems: dict[str, float]  # hardware family -> reliability, for the families it has

@@ -185,6 +185,7 @@ def _me(state: State, a: str, reliabilities: dict[str, float]) -> OwnAgency:
         "treasury": ag.treasury,
         "budget": ag.budget,
         "income": ag.budget // 2,
+        "dues": q.dues(state, a),
         "support": ag.support,
         "techs": techs,
         "systems": {

@@ -87,7 +87,8 @@ def test_greedy_plays_coherently_for_every_agency():
     for agency in state.agencies:
         ag = state.agency[agency]
         assert ag.flights > 0 or any(agency in f.get("partners", []) for f in state.flights), agency
-        assert ag.prestige["diplomacy"] > 0, agency  # it signs treaties or joins programs
+        talks = Counter(c["kind"] for t in result.replay.turns for c in t.orders[agency])
+        assert talks["propose"] or talks["answer"], agency  # it takes part in diplomacy
     partners = [a for p in state.programs.values() for a in p.partners]
     partners += [a for f in state.flights for a in f.get("partners", [])]
     assert {"csa", "jaxa", "esa"} & set(partners)  # small agencies join others' programs

@@ -21,6 +21,11 @@ def opening(seed: int = 1, **kwargs: object) -> State:
     return new_match(seed=seed, **kwargs)  # type: ignore[arg-type]
 
 
+def income_of(state: State, agency: str) -> int:
+    """What a turn's income adds to an agency's treasury: half its yearly budget less dues."""
+    return state.agency[agency].budget // 2 - q.dues(state, agency)
+
+
 def learn(state: State, agency: str, *techs: str, refinements: int = 0) -> None:
     """Give an agency technologies, as if it had researched them."""
     for tech in techs:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from game.rules import BuyService, Code, StartMission, State, check, validate
+from game.rules.queries import dues
 from game.rules.setup import appropriation, yearly_budget
-from tests.rules.builders import learn, of_kind, opening, resolve, resolve_quiet
+from tests.rules.builders import income_of, learn, of_kind, opening, resolve, resolve_quiet
 
 
 def _at(turn: int) -> State:
@@ -14,12 +15,14 @@ def _at(turn: int) -> State:
     return state
 
 
-def test_each_half_year_brings_half_the_yearly_budget():
+def test_each_half_year_brings_half_the_yearly_budget_less_dues():
     state = opening()
     after, _ = resolve_quiet(state)
     for agency in state.agencies:
         ag = state.agency[agency]
-        assert after.agency[agency].treasury == ag.treasury + ag.budget // 2
+        owed = dues(state, agency)
+        assert owed > 0  # every agency starts in a bloc
+        assert after.agency[agency].treasury == ag.treasury + ag.budget // 2 - owed
 
 
 def test_there_is_no_budget_review_in_the_first_half_of_a_year():
@@ -104,7 +107,7 @@ def test_leo_station_access_buys_science_and_support_for_its_price():
     com = state.content.rule("commercial")
     after, events = resolve_quiet(state, {"cnsa": [BuyService("leo_station_access")]})
     cnsa, was = after.agency["cnsa"], state.agency["cnsa"]
-    assert cnsa.treasury == was.treasury - com.leo_access_cost + was.budget // 2
+    assert cnsa.treasury == was.treasury - com.leo_access_cost + income_of(state, "cnsa")
     assert cnsa.prestige["science"] == was.prestige["science"] + com.leo_access_science
     assert cnsa.support == was.support + com.leo_access_support
     assert [e.visible_to for e in of_kind(events, "service_bought")] == [("cnsa",)]

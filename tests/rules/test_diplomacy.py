@@ -6,6 +6,7 @@ from game.rules import (
     Answer,
     Code,
     Fund,
+    Launch,
     Propose,
     State,
     Withdraw,
@@ -14,7 +15,16 @@ from game.rules import (
 )
 from game.rules import queries as q
 from game.rules.state import Agreement, Proposal
-from tests.rules.builders import add_program, of_kind, opening, resolve_quiet
+from tests.rules.builders import (
+    add_program,
+    add_station,
+    learn,
+    of_kind,
+    opening,
+    resolve_quiet,
+    resolve_until,
+    succeeded,
+)
 
 
 def _propose(state: State, sender: str, cmd: Propose) -> tuple[State, str]:
@@ -57,9 +67,8 @@ def test_a_proposal_accepted_in_a_later_turn_signs_the_treaty():
     assert after.relations["esa"]["roscosmos"] == _drifted(
         state, "esa", "roscosmos", before + dip.signed
     )
-    bonus = state.content.rule("prestige").treaty_signed
-    for agency in ("roscosmos", "esa"):
-        assert after.agency[agency].prestige["diplomacy"] == bonus
+    for agency in ("roscosmos", "esa"):  # signing earns no prestige of itself
+        assert after.agency[agency].prestige["diplomacy"] == 0
 
 
 def test_a_declined_proposal_cools_relations():
@@ -193,3 +202,185 @@ def test_relations_stay_symmetric_and_within_bounds_after_a_heavy_blow():
     after, _ = resolve_quiet(state, {"esa": [Withdraw("t50")]})
     floor = _drifted(state, "esa", "roscosmos", -100)  # -90 - 30 stops at -100, then drifts
     assert after.relations["esa"]["roscosmos"] == after.relations["roscosmos"]["esa"] == floor
+
+
+def test_leaving_after_the_notice_costs_only_some_trust():
+    state = opening()
+    dip = state.content.rule("diplomacy")
+    state.agreements["t50"] = Agreement(
+        "t50", "docking", "Docking", ["esa", "roscosmos"], "esa", ["docking"], 0
+    )
+    state.turn = dip.notice
+    relations = state.relations["esa"]["roscosmos"]
+    after, events = resolve_quiet(state, {"esa": [Withdraw("t50")]})
+    [left] = of_kind(events, "agreement_left")
+    assert left.data["broken"] is False and "after its notice" in left.text
+    assert after.agency["esa"].prestige["penalties"] == state.agency["esa"].prestige["penalties"]
+    assert after.agency["esa"].support >= state.agency["esa"].support - 1  # drift alone
+    assert after.relations["esa"]["roscosmos"] == _drifted(
+        state, "esa", "roscosmos", relations + dip.left
+    )
+
+
+def test_each_agreement_charges_its_dues_every_turn():
+    state = opening()
+    esa = state.agency["esa"]
+    content = state.content
+    share = content.blocs["iss"].dues + content.blocs["gateway_partnership"].dues
+    assert q.dues(state, "esa") == -(-share * (esa.budget // 2) // 1)
+    state.agreements["t50"] = Agreement(
+        "t50", "docking", "Docking", ["esa", "roscosmos"], "esa", ["docking"], 0
+    )
+    more = q.dues(state, "esa")
+    assert more > q.dues(opening(), "esa")
+    after, events = resolve_quiet(state)
+    paid = [e for e in of_kind(events, "dues_paid") if e.agency == "esa"]
+    assert [(e.data["amount"], e.visible_to) for e in paid] == [(more, ("esa",))]
+    assert after.agency["esa"].treasury == esa.treasury + esa.budget // 2 - more
+
+
+def test_a_member_of_one_camp_may_not_join_the_rival_bloc():
+    state = opening()
+    assert check(state, "esa", Propose("cnsa", "join_bloc", bloc="ilrs")).code == Code.RIVAL_BLOC
+    assert (
+        check(state, "roscosmos", Propose("nasa", "join_bloc", bloc="gateway_partnership")).code
+        == Code.RIVAL_BLOC
+    )
+    # Once out of the Gateway partnership, ESA may ask.
+    after, _ = resolve_quiet(state, {"esa": [Withdraw("gateway_partnership")]})
+    assert check(after, "esa", Propose("cnsa", "join_bloc", bloc="ilrs")) is None
+
+
+def test_no_alliance_across_the_rival_blocs_so_no_agency_sits_in_both_coalitions():
+    state = opening()
+    state.relations["esa"]["roscosmos"] = state.relations["roscosmos"]["esa"] = 60
+    # NASA, in ESA's camp, is barred from CNSA, in Roscosmos's.
+    assert check(state, "esa", Propose("roscosmos", "alliance")).code == Code.FORBIDDEN_PAIRING
+    assert check(state, "esa", Propose("roscosmos", "docking")) is None
+    # With CNSA out of it, the ILRS still excludes the Gateway partnership.
+    state.agreements["ilrs"].members.remove("cnsa")
+    assert check(state, "esa", Propose("roscosmos", "alliance")).code == Code.RIVAL_BLOC
+    state.agreements["ilrs"].members.append("cnsa")
+    # An alliance with NASA signed outside both blocs keeps ESA out of the ILRS: NASA, in
+    # the Gateway partnership and barred from CNSA, would be in the same coalition.
+    state.agreements["gateway_partnership"].members.remove("esa")
+    state.agreements["t50"] = Agreement(
+        "t50", "alliance", "Alliance", ["esa", "nasa"], "esa", ["alliance"], 0
+    )
+    ask = Propose("cnsa", "join_bloc", bloc="ilrs")
+    assert check(state, "esa", ask).code == Code.FORBIDDEN_PAIRING
+    state.relations["esa"]["cnsa"] = state.relations["cnsa"]["esa"] = 60
+    assert check(state, "esa", Propose("cnsa", "alliance")).code == Code.FORBIDDEN_PAIRING
+    # So does an alliance with JAXA, whose Gateway partnership holds NASA.
+    del state.agreements["t50"]
+    state.agreements["t51"] = Agreement(
+        "t51", "alliance", "Alliance", ["esa", "jaxa"], "esa", ["alliance"], 0
+    )
+    assert check(state, "esa", ask).code == Code.FORBIDDEN_PAIRING
+
+
+def test_a_bloc_lives_on_with_its_lead_alone():
+    state = opening()
+    after, _ = resolve_quiet(state, {"roscosmos": [Withdraw("ilrs")]})
+    assert after.agreements["ilrs"].members == ["cnsa"]
+    assert q.dues(after, "cnsa") < q.dues(state, "cnsa")  # a bloc of one charges nothing
+    assert check(after, "esa", Propose("cnsa", "join_bloc", bloc="ilrs")).code == Code.RIVAL_BLOC
+
+
+def test_a_rival_bloc_joined_meanwhile_lets_an_accepted_request_lapse():
+    state = opening()
+    state.agreements["gateway_partnership"].members.remove("esa")
+    state.proposals["p90"] = Proposal("p90", "esa", "cnsa", "join_bloc", -1, "ilrs")
+    state.agreements["gateway_partnership"].members.append("esa")
+    after, events = resolve_quiet(state, {"cnsa": [Answer("p90", True)]})
+    assert [e.data["proposal"] for e in of_kind(events, "proposal_lapsed")] == ["p90"]
+    assert "esa" not in after.agreements["ilrs"].members
+
+
+def test_the_legal_bar_keeps_cnsa_out_of_every_bloc_nasa_sits_in():
+    state = opening()
+    ask = Propose("nasa", "join_bloc", bloc="artemis_accords")
+    assert check(state, "cnsa", ask).code == Code.FORBIDDEN_PAIRING
+    # Through a third party too: no shared program, even one led by a partner of both.
+    program = add_program(state, "esa", "orbiter", "imbrium", ready=False)
+    program.partners.append("nasa")
+    invite = Propose("cnsa", "joint_mission", program=program.id)
+    assert check(state, "esa", invite).code == Code.FORBIDDEN_PAIRING
+
+
+def test_the_legal_bar_shares_no_terms_stations_or_coalition_even_in_one_bloc():
+    state = opening()
+    state.agreements["artemis_accords"].members.append("cnsa")
+    state.agreements["t50"] = Agreement(
+        "t50", "alliance", "Alliance", ["nasa", "cnsa", "esa"], "esa", ["alliance"], 0
+    )
+    assert q.terms_between(state, "nasa", "cnsa") == set()
+    assert not q.allied(state, "nasa", "cnsa")
+    assert "cnsa" not in q.partners_with(state, "nasa", "docking")
+    station = add_station(state, "shackleton", ["habitat"], {"cnsa": 100}, access="open")
+    assert not q.may_use_station(state, station, "nasa")
+    assert q.may_use_station(state, station, "jaxa")
+
+
+def test_a_joint_program_term_makes_a_shared_program_more_reliable():
+    state = opening()
+    state.agreements["gateway_partnership"].terms.remove("joint_program")
+    program = add_program(state, "jaxa", "orbiter", "imbrium", ready=False)
+    program.partners.append("csa")
+    alone = q.program_reliability_systems(state, program)
+    state.agreements["t50"] = Agreement(
+        "t50", "joint_program", "Joint", ["jaxa", "csa"], "jaxa", ["joint_program"], 0
+    )
+    joint = q.program_reliability_systems(state, program)
+    bonus = state.content.rule("diplomacy").joint_reliability
+    ceiling = state.content.rule("reliability").ceiling
+    for system, r in alone.items():
+        assert joint[system] == (min(ceiling, r + bonus) if r > 0 else r)
+    assert any(joint[k] > alone[k] for k in alone)
+
+
+def test_the_legal_bar_keeps_a_partner_out_of_a_program_to_a_station_it_is_barred_from():
+    state = opening()
+    add_station(state, "shackleton", ["surface_power"], {"nasa": 500})
+    program = add_program(state, "esa", "surface_module", "shackleton", module="surface_habitat")
+    program.phase = "building"
+    invite = Propose("cnsa", "joint_mission", program=program.id)
+    assert check(state, "esa", invite).code == Code.FORBIDDEN_PAIRING
+    assert check(state, "esa", Propose("roscosmos", "joint_mission", program=program.id)) is None
+
+
+def test_a_barred_partner_arriving_at_a_station_gets_no_share_and_hears_why():
+    state = opening()
+    station = add_station(state, "shackleton", ["surface_power"], {"nasa": 500})
+    program = add_program(
+        state,
+        "roscosmos",
+        "surface_module",
+        "shackleton",
+        module="surface_habitat",
+        partners={"cnsa": 100},
+    )
+    learn(state, "roscosmos", "heavy_launcher", "surface_habitat", "precision_landing")
+    orders = {"roscosmos": [Launch(program.id)]}
+    after, events = resolve_until(state, orders, succeeded(program.id))
+    assert of_kind(events, "module_added")
+    [barred] = of_kind(events, "share_barred")
+    assert (barred.agency, barred.visible_to, barred.data["amount"]) == ("cnsa", ("cnsa",), 100)
+    assert "cnsa" not in after.stations[station.id].contributions
+    assert after.stations[station.id].contributions["roscosmos"] > 0
+
+
+def test_no_alliance_joins_two_camps_even_two_steps_apart():
+    state = opening()
+    for bloc in ("gateway_partnership", "ilrs"):
+        del state.agreements[bloc]
+    state.agreements["t50"] = Agreement(
+        "t50", "alliance", "Alliance", ["esa", "nasa"], "esa", ["alliance"], 0
+    )
+    state.agreements["t51"] = Agreement(
+        "t51", "alliance", "Alliance", ["roscosmos", "cnsa"], "cnsa", ["alliance"], 0
+    )
+    state.relations["esa"]["roscosmos"] = state.relations["roscosmos"]["esa"] = 60
+    # ESA's camp holds NASA, Roscosmos's holds CNSA: one alliance would make them one.
+    assert q.allies(state, "esa") == {"esa", "nasa"}
+    assert check(state, "esa", Propose("roscosmos", "alliance")).code == Code.FORBIDDEN_PAIRING

@@ -456,6 +456,23 @@ def test_asking_to_join_a_closed_bloc_is_refused_with_bloc_closed():
     assert refused_alone(opening(), "cnsa", cmd) == Code.BLOC_CLOSED
 
 
+def test_asking_to_join_the_rival_bloc_is_refused_with_rival_bloc():
+    cmd = Propose("cnsa", "join_bloc", bloc="ilrs")
+    assert refused_alone(opening(), "esa", cmd) == Code.RIVAL_BLOC
+
+
+def test_an_alliance_across_the_rival_blocs_is_refused_with_rival_bloc():
+    state = opening()
+    state.agreements["ilrs"].members.remove("cnsa")  # no legal bar between the camps
+    state.relations["esa"]["roscosmos"] = state.relations["roscosmos"]["esa"] = 60
+    assert refused_alone(state, "esa", Propose("roscosmos", "alliance")) == Code.RIVAL_BLOC
+
+
+def test_cnsa_asking_into_a_bloc_nasa_sits_in_is_refused_with_forbidden_pairing():
+    cmd = Propose("nasa", "join_bloc", bloc="artemis_accords")
+    assert refused_alone(opening(), "cnsa", cmd) == Code.FORBIDDEN_PAIRING
+
+
 def test_asking_someone_other_than_the_blocs_lead_is_refused_with_bad_target():
     cmd = Propose("esa", "join_bloc", bloc="artemis_accords")
     assert refused_alone(opening(), "roscosmos", cmd) == Code.BAD_TARGET

@@ -6,7 +6,7 @@ from game.rules import Answer, Fund, Research, Rush, Scrub
 from game.rules import queries as q
 from game.rules.state import Proposal
 from game.rules.view import events_for
-from tests.rules.builders import add_program, of_kind, opening, resolve_quiet
+from tests.rules.builders import add_program, income_of, of_kind, opening, resolve_quiet
 
 
 def test_funding_a_full_schedule_is_shared_pro_rata_and_the_rest_comes_back():
@@ -24,7 +24,7 @@ def test_funding_a_full_schedule_is_shared_pro_rata_and_the_rest_comes_back():
     assert returned["esa"].data["amount"] == limit // 2 - paid["esa"]
     assert returned["esa"].visible_to == ("esa",)
     assert "its schedule was full" in returned["esa"].text
-    income = state.agency["esa"].budget // 2
+    income = income_of(state, "esa")
     assert after.agency["esa"].treasury == state.agency["esa"].treasury - paid["esa"] + income
 
 
@@ -79,8 +79,8 @@ def test_money_over_the_treasury_cap_is_reported_lost():
     after, events = resolve_quiet(state)
     [capped] = of_kind(events, "treasury_capped")
     assert (capped.agency, capped.visible_to) == ("esa", ("esa",))
-    assert capped.data["amount"] == ag.budget // 2
-    assert f"{ag.budget // 2} $M over" in capped.text and "was lost" in capped.text
+    assert capped.data["amount"] == income_of(state, "esa")
+    assert f"{income_of(state, 'esa')} $M over" in capped.text and "was lost" in capped.text
     assert after.agency["esa"].treasury == cap
     assert [e["kind"] for e in events_for(events, "esa")].count("treasury_capped") == 1
     assert "treasury_capped" not in [e["kind"] for e in events_for(events, "nasa")]

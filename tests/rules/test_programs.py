@@ -9,6 +9,7 @@ from game.rules import queries as q
 from tests.rules.builders import (
     add_program,
     flight,
+    income_of,
     learn,
     of_kind,
     opening,
@@ -63,7 +64,7 @@ def test_funding_takes_no_more_than_the_schedule_from_all_contributors_together(
     assert after.programs[program.id].paid == limit
     # Offered alike, so shared alike; what did not fit stays in each treasury.
     assert after.programs[program.id].contributions == {"esa": limit // 2, "nasa": limit // 2}
-    income = state.agency["esa"].budget // 2
+    income = income_of(state, "esa")
     assert after.agency["esa"].treasury == state.agency["esa"].treasury - limit // 2 + income
 
 
@@ -79,7 +80,7 @@ def test_a_rush_lets_a_program_take_twice_its_schedule_for_a_fee():
     after, _ = resolve_quiet(state, {"nasa": orders})
     fee = q.rush_fee(state, program)
     assert fee == ceil(q.schedule(state, program) * state.content.rule("economy").rush_fee) > 0
-    income = state.agency["nasa"].budget // 2
+    income = income_of(state, "nasa")
     assert after.agency["nasa"].treasury == state.agency["nasa"].treasury - fee - double + income
     assert after.programs[program.id].paid == double
     assert after.programs[program.id].rushes == 1
@@ -106,7 +107,7 @@ def test_a_delay_for_testing_costs_its_fee_and_keeps_the_program_on_the_ground()
     program = add_program(state, "nasa", "orbiter", "imbrium")
     after, events = resolve_quiet(state, {"nasa": [Delay(program.id)]})
     fee = q.test_fee(state, program)
-    income = state.agency["nasa"].budget // 2
+    income = income_of(state, "nasa")
     assert after.agency["nasa"].treasury == state.agency["nasa"].treasury - fee + income
     assert after.programs[program.id].tests == 1
     assert after.programs[program.id].phase == "ready"
@@ -132,7 +133,7 @@ def test_a_scrub_refunds_a_quarter_of_what_each_contributor_paid():
     refund = state.content.rule("economy").scrub_refund
     assert refund == 0.25
     for agency in ("nasa", "esa"):
-        income = state.agency[agency].budget // 2
+        income = income_of(state, agency)
         expected = state.agency[agency].treasury + int(paid[agency] * refund) + income
         assert after.agency[agency].treasury == expected
     assert program.id not in after.programs

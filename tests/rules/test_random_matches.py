@@ -130,9 +130,16 @@ def check_state(s: State, before: State | None) -> None:
         assert 0 <= st.supplies <= q.storage(s, st), (st.id, st.supplies)
         assert st.crew_count <= q.capacity(s, st), st.id
     for g in s.agreements.values():
-        assert len(g.members) >= 2 and set(g.members) <= set(s.agencies), g.id
-        if g.kind != "bloc":
-            assert not s.content.forbidden_reason(*g.members), f"forbidden treaty {g.id}"
+        least = 1 if g.kind == "bloc" else 2  # a bloc lives on with its lead alone
+        assert len(g.members) >= least and set(g.members) <= set(s.agencies), g.id
+        for i, a in enumerate(g.members):
+            for b in g.members[i + 1 :]:
+                assert not q.barred(s, a, b), f"{a} and {b} barred but both in {g.id}"
+        if g.kind == "bloc" and g.id in s.content.blocs:
+            for rival in s.content.blocs[g.id].excludes:
+                theirs = s.agreements.get(rival)
+                both = set(g.members) & set(theirs.members) if theirs else set()
+                assert not both, f"{both} in rival blocs {g.id} and {rival}"
     expiry = s.content.rule("diplomacy").proposal_expiry
     for p in s.proposals.values():
         assert p.sender != p.to and 0 <= s.turn - 1 - p.turn < expiry, p.id
@@ -319,6 +326,10 @@ def check_events(
                     for f in flown.values()
                     if a == f.agency or a in f.data["partners"]
                 ), e.to_wire()
+        elif k == "share_barred":
+            station = after.stations[d["station"]]
+            assert a not in station.contributions and d["amount"] > 0
+            assert any(q.barred(after, a, o) for o in station.contributions)
         elif k in ("station_founded", "module_added", "crew_arrived", "bounty_claimed"):
             assert any(
                 f.agency == a
@@ -335,6 +346,8 @@ def check_events(
             assert d["event"] in before.content.events
         elif k == "history":
             assert e.text in beats
+        elif k == "dues_paid":
+            assert d["amount"] == q.dues(after, a) > 0
         elif k == "budget_review":
             assert before.turn % 2 == 1
         elif k == "proposal_expired":

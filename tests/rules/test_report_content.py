@@ -179,12 +179,20 @@ def test_the_next_generation_capsule_carries_three_on_its_own_hardware():
 def test_the_docking_standard_opens_a_partners_station_when_both_follow_it():
     state = opening()
     station = add_station(state, "orbit", ["power_propulsion", "habitat"], {"cnsa": 1000})
-    assert not q.may_use_station(state, station, "nasa")
-    learn(state, "nasa", "docking_standard")
-    assert not q.may_use_station(state, station, "nasa")  # CNSA does not follow it
+    assert not q.may_use_station(state, station, "jaxa")
+    learn(state, "jaxa", "docking_standard")
+    assert not q.may_use_station(state, station, "jaxa")  # CNSA does not follow it
     learn(state, "cnsa", "docking_standard")
-    assert q.may_use_station(state, station, "nasa")
+    assert q.may_use_station(state, station, "jaxa")
     station.access = "owners"
+    assert not q.may_use_station(state, station, "jaxa")
+
+
+def test_the_docking_standard_does_not_lift_the_legal_bar():
+    state = opening()
+    station = add_station(state, "orbit", ["power_propulsion", "habitat"], {"cnsa": 1000})
+    learn(state, "nasa", "docking_standard")
+    learn(state, "cnsa", "docking_standard")
     assert not q.may_use_station(state, station, "nasa")
 
 

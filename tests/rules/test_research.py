@@ -6,7 +6,7 @@ from math import ceil
 
 from game.rules import Code, Research, check, view
 from game.rules import queries as q
-from tests.rules.builders import learn, of_kind, opening, resolve_quiet
+from tests.rules.builders import income_of, learn, of_kind, opening, resolve_quiet
 
 
 def test_research_is_paced_by_the_techs_minimum_turns_and_completes_with_tech_learned():
@@ -34,7 +34,7 @@ def test_research_money_leaves_the_treasury():
     state = opening()
     before = state.agency["nasa"].treasury
     after, _ = resolve_quiet(state, {"nasa": [Research("heavy_launcher", 300)]})
-    income = state.agency["nasa"].budget // 2
+    income = income_of(state, "nasa")
     assert after.agency["nasa"].treasury == before - 300 + income
 
 

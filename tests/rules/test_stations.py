@@ -284,15 +284,19 @@ def test_an_ice_site_station_with_a_plant_makes_supplies():
 
 def test_the_largest_owner_sets_access_and_opening_a_station_admits_anyone():
     state, sid = _nasa_station_ready(["power_propulsion", "habitat"])
-    learn(state, "cnsa", "deep_space_capsule", "heavy_launcher")
+    state.agreements["iss"].members.remove("roscosmos")  # no docking term with NASA left
+    learn(state, "roscosmos", "deep_space_capsule", "heavy_launcher")
     crew = StartMission("orbital_crew", sid)
-    assert check(state, "cnsa", crew) is not None
+    assert check(state, "roscosmos", crew) is not None
     after, events = resolve_quiet(state, {"nasa": [SetAccess(sid, "open")]})
     assert after.stations[sid].access == "open"
     assert [(e.agency, e.data["access"]) for e in of_kind(events, "station_access")] == [
         ("nasa", "open")
     ]
-    assert check(after, "cnsa", crew) is None
+    assert check(after, "roscosmos", crew) is None
+    # Open to anyone but those the law bars from it.
+    learn(after, "cnsa", "deep_space_capsule", "heavy_launcher")
+    assert check(after, "cnsa", crew) is not None
 
 
 def test_a_relief_crew_takes_the_berths_of_a_crew_going_home_that_turn():
