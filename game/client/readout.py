@@ -718,8 +718,10 @@ def proposal_text(model: MatchModel, info: dict[str, Any]) -> str:
     what = str(info.get("treaty", "a proposal")).replace("_", " ")
     if info.get("bloc"):
         bloc = _dict(_dict(model.view.get("agreements")).get(str(info["bloc"])))
-        # A bloc that has ended since is named by its id, in words.
-        what = f"joining {bloc.get('name', str(info['bloc']).replace('_', ' '))}"
+        # A bloc no longer in force (or not yet seen) still has its name in the scenario.
+        known = model.content.blocs.get(str(info["bloc"]))
+        fallback = known.name if known is not None else str(info["bloc"]).replace("_", " ")
+        what = f"joining {bloc.get('name', fallback)}"
     if info.get("program"):
         program = _dict(_dict(model.view.get("programs")).get(str(info["program"])))
         mission = _dict(info.get("mission"))
