@@ -97,7 +97,8 @@ def test_greedy_leaves_its_bloc_for_the_rival_one_when_that_pays_clearly_better(
     state = rules.new_match(seed=3)
     state.turn = 10
     state.agreements["gateway_partnership"].terms[:] = ["alliance"]
-    state.agency["cnsa"].prestige["science"] = 600  # the ILRS shares its science
+    state.agreements["ilrs"].terms.append("data_release")  # an ILRS that shares its science
+    state.agency["cnsa"].prestige["science"] = 600
     assert _diplomat(state, "esa").switch_gain("gateway_partnership") > 0
     assert Withdraw("gateway_partnership") in _orders(state, "esa")
     after, _ = rules.resolve_turn(state, {"esa": [Withdraw("gateway_partnership")]})
