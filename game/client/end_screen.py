@@ -20,12 +20,12 @@ if TYPE_CHECKING:
     from game.client.game_screen import GameScene
 
 TERMINATION_TEXT = {
-    "scenario_end": "The race is over: the best showing against what was expected of each "
-    "agency wins.",
+    "scenario_end": "The race is over: the best standing, prestige for the means each agency "
+    "had, wins.",
     "sustained_presence": "An alliance kept a crewed lunar station occupied long enough to win "
     "outright.",
-    "turn_limit": "The match reached its agreed number of turns: the best showing against "
-    "what was expected of each agency wins.",
+    "turn_limit": "The match reached its agreed number of turns: the best standing, prestige "
+    "for the means each agency had, wins.",
 }
 
 

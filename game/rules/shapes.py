@@ -170,7 +170,7 @@ class OutcomeWire(TypedDict):
     turn: int
     scores: dict[str, dict[str, int]]  # agency -> prestige category -> points, and "total"
     station: str  # the station that won by presence, or ""
-    standings: dict[str, int]  # agency -> total as thousandths of what was expected of it
+    standings: dict[str, int]  # agency -> share of prestige over share of means, thousandths
 
 
 class EventWire(TypedDict):

@@ -360,7 +360,7 @@ class Outcome:
     turn: int
     scores: dict[str, dict[str, int]]  # agency -> category -> points, plus "total"
     station: str = ""  # the station that won by presence
-    # agency -> its total as a share of the prestige expected of it, in thousandths
+    # agency -> its share of the prestige over its share of the field's means, in thousandths
     standings: dict[str, int] = field(default_factory=dict)
 
     def to_wire(self) -> OutcomeWire:
