@@ -32,6 +32,7 @@ from typing import Any, NamedTuple
 from game.ai.base import Bot
 from game.ai.diplomacy import Diplomat
 from game.ai.doctrine import Doctrine, doctrine_for
+from game.ai.objectives import objective_worth
 from game.ai.opportunities import base_sites, bounty_starts, bounty_worth, standard_research
 from game.ai.reading import Reading
 from game.rules import (
@@ -554,6 +555,8 @@ class _Turn:
             cost = self.cost(mtype, cmd)
             upkeep = price * cost + slot_price * (mtype.build_turns + 1)
             worth = self.worth(mtype, cmd, *option)
+            if worth > 0:
+                worth += objective_worth(reading, mtype, cmd, *option)
             bound = self.weight(mtype.id) * worth - upkeep
             if worth > 0 and bound > 0:
                 bounded.append((bound, cmd, mtype, cost, worth, upkeep, option))

@@ -49,6 +49,7 @@ from game.rules import (
     fund_limit,
     legal_commands,
     load_content,
+    means,
     resolve_turn,
     sample_state,
 )
@@ -282,10 +283,10 @@ def outlook(state: State, agency: str, price: float, pace: dict[str, float]) -> 
     One that goes on is worth each agency's projected final score - its final score so far,
     the science its stations will still earn, and its `pace` (prestige per turn) over the
     turns still to play - plus this agency's holdings at `price`, plus WIN_BONUS times the
-    chance that its projection, over its expected prestige, ends ahead of every rival's (the
-    standing that decides the winner at the scenario's end). So ending the match early
-    costs the turns it would still have earned in, and what counts for the win is how it
-    fares against its rivals.
+    chance that its projection, over its means (docs/rules.md, "Standing"), ends ahead of
+    every rival's (the standing that decides the winner at the scenario's end). So ending
+    the match early costs the turns it would still have earned in, and what counts for the
+    win is how it fares against its rivals.
     """
     if state.outcome is not None:
         winners = state.outcome.winners
@@ -297,8 +298,8 @@ def outlook(state: State, agency: str, price: float, pace: dict[str, float]) -> 
         a: scores[a]["total"] + station_science(state, a) + pace[a] * remaining
         for a in state.agencies
     }
-    # The winner at the end is the best standing: the score over the agency's expectation.
-    expected = {a: state.content.agencies[a].expectation for a in state.agencies}
+    # The winner at the end is the best standing: the score over the agency's means.
+    expected = {a: means(state.content, a) for a in state.agencies}
     best_rival = max(projected[a] / expected[a] for a in state.agencies if a != agency)
     lead = projected[agency] - best_rival * expected[agency]
     spread = PACE_SPREAD[0] + PACE_SPREAD[1] * remaining

@@ -20,12 +20,12 @@ if TYPE_CHECKING:
     from game.client.game_screen import GameScene
 
 TERMINATION_TEXT = {
-    "scenario_end": "The race is over: the best showing against what was expected of each "
-    "agency wins.",
+    "scenario_end": "The race is over: the best standing, prestige for the means each agency "
+    "had, wins.",
     "sustained_presence": "An alliance kept a crewed lunar station occupied long enough to win "
     "outright.",
-    "turn_limit": "The match reached its agreed number of turns: the best showing against "
-    "what was expected of each agency wins.",
+    "turn_limit": "The match reached its agreed number of turns: the best standing, prestige "
+    "for the means each agency had, wins.",
 }
 
 
@@ -121,6 +121,15 @@ class EndScene(Scene):
                 self.app.tooltips.add,
             )
 
+    def _objectives_line(self, agency: str) -> str:
+        mine = readout.objectives(self.model.view, agency)
+        met = [str(o.get("name", "")) for o in mine if o.get("status") == "met"]
+        if not mine:
+            return "No objectives."
+        return f"Objectives met: {len(met)} of {len(mine)}" + (
+            " (" + "; ".join(met) + ")" if met else ""
+        )
+
     def _draw_table(self, surface: pygame.Surface) -> None:
         rect = self.layout["table"]
         fonts = self.app.fonts
@@ -152,7 +161,8 @@ class EndScene(Scene):
                     if n >= 3
                     else (
                         f"{self.model.agency_name(agency)}: {total:,} points in all, "
-                        f"{standing} of the prestige expected of it"
+                        f"a standing of {standing} (its share of the prestige over its "
+                        "budget's share of the field's means)\n" + self._objectives_line(agency)
                     )
                 )
                 width = (2 if n == 0 else 1) * col_w

@@ -109,8 +109,14 @@ class NewGameScene(Scene):
             pygame.Rect(x0, y + px(6), col_w, max(px(60), panel.bottom - y - px(30))),
             f"<b>{escape(note.name)}</b><br>{escape(note.note)}<br><br>"
             f"Budget {note.budget:,} $M a year; support {note.support}.<br>"
-            f"Expected prestige by the end: {note.expectation:,}. The race is judged "
-            "against it: the best showing wins.",
+            "The race is judged by standing: your share of the prestige earned over your "
+            "budget's share of the field's means.<br><br><b>Objectives</b><br>"
+            + "<br>".join(
+                f"{escape(o.name)} <font color='#8a96ad'>by {o.by}, +{o.prestige} prestige"
+                f"</font><br><i>{escape(o.text)}</i>"
+                for o in self.content.objectives
+                if o.agency == self.setup.agency
+            ),
         )
 
         x1 = x0 + col_w + px(36)

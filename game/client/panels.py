@@ -341,18 +341,35 @@ def _budget(ctx: PanelContext) -> None:
             )
     if not (funds or researches):
         ctx.note("Nothing to fund this turn.")
+    _objectives(ctx)
 
 
 def _public_table(ctx: PanelContext) -> None:
     for aid, info in readout.public_agencies(ctx.model.view).items():
         prestige = readout.number(info, "prestige")
-        expected = readout.expected_prestige(ctx.model, aid)
+        standing = readout.standing_now(ctx.model.view, aid)
         text = (
-            f"{_agency(ctx, aid)}  prestige {prestige:,.0f} of {expected:,} expected"
+            f"{_agency(ctx, aid)}  prestige {prestige:,.0f}, standing {standing}"
             if prestige is not None
             else _agency(ctx, aid)
         )
         ctx.html(text, lines=1)
+    _objectives(ctx)
+
+
+def _objectives(ctx: PanelContext) -> None:
+    """Every agency's public objectives, the seat's own first, and whether they are met."""
+    view = ctx.model.view
+    seat = ctx.model.seat
+    listed = readout.objectives(view)
+    if not listed:
+        return
+    ctx.heading("Objectives")
+    ordered = sorted(listed, key=lambda o: o.get("agency") != seat)
+    for objective in ordered:
+        aid = str(objective.get("agency", ""))
+        who = "" if aid == seat else ctx.model.agency_name(aid)
+        ctx.html(readout.objective_html(objective, who=who), lines=1, style="#row")
 
 
 # -- missions -------------------------------------------------------------------------------

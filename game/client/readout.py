@@ -138,9 +138,15 @@ def draw_top_bar(
             (
                 "Prestige",
                 ("prestige",),
-                "Prestige: firsts, science, stations, reliability. In 2040 it is judged "
-                f"against the {expected_prestige(model, seat):,} expected of you; "
-                "the best showing wins.",
+                "Prestige: firsts, science, stations, reliability, and your objectives.",
+                False,
+            ),
+            (
+                "Standing",
+                ("standing",),
+                "Your share of all the prestige earned, over your budget's share of the "
+                "field's means (100% = what your budget's share would earn). The best "
+                "standing wins at the end.",
                 False,
             ),
             (
@@ -155,6 +161,8 @@ def draw_top_bar(
             if value is None:
                 continue
             text = f"${value:,.0f}M" if money else f"{value:,.0f}"
+            if label_text == "Standing":
+                text = f"{value / 10:.0f}%"
             small = fonts.render(label_text, 11, theme.MUTED)
             big = fonts.render(text, 16, theme.TEXT, bold=True)
             surface.blit(small, (x, rect.y + pad // 3))
@@ -209,10 +217,35 @@ def draw_top_bar(
         x -= 2 * r + round(6 * fonts.scale)
 
 
-def expected_prestige(model: MatchModel, agency: str) -> int:
-    """The prestige the world expects of an agency by the end of the race."""
-    known = model.content.agencies.get(agency)
-    return known.expectation if known is not None else 1000
+def standing_now(view: Mapping[str, Any], agency: str) -> str:
+    """An agency's standing so far, as a percentage (100% = its means' share of the prestige)."""
+    value = _dict(public_agencies(view).get(agency)).get("standing")
+    return f"{value / 10:.0f}%" if isinstance(value, (int, float)) else "-"
+
+
+OBJECTIVE_MARKS = {"met": "met", "open": "open", "missed": "missed"}
+
+
+def objectives(view: Mapping[str, Any], agency: str | None = None) -> list[dict[str, Any]]:
+    """The public objectives in a view, of one agency or of all."""
+    return [
+        o
+        for o in _list(view.get("objectives"))
+        if isinstance(o, dict) and (agency is None or o.get("agency") == agency)
+    ]
+
+
+def objective_html(objective: Mapping[str, Any], *, who: str = "") -> str:
+    """One objective as a line: its state, name, deadline and reward."""
+    status = str(objective.get("status", "open"))
+    colour = {"met": theme.GOOD, "missed": theme.BAD}.get(status, theme.MUTED)
+    prefix = f"{escape(who)}: " if who else ""
+    return (
+        f"<font color='{hex_colour(colour)}'><b>{OBJECTIVE_MARKS.get(status, status)}</b></font> "
+        f"{prefix}{escape(str(objective.get('name', '')))} "
+        f"<font color='#8a96ad'>by {objective.get('by', '?')}, "
+        f"+{objective.get('prestige', 0)} prestige</font>"
+    )
 
 
 def _agency_note(model: MatchModel, agency: str) -> str:
@@ -571,7 +604,8 @@ def score_rows(outcome: dict[str, Any]) -> list[tuple[str, int, dict[str, int]]]
 
 
 def standing_text(outcome: dict[str, Any], agency: str) -> str:
-    """An agency's final standing as a percentage of the prestige expected of it."""
+    """An agency's final standing as a percentage: its share of the prestige earned over its
+    share of the field's means."""
     thousandths = _dict(outcome.get("standings")).get(agency)
     return f"{thousandths / 10:.1f}%" if isinstance(thousandths, (int, float)) else "-"
 

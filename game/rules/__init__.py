@@ -28,7 +28,15 @@ from game.rules.commands import (
     orders_from_wire,
     orders_to_wire,
 )
-from game.rules.content import ORBIT, Content, MissionType, Site, load_content, scenario_names
+from game.rules.content import (
+    ORBIT,
+    Content,
+    MissionType,
+    Objective,
+    Site,
+    load_content,
+    scenario_names,
+)
 from game.rules.errors import Code, CommandFormatError, ContentError, RuleError
 from game.rules.flight import FlightOdds, flight_conditions, flight_odds, step_bonus, step_odds
 from game.rules.legal import (
@@ -42,8 +50,8 @@ from game.rules.legal import (
     random_orders,
     validate,
 )
-from game.rules.queries import fund_limit
-from game.rules.resolve import final_scores, resolve_turn, standing
+from game.rules.queries import fund_limit, means, standings, standings_of
+from game.rules.resolve import final_scores, resolve_turn
 from game.rules.rng import Rng
 from game.rules.setup import INTEL_SECRET_BITS, new_match
 from game.rules.shapes import (
@@ -95,6 +103,7 @@ __all__ = [
     "Launch",
     "Misfit",
     "MissionType",
+    "Objective",
     "OrderSheet",
     "Outcome",
     "OutcomeWire",
@@ -126,6 +135,7 @@ __all__ = [
     "is_over",
     "legal_commands",
     "load_content",
+    "means",
     "new_match",
     "order_cost",
     "orders_cost",
@@ -135,7 +145,8 @@ __all__ = [
     "resolve_turn",
     "sample_state",
     "scenario_names",
-    "standing",
+    "standings",
+    "standings_of",
     "state_hash",
     "step_bonus",
     "step_odds",

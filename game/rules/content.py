@@ -59,6 +59,7 @@ TARGETS = ("surface", "orbit", "station", "orbit_or_station")
 STEP_WHEN = ("always", "sortie", "joining", "founding")
 WHERE = ("any", "south_pole", "far_side", "ice")
 SERVICES = ("commercial_heavy", "leo_station_access")
+OBJECTIVE_KINDS = ("flight", "milestone", "module", "crew", "technology")
 ORBIT = "orbit"
 
 
@@ -189,10 +190,44 @@ class AgencyDef:
     research: dict[str, float]
     hardware: dict[str, str]
     note: str = ""
-    expectation: int = 1000  # prestige the public expects by the end of the race
 
     def trait(self, name: str) -> float:
         return self.traits.get(name, TRAITS[name])
+
+
+@dataclass(frozen=True, slots=True)
+class Objective:
+    """A public goal of one agency, met once by the condition of its `kind` (docs/rules.md,
+    "Objectives"): `flight` a successful flight of one of `missions` at `place`; `milestone`
+    reaching `milestone` (`first`: as its first); `module` a `module` (any, if none is named)
+    delivered by the agency to a station at `place` (`anyone`: by anyone, to a station it
+    owns a share of); `crew` its crew aboard a station at `place`; `technology` learning
+    `tech`. All by the end of `by`; meeting it earns `prestige` in firsts and milestones."""
+
+    id: str
+    agency: str
+    name: str
+    kind: str
+    by: int  # the last year it can be met in
+    prestige: int
+    text: str = ""
+    missions: tuple[str, ...] = ()
+    place: str = "any"  # "any", "orbit", a site id, or a region of WHERE
+    milestone: str = ""
+    first: bool = False
+    module: str = ""
+    anyone: bool = False
+    tech: str = ""
+
+    def at(self, site: Site | None) -> bool:
+        """Whether a place (a site, or None for lunar orbit) is this objective's place."""
+        if self.place == "any":
+            return True
+        if self.place == ORBIT:
+            return site is None
+        if site is None:
+            return False
+        return site.id == self.place or (self.place in WHERE and site.matches(self.place))
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,6 +315,7 @@ class Content:
     relays: dict[str, int]
     beats: tuple[Beat, ...]
     systems: frozenset[str]
+    objectives: tuple[Objective, ...] = ()
 
     def rule(self, section: str) -> Any:
         return self.rules[section]
@@ -550,6 +586,7 @@ def build_content(scenario: str, texts: dict[str, str]) -> Content:
         relays[key] = rl.number(key, integer=True, lo=0)
     start_year = int(rules["time"].start_year)
     beats = _read_beats(scen, start_year, agencies, modules, blocs)
+    objectives = _read_objectives(scen, agencies, techs, missions, modules, sites, milestones)
     scen.done()
     return Content(
         scenario=scenario,
@@ -573,6 +610,7 @@ def build_content(scenario: str, texts: dict[str, str]) -> Content:
         relays=relays,
         beats=beats,
         systems=systems,
+        objectives=objectives,
     )
 
 
@@ -899,12 +937,84 @@ def _read_agencies(scen: _Table, techs: dict[str, Tech]) -> dict[str, AgencyDef]
             research=research,
             hardware=hardware,
             note=t.get("note", str, ""),
-            expectation=t.number("expectation", 1000, integer=True, lo=1),
         )
         t.done()
     if len(out) < 2:
         raise scen.fail("agencies", "a scenario needs at least two agencies")
     return out
+
+
+def _read_objectives(
+    scen: _Table,
+    agencies: dict[str, AgencyDef],
+    techs: dict[str, Tech],
+    missions: dict[str, MissionType],
+    modules: dict[str, Module],
+    sites: dict[str, Site],
+    milestones: dict[str, Milestone],
+) -> tuple[Objective, ...]:
+    out: list[Objective] = []
+    seen: set[str] = set()
+    scen.used.add("objectives")
+    for n, item in enumerate(scen.data.get("objectives", [])):
+        t = _Table(scen.file, f"objectives[{n}]", item)
+        oid = t.get("id", str)
+        _check_id(t, oid)
+        if oid in seen:
+            raise t.fail("id", f"{oid!r} is used twice")
+        seen.add(oid)
+        agency = t.get("agency", str)
+        if agency not in agencies:
+            raise t.fail("agency", f"unknown agency {agency!r}")
+        kind = t.get("kind", str)
+        if kind not in OBJECTIVE_KINDS:
+            raise t.fail("kind", f"unknown kind {kind!r}; known: {', '.join(OBJECTIVE_KINDS)}")
+        place = t.get("place", str, "any")
+        if place not in WHERE and place != ORBIT and place not in sites:
+            raise t.fail("place", f"unknown place {place!r}: any, orbit, a region or a site")
+        kind_keys = {
+            "flight": ("missions",),
+            "milestone": ("milestone",),
+            "module": (),
+            "crew": (),
+            "technology": ("tech",),
+        }[kind]
+        for key in kind_keys:
+            if key not in t.data:
+                raise t.fail(key, f"is needed by a {kind} objective")
+        mission_ids = t.strings("missions", [])
+        for m in mission_ids:
+            if m not in missions:
+                raise t.fail("missions", f"unknown mission type {m!r}")
+        milestone = t.get("milestone", str, "")
+        if milestone and milestone not in milestones:
+            raise t.fail("milestone", f"unknown milestone {milestone!r}")
+        module = t.get("module", str, "")
+        if module and module not in modules:
+            raise t.fail("module", f"unknown module {module!r}")
+        tech = t.get("tech", str, "")
+        if tech and tech not in techs:
+            raise t.fail("tech", f"unknown tech {tech!r}")
+        out.append(
+            Objective(
+                id=oid,
+                agency=agency,
+                name=t.get("name", str),
+                kind=kind,
+                by=t.number("by", integer=True, lo=1900, hi=2200),
+                prestige=t.number("prestige", integer=True, lo=0),
+                text=t.get("text", str, ""),
+                missions=mission_ids,
+                place=place,
+                milestone=milestone,
+                first=t.get("first", bool, False),
+                module=module,
+                anyone=t.get("anyone", bool, False),
+                tech=tech,
+            )
+        )
+        t.done()
+    return tuple(out)
 
 
 def _read_blocs(scen: _Table, agencies: dict[str, AgencyDef]) -> dict[str, BlocDef]:

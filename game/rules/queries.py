@@ -6,11 +6,13 @@ place so that what the rules allow and what they then do can never disagree.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from math import ceil
+from statistics import median
 from typing import Any
 
-from game.rules.content import ORBIT, MissionType, Site, Tech
+from game.rules.content import ORBIT, Content, MissionType, Objective, Site, Tech
 from game.rules.errors import Code, RuleError
 from game.rules.memo import Memo
 from game.rules.state import Agency, Program, State, Station
@@ -644,6 +646,11 @@ def presence_claim(state: State, station: Station) -> PresenceClaim:
             for a, share in station.shares().items()
             if allied(state, owner, a) and (a == owner or share >= rules.coalition_share)
         )
+        if counts and coalition:
+            # A coalition is only those who also stand well: at or above the match's median.
+            standing = standings(state)
+            middle = median(standing.values())
+            coalition = tuple(a for a in coalition if standing[a] >= middle)
         rivals = tuple(
             other.id
             for other in state.stations.values()
@@ -706,3 +713,97 @@ def missing_systems(state: State, program: Program) -> list[str]:
         if step.system not in missing and not any(step.system in s for s in theirs):
             missing.append(step.system)
     return missing
+
+
+# --- standing and objectives ------------------------------------------------------------------
+
+
+def final_scores(state: State) -> dict[str, dict[str, int]]:
+    """Every agency's score as it would end now: its prestige by category, the reliability
+    bonus, and the total."""
+    bonus = state.content.rule("prestige").reliability_bonus
+    scores = {}
+    for a in state.agencies:
+        ag = state.agency[a]
+        card = dict(ag.prestige)
+        if ag.flights:
+            card["reliability"] += round(ag.successes * (ag.successes / ag.flights) * bonus)
+        card["total"] = sum(card.values())
+        scores[a] = card
+    return scores
+
+
+def means(content: Content, agency: str) -> float:
+    """What an agency has to work with: its base budget over its mission-cost trait (what
+    the money buys), to the power `budget_power`."""
+    d = content.agencies[agency]
+    return float((d.budget / d.trait("cost")) ** content.rule("standing").budget_power)
+
+
+def standings_of(content: Content, totals: Mapping[str, int]) -> dict[str, int]:
+    """Each agency's standing in thousandths: its share of the prestige the field has earned
+    over its share of the field's means. 1000 = what its means' share would earn."""
+    means_of = {a: means(content, a) for a in totals}
+    earned = sum(max(0, v) for v in totals.values())
+    if earned <= 0:
+        return {a: 1000 for a in totals}
+    field = sum(means_of.values())
+    return {a: round(1000 * totals[a] * field / (earned * means_of[a])) for a in totals}
+
+
+def standings(state: State) -> dict[str, int]:
+    """Every agency's standing now, from the scores it would end with now."""
+    return standings_of(state.content, {a: c["total"] for a, c in final_scores(state).items()})
+
+
+def objective_deadline(state: State, objective: Objective) -> int:
+    """The last turn in which an objective can be met (the second half of its year)."""
+    return state.content.turn_of(objective.by, 2)
+
+
+def objective_status(state: State, objective: Objective) -> str:
+    """ "met", "missed" (its year is over) or "open"."""
+    if objective.id in state.objectives:
+        return "met"
+    return "missed" if state.turn > objective_deadline(state, objective) else "open"
+
+
+def objective_met_now(state: State, objective: Objective) -> bool:
+    """Whether the state, at the end of this turn's resolution, meets an objective."""
+    a = objective.agency
+    if objective.kind == "flight":
+        for f in reversed(state.flights):
+            if f["turn"] != state.turn:
+                break
+            if (
+                f["result"] == "success"
+                and f["mission_type"] in objective.missions
+                and (f["agency"] == a or a in f.get("partners", ()))
+                and objective.at(state.content.sites.get(f["site"]))
+            ):
+                return True
+        return False
+    if objective.kind == "milestone":
+        return any(
+            r[0] == a and (r[2] == 1 or not objective.first)
+            for r in state.milestones.get(objective.milestone, ())
+        )
+    if objective.kind == "technology":
+        return objective.tech in state.agency[a].known
+    for station in state.stations.values():
+        if not objective.at(state.content.sites.get(station.site)):
+            continue
+        if objective.kind == "crew" and any(c[0] == a for c in station.crew):
+            return True
+        owner = not objective.anyone or station.contributions.get(a, 0) > 0
+        if (
+            objective.kind == "module"
+            and owner
+            and any(
+                (m[0] == objective.module or not objective.module)
+                and (m[2] == a or objective.anyone)
+                for m in station.modules
+            )
+        ):
+            return True
+    return False

@@ -10,13 +10,12 @@ The phases run in a fixed order (docs/rules.md, "How a turn resolves"):
 6. stations: crews come home, supplies, science, the presence counter
 7. scripted beats and a random event
 8. income, and at the end of each year the budget review; relations drift
-9. the end of the match: sustained presence, or the last turn
+9. objectives met; the end of the match: sustained presence, or the last turn
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any
 
 from game.rules import queries as q
@@ -38,6 +37,7 @@ from game.rules.commands import (
 from game.rules.content import ORBIT, EventDef
 from game.rules.flight import flight_odds
 from game.rules.legal import accepted, launch_problem
+from game.rules.queries import final_scores
 from game.rules.rng import Rng
 from game.rules.setup import appropriation, yearly_budget
 from game.rules.state import (
@@ -951,6 +951,7 @@ def _stations(t: _Turn) -> None:
             per_turn = content.rule("prestige").crewed_turn
             for a, share in station.shares().items():
                 t.prestige(a, "stations", per_turn * share)
+            _claim_prestige(t, station)
             if station.crewed_turns == rules.year_of_presence:
                 owner = station.majority_owner()
                 t.milestones.append(("year_of_presence", {owner: 1.0}, owner, station.name))
@@ -963,6 +964,18 @@ def _stations(t: _Turn) -> None:
         if "leo_science" in g.terms:
             for a in g.members:
                 t.prestige(a, "science", iss)
+
+
+def _claim_prestige(t: _Turn, station: Station) -> None:
+    """A held south-pole claim pays its coalition each crewed turn, by their shares."""
+    claim = q.presence_claim(t.s, station)
+    if not claim.held:
+        return
+    shares = station.shares()
+    held = sum(shares[a] for a in claim.coalition)
+    per_turn = t.s.content.rule("standing").claim_turn
+    for a in claim.coalition:
+        t.prestige(a, "stations", per_turn * shares[a] / held)
 
 
 def _stored(s: State, station: Station, supplies: float) -> float:
@@ -1229,8 +1242,31 @@ def _economy(t: _Turn) -> None:
 # --- 9. the end ---------------------------------------------------------------------------------
 
 
+def _objectives(t: _Turn) -> None:
+    """Objectives met this turn earn their prestige, in the open."""
+    s = t.s
+    for objective in s.content.objectives:
+        if objective.id in s.objectives or objective.agency not in s.agency:
+            continue
+        if s.turn > q.objective_deadline(s, objective):
+            continue
+        if not q.objective_met_now(s, objective):
+            continue
+        s.objectives[objective.id] = s.turn
+        points = t.prestige(objective.agency, "firsts", objective.prestige)
+        t.emit(
+            "objective_met",
+            objective.agency,
+            f"{t.name(objective.agency)} meets its objective: {objective.name} "
+            f"(+{points} prestige).",
+            objective=objective.id,
+            points=points,
+        )
+
+
 def _finish(t: _Turn) -> None:
     s = t.s
+    _objectives(t)
     claims = sorted(
         (st for st in s.stations.values() if q.presence_claim(s, st).wins),
         key=lambda st: (-st.crewed_turns, st.id),
@@ -1245,44 +1281,24 @@ def _finish(t: _Turn) -> None:
     s.turn += 1
 
 
-def standing(total: int, expectation: int) -> int:
-    """Prestige as a share of what was expected of the agency, in thousandths (1000 = met)."""
-    return round(Fraction(1000 * total, expectation))
-
-
-def final_scores(s: State) -> dict[str, dict[str, int]]:
-    bonus = s.content.rule("prestige").reliability_bonus
-    scores = {}
-    for a in s.agencies:
-        ag = s.agency[a]
-        card = dict(ag.prestige)
-        if ag.flights:
-            card["reliability"] += round(ag.successes * (ag.successes / ag.flights) * bonus)
-        card["total"] = sum(card.values())
-        scores[a] = card
-    return scores
-
-
 def _end(t: _Turn, how: Termination, winners: list[str] | None, station: str) -> None:
     s = t.s
     scores = final_scores(s)
     for a in s.agencies:
         s.agency[a].prestige["reliability"] = scores[a]["reliability"]
-    expected = {a: s.content.agencies[a].expectation for a in s.agencies}
+    standings = q.standings_of(s.content, {a: scores[a]["total"] for a in s.agencies})
     if winners is None:
-        # Judged against expectations: the exact share of its expected prestige each earned.
-        share = {a: Fraction(scores[a]["total"], expected[a]) for a in s.agencies}
-        best = max(share.values())
-        winners = [a for a in s.agencies if share[a] == best]
-    standings = {a: standing(scores[a]["total"], expected[a]) for a in s.agencies}
+        # Judged by standing: prestige for the means each was given, in thousandths.
+        best = max(standings.values())
+        winners = [a for a in s.agencies if standings[a] == best]
     s.outcome = Outcome(how, tuple(winners), s.turn, scores, station, standings)
     names = " and ".join(t.name(a) for a in winners)
     reason = {
         Termination.SUSTAINED_PRESENCE: f"keeping {s.stations[station].name} crewed"
         if station
         else "sustained presence",
-        Termination.SCENARIO_END: "the best showing against expectations at the end of the race",
-        Termination.TURN_LIMIT: "the best showing against expectations when the match was stopped",
+        Termination.SCENARIO_END: "the best standing at the end of the race",
+        Termination.TURN_LIMIT: "the best standing when the match was stopped",
     }[how]
     t.emit(
         "match_over",

@@ -170,7 +170,7 @@ class OutcomeWire(TypedDict):
     turn: int
     scores: dict[str, dict[str, int]]  # agency -> prestige category -> points, and "total"
     station: str  # the station that won by presence, or ""
-    standings: dict[str, int]  # agency -> total as thousandths of what was expected of it
+    standings: dict[str, int]  # agency -> share of prestige over share of means, thousandths
 
 
 class EventWire(TypedDict):
@@ -235,6 +235,21 @@ class PublicAgency(TypedDict):
     failures: int
     crew_lost: int
     blocs: list[str]  # agreements it is a member of
+    standing: int  # thousandths: its share of the field's prestige over its share of means
+
+
+class ObjectiveView(TypedDict):
+    """A public objective of one agency and how it stands."""
+
+    id: str
+    agency: str
+    name: str
+    text: str
+    kind: str
+    by: int  # the last year it can be met in
+    prestige: int  # earned when met
+    status: str  # "met", "open" or "missed"
+    met: int  # the turn it was met in, -1 if not
 
 
 class OwnTech(TypedDict):
@@ -322,6 +337,7 @@ class View(TypedDict):
     ice_confirmed: list[str]  # sites where a flight confirmed water ice on the ground
     prices: dict[str, int]  # commercial service -> $M
     news: list[NewsItem]
+    objectives: list[ObjectiveView]  # every agency's, in the scenario's order
     outcome: OutcomeWire | None
     programs: dict[str, ProgramView]  # the seat's own and joined programs; {} for spectators
     proposals: list[ProposalView]  # sent or received by the seat; [] for spectators

@@ -360,7 +360,7 @@ class Outcome:
     turn: int
     scores: dict[str, dict[str, int]]  # agency -> category -> points, plus "total"
     station: str = ""  # the station that won by presence
-    # agency -> its total as a share of the prestige expected of it, in thousandths
+    # agency -> its share of the prestige over its share of the field's means, in thousandths
     standings: dict[str, int] = field(default_factory=dict)
 
     def to_wire(self) -> OutcomeWire:
@@ -445,6 +445,7 @@ class State:
     demand: dict[str, int] = field(default_factory=dict)  # service -> buyers last turn
     bounties: list[dict[str, Any]] = field(default_factory=list)
     news: list[dict[str, Any]] = field(default_factory=list)  # recent public news
+    objectives: dict[str, int] = field(default_factory=dict)  # objective met -> turn met
     next_id: int = 1
     outcome: Outcome | None = None
     # Keys the intelligence noise (view.py): drawn by whoever creates the match, never from
@@ -501,6 +502,7 @@ class State:
             "demand": dict(self.demand),
             "bounties": [dict(b) for b in self.bounties],
             "news": self.news if shared else [_copy_flat(n) for n in self.news],
+            "objectives": dict(self.objectives),
             "next_id": self.next_id,
             "outcome": None if self.outcome is None else self.outcome.to_wire(),
             # Hexadecimal: 128 bits do not fit msgpack's integers.
@@ -549,6 +551,7 @@ class State:
                 demand=dict(d["demand"]),
                 bounties=[dict(b) for b in d["bounties"]],
                 news=[_copy_flat(n) for n in d["news"]],
+                objectives=dict(d["objectives"]),
                 next_id=d["next_id"],
                 outcome=None if outcome is None else Outcome.from_wire(outcome),
                 intel_secret=int(d["intel_secret"], 16),
@@ -581,6 +584,7 @@ class State:
             demand=dict(self.demand),
             bounties=list(self.bounties),
             news=list(self.news),
+            objectives=dict(self.objectives),
             next_id=self.next_id,
             outcome=self.outcome,
             intel_secret=self.intel_secret,

@@ -15,10 +15,11 @@ from typing import Any, cast
 
 from game.rules import queries as q
 from game.rules.commands import Command
+from game.rules.content import Objective
 from game.rules.flight import flight_odds
 from game.rules.legal import ViewPrices, launch_problem, order_cost, service_prices
 from game.rules.setup import new_match
-from game.rules.shapes import EventWire, Intel, OwnAgency, PublicAgency, View
+from game.rules.shapes import EventWire, Intel, ObjectiveView, OwnAgency, PublicAgency, View
 from game.rules.state import Agreement, Event, Program, Proposal, State, Station
 
 
@@ -27,6 +28,7 @@ def view(state: State, agency: str | None) -> View:
     if agency is not None and agency not in state.agency:
         raise ValueError(f"{agency!r} is not an agency in this match")
     content = state.content
+    standing = q.standings(state)
     out: dict[str, Any] = {
         "scenario": content.scenario,
         "title": content.title,
@@ -38,7 +40,7 @@ def view(state: State, agency: str | None) -> View:
         "last_turn": state.last_turn,
         "seat": agency,
         "seats": list(state.agencies),
-        "agencies": {a: _public_agency(state, a) for a in state.agencies},
+        "agencies": {a: _public_agency(state, a, standing) for a in state.agencies},
         "relations": {a: dict(r) for a, r in state.relations.items()},
         "agreements": {k: g.to_wire() for k, g in state.agreements.items()},
         "stations": {k: _station(state, st) for k, st in state.stations.items()},
@@ -51,6 +53,9 @@ def view(state: State, agency: str | None) -> View:
         "prices": service_prices(state),
         "demand": dict(state.demand),
         "news": [dict(n) for n in state.news],
+        "objectives": [
+            _objective(state, o) for o in content.objectives if o.agency in state.agency
+        ],
         "outcome": None if state.outcome is None else state.outcome.to_wire(),
         "programs": {},
         "proposals": [],
@@ -77,7 +82,21 @@ def events_for(events: list[Event], agency: str | None) -> list[EventWire]:
     return [e.to_wire() for e in events if e.seen_by(agency)]
 
 
-def _public_agency(state: State, a: str) -> PublicAgency:
+def _objective(state: State, o: Objective) -> ObjectiveView:
+    return {
+        "id": o.id,
+        "agency": o.agency,
+        "name": o.name,
+        "text": o.text,
+        "kind": o.kind,
+        "by": o.by,
+        "prestige": o.prestige,
+        "status": q.objective_status(state, o),
+        "met": state.objectives.get(o.id, -1),
+    }
+
+
+def _public_agency(state: State, a: str, standing: dict[str, int]) -> PublicAgency:
     d = state.content.agencies[a]
     ag = state.agency[a]
     return {
@@ -93,6 +112,7 @@ def _public_agency(state: State, a: str) -> PublicAgency:
         "failures": ag.failures,
         "crew_lost": ag.crew_lost,
         "blocs": [g.id for g in state.agreements.values() if a in g.members],
+        "standing": standing[a],
     }
 
 
@@ -275,6 +295,7 @@ def sample_state(v: Mapping[str, Any], seed: int) -> State:
         default=0,
     )
     s.relations = {a: dict(r) for a, r in v["relations"].items()}
+    s.objectives = {o["id"]: o["met"] for o in v["objectives"] if o["met"] >= 0}
     s.agreements = {k: Agreement.from_wire(g) for k, g in v["agreements"].items()}
     s.stations = {k: Station.from_wire(st) for k, st in v["stations"].items()}
     s.milestones = {k: [list(r) for r in rs] for k, rs in v["milestones"].items()}

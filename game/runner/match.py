@@ -79,7 +79,8 @@ class MatchResult:
         return split_score(self.outcome.get("scores", {}).get(agency, {}))[1]
 
     def standing(self, agency: str) -> float | None:
-        """The agency's final score as a percentage of the prestige expected of it."""
+        """The agency's final standing as a percentage: its share of the prestige over its
+        share of the field's means."""
         return standing_percent(self.outcome, agency)
 
     def to_json(self) -> dict[str, Any]:

@@ -62,8 +62,8 @@ def test_ending_the_match_early_forfeits_the_turns_still_to_play():
     assert going_on >= final_scores(state)["nasa"]["total"] + pace["nasa"] * 28
 
 
-def test_a_rival_ahead_of_its_expectation_lowers_the_outlook():
-    state = played(5, 12)  # CNSA still has a chance of winning here
+def test_a_rival_standing_ahead_lowers_the_outlook():
+    state = played(6, 12)  # CNSA still has a chance of winning here
     pace = prestige_pace(state)
     before = outlook(state, "cnsa", 0.0, pace)
     ahead = state.clone()

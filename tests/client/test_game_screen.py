@@ -160,3 +160,22 @@ def test_every_order_of_a_match_reads_in_a_players_words():
                 assert "=" not in text and "_" not in text, (order, text)
                 assert not re.search(r"\b[a-z]\d+\b", text), (order, text)
     assert {"research", "fund", "start_mission", "propose", "answer", "withdraw"} <= kinds
+
+
+def _texts(app) -> list[str]:
+    return [
+        str(getattr(e, "html_text", ""))
+        for e in app.ui.get_sprite_group().sprites()
+        if e.alive() and isinstance(e, pygame_gui.elements.UITextBox)
+    ]
+
+
+def test_the_budget_panel_lists_every_agencys_objectives_and_their_state(app, played):
+    scene, session = _open(app, played)
+    press(app, pygame.K_1, settle=2)
+    assert scene.tab == "budget"
+    shot(app, "objectives")
+    texts = _texts(app)
+    for objective in session.model.view["objectives"]:
+        assert any(objective["name"] in t for t in texts), objective["name"]
+    assert any("open" in t and "Artemis astronauts at the south pole" in t for t in texts)

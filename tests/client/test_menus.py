@@ -80,3 +80,20 @@ def test_play_command_is_registered_with_its_options():
     assert args.connect == "ws://127.0.0.1:9" and args.agency == "esa"
     assert args.turns == 4 and args.size == (1024, 640)
     assert callable(args.handler)
+
+
+def test_new_game_shows_the_chosen_agencys_objectives(app):
+    scene = NewGameScene(app)
+    app.show(scene)
+    frames(app)
+    click(app, find(app, "#agency_esa"))
+    texts = [
+        str(getattr(e, "html_text", ""))
+        for e in app.ui.get_sprite_group().sprites()
+        if e.alive() and hasattr(e, "html_text")
+    ]
+    assert any(
+        "Europe&#x27;s drill finds ice" in t or "Europe's drill finds ice" in t for t in texts
+    )
+    assert not any("Artemis astronauts" in t for t in texts)
+    shot(app, "new_game_objectives")

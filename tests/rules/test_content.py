@@ -136,16 +136,21 @@ def test_a_step_with_a_system_no_tech_provides_is_refused(texts):
     assert error.key == "missions.orbiter.steps[3]" and "telepathy" in error.problem
 
 
-def test_an_expectation_below_one_is_refused(texts):
-    error = broken(texts, SCENARIO, "expectation = 168\n", "expectation = 0\n")
-    assert (error.file, error.key) == (SCENARIO, "agencies.csa.expectation")
-    assert "at least 1" in error.problem
+def test_the_scenario_gives_every_agency_public_objectives(texts):
+    content = build_content("2021", texts)
+    assert {o.agency for o in content.objectives} == set(content.agencies)
 
 
-def test_a_scenario_without_expectations_expects_the_same_of_everyone(texts):
-    lines = texts[SCENARIO].splitlines(keepends=True)
-    plain = "".join(line for line in lines if not line.startswith("expectation = "))
-    content = build_content("2021", dict(texts, **{SCENARIO: plain}))
-    assert {a.expectation for a in content.agencies.values()} == {1000}
-    real = build_content("2021", texts)
-    assert real.agencies["nasa"].expectation > real.agencies["csa"].expectation
+def test_an_objective_of_an_unknown_kind_is_refused(texts):
+    error = broken(texts, SCENARIO, 'kind = "milestone"\n', 'kind = "dream"\n')
+    assert error.file == SCENARIO and error.key.endswith(".kind") and "dream" in error.problem
+
+
+def test_an_objective_at_an_unknown_place_names_it(texts):
+    error = broken(texts, SCENARIO, 'place = "south_pole"\nby = 2030', 'place = "mars"\nby = 2030')
+    assert error.key.endswith(".place") and "mars" in error.problem
+
+
+def test_a_flight_objective_without_missions_is_refused(texts):
+    error = broken(texts, SCENARIO, 'missions = ["resource_demo"]\n', "")
+    assert error.key.endswith(".missions") and "needed" in error.problem

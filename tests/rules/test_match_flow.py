@@ -13,7 +13,7 @@ from game.rules import (
     new_match,
     random_orders,
     resolve_turn,
-    standing,
+    standings_of,
     state_hash,
     validate,
 )
@@ -109,23 +109,22 @@ def test_neighbouring_seeds_draw_unrelated_dice():
     assert not set(draws_1) & set(draws_2)
 
 
-def test_the_race_is_judged_against_each_agencys_expectations():
+def test_the_race_is_judged_by_prestige_for_the_means_given():
     state = new_match(seed=5, turns=1)
     for ag in state.agency.values():
         ag.prestige = dict.fromkeys(ag.prestige, 0)
-    state.agency["nasa"].prestige["science"] = 1650  # 1,650 of 1,500 expected: 110%
-    state.agency["esa"].prestige["science"] = 676  # 676 of 580 expected: 117%
+    state.agency["nasa"].prestige["science"] = 1650  # 33.3% of the field's means
+    state.agency["esa"].prestige["science"] = 720  # 13.8% of the field's means
     state, events = resolve_turn(state, {a: [] for a in state.agencies})
     outcome = state.outcome
     assert outcome.termination == Termination.TURN_LIMIT
     assert outcome.scores["nasa"]["total"] > outcome.scores["esa"]["total"]
     assert outcome.winners == ("esa",)
-    assert 1100 <= outcome.standings["nasa"] < 1110
-    assert 1165 <= outcome.standings["esa"] < 1175
-    assert outcome.standings == {
-        a: standing(outcome.scores[a]["total"], state.content.agencies[a].expectation)
-        for a in state.agencies
-    }
+    assert 2050 <= outcome.standings["nasa"] < 2150
+    assert 2150 <= outcome.standings["esa"] < 2250
+    assert outcome.standings == standings_of(
+        state.content, {a: outcome.scores[a]["total"] for a in state.agencies}
+    )
     (over,) = [e for e in events if e.kind == "match_over"]
-    assert over.text.startswith("ESA wins by the best showing against expectations")
+    assert over.text.startswith("ESA wins by the best standing when the match was stopped")
     assert Outcome.from_wire(outcome.to_wire()) == outcome

@@ -10,8 +10,8 @@ to pass `validate` on its own.
 
 from __future__ import annotations
 
+import statistics
 from collections import Counter
-from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -353,6 +353,11 @@ def check_events(
         elif k == "proposal_expired":
             p = before.proposals[d["proposal"]]
             assert before.turn - p.turn >= expiry and d["proposal"] not in after.proposals
+        elif k == "objective_met":
+            (objective,) = [o for o in before.content.objectives if o.id == d["objective"]]
+            assert objective.agency == a and d["objective"] not in before.objectives
+            assert after.objectives[d["objective"]] == before.turn
+            assert before.turn <= before.content.turn_of(objective.by, 2)
         elif k == "match_over":
             assert after.outcome is not None and d["outcome"] == after.outcome.to_wire()
         else:
@@ -387,17 +392,22 @@ def check_outcome(s: State, last_events: list[Event]) -> None:
     assert outcome.winners and set(outcome.winners) <= set(s.agencies)
     if outcome.termination == Termination.SCENARIO_END:
         assert outcome.turn == s.last_turn
-        expected = {a: s.content.agencies[a].expectation for a in s.agencies}
-        share = {a: Fraction(c["total"], expected[a]) for a, c in outcome.scores.items()}
-        best = max(share.values())
-        assert {a for a in share if share[a] == best} == set(outcome.winners)
-        assert outcome.standings == {a: round(1000 * share[a]) for a in s.agencies}, (
-            "standings are thousandths of the expected prestige"
-        )
+        best = max(outcome.standings.values())
+        assert {a for a, v in outcome.standings.items() if v == best} == set(outcome.winners)
     else:
         station = s.stations[outcome.station]
         assert station.crewed_turns >= s.content.rule("stations").presence_turns
-        assert station.majority_owner() in outcome.winners
+        assert set(outcome.winners) <= set(station.contributions)
+        middle = statistics.median(outcome.standings.values())
+        assert all(outcome.standings[a] >= middle for a in outcome.winners)
+    # Standing: the share of the field's prestige over the share of its means.
+    power = s.content.rule("standing").budget_power
+    agencies = s.content.agencies
+    means = {a: (agencies[a].budget / agencies[a].trait("cost")) ** power for a in s.agencies}
+    earned = sum(max(0, c["total"]) for c in outcome.scores.values())
+    for a, c in outcome.scores.items():
+        share = c["total"] / earned / (means[a] / sum(means.values()))
+        assert abs(outcome.standings[a] - 1000 * share) <= 0.5 + 1e-6
     assert [e.kind for e in last_events].count("match_over") == 1
     assert legal_commands(s, s.agencies[0]) == []
     assert [e.code for e in validate(s, s.agencies[0], [])] == [Code.MATCH_OVER]

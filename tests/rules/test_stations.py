@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from game.rules import Launch, SetAccess, StartMission, State, Termination, check, view
+from game.rules import Launch, SetAccess, StartMission, State, Termination, check, means, view
 from tests.rules.builders import (
     add_program,
     add_station,
@@ -148,6 +148,7 @@ def test_a_crewed_stations_owners_share_prestige_by_ownership_each_turn():
 def _pole_station(owners: dict[str, int], **kwargs) -> tuple[State, str]:
     """A crewed surface station at Shackleton (south pole, rich ice) one turn from the win."""
     state = opening()
+    even_standing(state)
     presence = state.content.rule("stations").presence_turns
     kwargs.setdefault("crew", [("nasa", 2)])
     kwargs.setdefault("crewed_turns", presence - 1)
@@ -174,6 +175,43 @@ def test_a_coalition_partner_below_the_share_neither_makes_the_claim_nor_wins():
     after, _ = resolve_quiet(state)
     assert after.outcome is None
     assert after.stations[sid].crewed_turns == state.content.rule("stations").presence_turns
+
+
+def even_standing(state: State, prestige_per_mean: int = 2) -> None:
+    """Give every agency the same standing, with prestige in proportion to its means."""
+    for a, ag in state.agency.items():
+        ag.prestige = dict.fromkeys(ag.prestige, 0)
+        ag.prestige["science"] = round(prestige_per_mean * means(state.content, a))
+
+
+def test_a_coalition_owner_standing_below_the_median_is_left_out_of_it():
+    state, sid = _pole_station({"esa": 300, "jaxa": 300, "nasa": 400})
+    state.agency["jaxa"].prestige["science"] = 0
+    claim = view(state, None)["stations"][sid]["claim"]
+    assert sorted(claim["coalition"]) == ["esa", "nasa"]
+    after, _ = resolve_quiet(state)
+    assert after.outcome is not None and sorted(after.outcome.winners) == ["esa", "nasa"]
+    middle = sorted(after.outcome.standings.values())[2:4]
+    assert after.outcome.standings["jaxa"] < sum(middle) / 2
+
+
+def test_a_claim_whose_partners_all_stand_below_the_median_is_not_held():
+    state, sid = _pole_station({"esa": 300, "nasa": 700})
+    state.agency["esa"].prestige["science"] = 0
+    after, _ = resolve_quiet(state)
+    assert after.outcome is None
+    assert not view(after, None)["stations"][sid]["claim"]["held"]
+
+
+def test_a_held_claim_pays_its_coalition_each_crewed_turn_by_share():
+    state, _ = _pole_station({"esa": 300, "nasa": 700}, crewed_turns=1)
+    before = {a: state.agency[a].prestige["stations"] for a in ("esa", "nasa")}
+    after, _ = resolve_quiet(state)
+    per_turn = state.content.rule("prestige").crewed_turn
+    claim = state.content.rule("standing").claim_turn
+    for a, share in (("esa", 0.3), ("nasa", 0.7)):
+        gained = after.agency[a].prestige["stations"] - before[a]
+        assert gained == round(per_turn * share) + round(claim * share)
 
 
 def test_an_orbital_station_crewed_long_enough_does_not_win_outright():
@@ -206,6 +244,8 @@ def test_a_station_at_a_dry_pole_site_does_not_win_outright():
 
 def test_a_rival_crewed_station_at_the_pole_holds_the_claim_open():
     state, sid = _pole_station({"esa": 300, "nasa": 700})
+    for a in ("esa", "nasa"):  # standing well, whatever the rival's base earns meanwhile
+        state.agency[a].prestige["science"] *= 2
     rival = add_station(
         state,
         "de_gerlache",

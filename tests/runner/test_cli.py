@@ -29,7 +29,7 @@ def test_json_prints_only_the_result_document(capsys, tmp_path):
     best = max(entry["standing"] for entry in document["scores"].values())
     assert sorted(a for a, e in document["scores"].items() if e["standing"] == best) == sorted(
         document["winners"]
-    ), "a match stopped early goes to the best standing against expectations"
+    ), "a match stopped early goes to the best standing"
     assert "firsts" in document["scores"]["nasa"]["breakdown"]
     assert document["seats"]["cnsa"]["bot"] == "random"
     assert document["seats"]["nasa"]["bot"] == "greedy"
