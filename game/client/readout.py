@@ -717,8 +717,11 @@ def proposal_text(model: MatchModel, info: dict[str, Any]) -> str:
     to = model.agency_name(str(info.get("to", "?")))
     what = str(info.get("treaty", "a proposal")).replace("_", " ")
     if info.get("bloc"):
-        bloc = _dict(_dict(model.view.get("agreements")).get(str(info["bloc"])))
-        what = f"joining {bloc.get('name', info['bloc'])}"
+        bloc_id = str(info["bloc"])
+        bloc = _dict(_dict(model.view.get("agreements")).get(bloc_id))
+        known = model.content.blocs.get(bloc_id)
+        # A bloc that has since ended is gone from the view, not from the scenario.
+        what = f"joining {bloc.get('name') or (known.name if known else bloc_id)}"
     if info.get("program"):
         program = _dict(_dict(model.view.get("programs")).get(str(info["program"])))
         mission = _dict(info.get("mission"))

@@ -137,7 +137,7 @@ def test_a_step_with_a_system_no_tech_provides_is_refused(texts):
 
 
 def test_an_expectation_below_one_is_refused(texts):
-    error = broken(texts, SCENARIO, "expectation = 168\n", "expectation = 0\n")
+    error = broken(texts, SCENARIO, "expectation = 200\n", "expectation = 0\n")
     assert (error.file, error.key) == (SCENARIO, "agencies.csa.expectation")
     assert "at least 1" in error.problem
 

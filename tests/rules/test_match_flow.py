@@ -113,8 +113,8 @@ def test_the_race_is_judged_against_each_agencys_expectations():
     state = new_match(seed=5, turns=1)
     for ag in state.agency.values():
         ag.prestige = dict.fromkeys(ag.prestige, 0)
-    state.agency["nasa"].prestige["science"] = 1650  # 1,650 of 1,500 expected: 110%
-    state.agency["esa"].prestige["science"] = 676  # 676 of 580 expected: 117%
+    state.agency["nasa"].prestige["science"] = 1980  # 1,980 of 1,800 expected: 110%
+    state.agency["esa"].prestige["science"] = 655  # 655 of 560 expected: 117%
     state, events = resolve_turn(state, {a: [] for a in state.agencies})
     outcome = state.outcome
     assert outcome.termination == Termination.TURN_LIMIT
