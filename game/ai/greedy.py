@@ -29,6 +29,7 @@ from itertools import groupby
 from operator import attrgetter
 from typing import Any, NamedTuple
 
+from game.ai import worth as value_of
 from game.ai.base import Bot
 from game.ai.diplomacy import Diplomat
 from game.ai.doctrine import Doctrine, doctrine_for
@@ -199,6 +200,7 @@ class _Turn:
             self.claim_bounty()
         if self.knobs.diplomacy:
             self.court()
+        self.set_access()
         self.spend_surplus()
         return self.sheet.orders
 
@@ -298,8 +300,8 @@ class _Turn:
         building.sort(key=lambda p: p["remaining"])
         reserve = min(self.research_budget, self.sheet.left // 3)
         for program in building:
-            if self.lost_race(program):
-                self.sheet.add(Scrub(program["id"]))  # a rival founded a station there first
+            if self.lost_race(program) or self.no_longer_pays(program):
+                self.sheet.add(Scrub(program["id"]))  # a rival took its site or its first
                 continue
             offer = self.fund_offers.get(program["id"])
             if offer is None:
@@ -344,6 +346,30 @@ class _Turn:
         ):
             return False
         return any(self.allied(a) for a in program["partners"])
+
+    def no_longer_pays(self, program: ProgramView) -> bool:
+        """Whether a robotic program of this agency's own choosing to a site is worth less
+        finished than scrubbed: a rival took the first it was built for, or flew there
+        first and left little science."""
+        mtype = self.reading.content.missions[program["mission_type"]]
+        if (
+            program["build_turns"]
+            or mtype.crewed
+            or mtype.target != "surface"
+            or program["module"]
+            or Scrub(program["id"]) not in self.legal
+        ):
+            return False  # the scenario's programs fly as history has them
+        chance = self.reading.program_chance(program)
+        if chance <= 0:
+            return False  # its hardware is still being researched: judged once it can fly
+        loss = self.reading.content.rule("prestige").failure + 2.0
+        worth = value_of.robotic_program_worth(self.reading, program, mtype)
+        expected = self.weight(mtype.id) * (chance * worth - (1 - chance) * loss)
+        gain = value_of.scrub_gain(
+            self.reading, self.doctrine, program, expected, self.money_price()
+        )
+        return gain > value_of.SCRUB_MARGIN
 
     def lost_race(self, program: ProgramView) -> bool:
         """Whether a program founding a surface base lost its site to a rival's station."""
@@ -429,6 +455,9 @@ class _Turn:
         for tech, value in (self.logistics() | standard_research(self.reading)).items():
             for step in self.reading.frontier(tech):
                 scores[step] = scores.get(step, 0.0) + value
+        effects = value_of.effect_scores(self.reading, self.doctrine, self.research_budget)
+        for tech, value in effects.items():
+            scores[tech] = scores.get(tech, 0.0) + value
         for tech in scores:
             if self.reading.me["techs"][tech]["paid"] > 0:
                 scores[tech] *= 1.3  # money already sunk into it
@@ -543,10 +572,7 @@ class _Turn:
         available = program_income + slack - committed
         if slots <= 0 or available <= 0:
             return  # no slot, or no money to build with: nothing to weigh
-        abundance = min(
-            1.0, max(0.0, reading.me["treasury"] / (economy.treasury_cap * reading.me["budget"]))
-        )
-        price = self.knobs.thrift * self.doctrine.min_value * (1 - abundance) ** 2
+        price = self.money_price()
         slot_price = 2.0 * len(reading.own_programs) / economy.max_programs
         # Value every option without its chance of success first: that bounds its net
         # value from above, so only the few that could be best need the full estimate.
@@ -605,6 +631,16 @@ class _Turn:
             if value >= self.doctrine.min_value * cost and self.sheet.left >= cost:
                 self.sheet.add(cmd)
                 return
+
+    def money_price(self) -> float:
+        """Prestige a $M is worth this turn: the least a mission must earn per $M, falling
+        as the treasury fills toward its cap."""
+        reading = self.reading
+        economy = reading.content.rule("economy")
+        abundance = min(
+            1.0, max(0.0, reading.me["treasury"] / (economy.treasury_cap * reading.me["budget"]))
+        )
+        return self.knobs.thrift * self.doctrine.min_value * (1 - abundance) ** 2
 
     def distinct_starts(
         self,
@@ -962,7 +998,13 @@ class _Turn:
         mine = mine or claim
         worth = reading.content.rule("prestige").module * share
         crewed = 1.0 if mine and station["capacity"] else 0.5  # a station with berths gets crews
-        worth += module.science * crewed * remaining * share * reading.trait("science")
+        science = module.science * crewed * remaining * share * reading.trait("science")
+        worth += science * value_of.module_science_bonus(reading, station)
+        if module.supplies and (station["crew_count"] or self.crew_bound(station)):
+            # It arrives packed: worth a cargo ship where the crews would run short.
+            short = self.supply_margin(station, mtype.build_turns + 2) < module.supplies
+            value = PRESENCE_VALUE if self.ours(station) else RESUPPLY_VALUE
+            worth += value * max(0.3, self.stake(station)) * (1.0 if short else 0.3)
         # Permanent presence needs berths for two crews (one arrives before the other
         # leaves) and room for their supplies.
         if module.capacity and station["capacity"] == 0:
@@ -1072,6 +1114,23 @@ class _Turn:
                 if cmd in self.legal and reading.relation(ally) >= -20 and self.sheet.add(cmd):
                     break
 
+    def set_access(self) -> None:
+        """Close a claim at the pole to rivals who could dock under the default rule; open
+        an orbital station this agency will not crew soon to every crew."""
+        reading = self.reading
+        for station in reading.view["stations"].values():
+            if station["owner"] != reading.agency:
+                continue
+            rivals_dock = any(
+                "docking" in reading.agreed_terms(other) and not self.allied(other)
+                for other in reading.view["relations"].get(reading.agency, {})
+                if other != reading.agency and other not in station["contributions"]
+            )
+            rule = value_of.access_rule(reading, station, rivals_dock, self.crew_bound(station))
+            order = value_of.access_order(station, rule)
+            if order is not None and order in self.legal:
+                self.sheet.add(order)
+
     # -- 7. money that would pile up -----------------------------------------------------------
 
     def spend_surplus(self) -> None:
@@ -1084,7 +1143,11 @@ class _Turn:
         if surplus <= 0:
             return
         service = BuyService("leo_station_access")
-        if service in self.legal and self.sheet.fits(service):
+        if (
+            service in self.legal
+            and self.sheet.fits(service)
+            and value_of.leo_access_worth(self.reading, self.doctrine) > 0
+        ):
             self.sheet.add(service)
             surplus = self.sheet.left - keep
         if surplus > 0 and self.reading.turns_left > 2:

@@ -124,6 +124,7 @@ class Module:
     science: int = 0
     production: int = 0
     requires: str = ""
+    supplies: int = 0  # supplies it arrives packed with (up to the station's storage)
 
 
 @dataclass(frozen=True, slots=True)
@@ -734,6 +735,7 @@ def _read_modules(top: _Table, techs: dict[str, Tech]) -> dict[str, Module]:
             science=t.number("science", 0, integer=True, lo=0),
             production=t.number("production", 0, integer=True, lo=0),
             requires=requires,
+            supplies=t.number("supplies", 0, integer=True, lo=0),
         )
         t.done()
     top.done()

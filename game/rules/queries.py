@@ -456,6 +456,16 @@ def service_price(state: State, service: str) -> int:
     return max(1, ceil(com.leo_access_cost * (1 + com.leo_demand * buyers)))
 
 
+def leo_novelty(state: State, agency: str) -> float:
+    """What a visit to the commercial station in low Earth orbit still teaches the agency:
+    1 for crews new to surface work, falling to 0 as their experience of it (trained there
+    or flown) reaches the cap."""
+    com = state.content.rule("commercial")
+    cap = state.content.rule("reliability").experience_cap
+    trained = state.agency[agency].experience.get(com.leo_training_system, 0.0)
+    return max(0.0, 1.0 - trained / cap) if cap > 0 else 0.0
+
+
 def fund_limit(state: State, program: Program, rushed: bool) -> int:
     """The most a program can take this turn (all contributors together)."""
     per_turn = schedule(state, program) * (2 if rushed else 1)

@@ -372,16 +372,27 @@ def _research_and_services(t: _Turn, kept: _Orders) -> None:
     prices = {cmd.service: q.service_price(s, cmd.service) for _, cmd in bought}
     for agency, cmd in bought:
         price = prices[cmd.service]
-        s.agency[agency].treasury -= price
+        ag = s.agency[agency]
+        ag.treasury -= price
+        # The station teaches what the agency's crews have not yet learned, and trains
+        # them for the lunar surface.
+        novelty = q.leo_novelty(s, agency)
         science = t.prestige(
-            agency, "science", com.leo_access_science * q.trait(s, agency, "science")
+            agency,
+            "science",
+            com.leo_access_science * novelty * q.trait(s, agency, "science"),
         )
-        t.support(agency, com.leo_access_support)
+        t.support(agency, com.leo_access_support * novelty)
+        cap = s.content.rule("reliability").experience_cap
+        family = com.leo_training_system
+        ag.experience[family] = round(
+            min(cap, ag.experience.get(family, 0.0) + com.leo_training), 4
+        )
         t.emit(
             "service_bought",
             agency,
             f"{t.name(agency)} flies crew to a commercial station in low Earth orbit for "
-            f"{price} $M (+{science} science).",
+            f"{price} $M (+{science} science, crews trained for the surface).",
             (agency,),
             service=cmd.service,
             price=price,
@@ -825,6 +836,9 @@ def _assemble(t: _Turn, program: Program, station: Station | None) -> Station:
     led_by = station.majority_owner() if station.modules else ""
     station.modules.append([module.id, s.turn, program.agency])
     owners = [o for o, paid in station.contributions.items() if paid > 0]
+    if module.supplies:
+        room = q.storage(s, station) - station.supplies
+        station.supplies = round(station.supplies + max(0.0, min(module.supplies, room)), 1)
     for a, paid in program.contributions.items():
         if paid <= 0:
             continue

@@ -276,6 +276,7 @@ class OwnAgency(TypedDict):
     techs: dict[str, OwnTech]
     systems: dict[str, float]  # hardware family -> reliability, for the families it has
     experience: dict[str, float]  # hardware family -> reliability earned by flying
+    leo_novelty: float  # share of science and support a visit to the LEO station still earns
     mission_costs: dict[str, int]  # mission type -> price without module or commercial launch
     relay: bool  # has far-side relay coverage
     known: dict[str, int]  # tech -> refinements bought

@@ -214,6 +214,7 @@ def _me(state: State, a: str, reliabilities: dict[str, float]) -> OwnAgency:
             if sys in have
         },
         "experience": dict(ag.experience),
+        "leo_novelty": round(q.leo_novelty(state, a), 3),
         "mission_costs": {
             m: q.mission_cost(state, a, mt, "", False, effects)
             for m, mt in content.missions.items()
