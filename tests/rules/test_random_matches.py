@@ -406,6 +406,9 @@ def check_outcome(s: State, last_events: list[Event]) -> None:
     means = {a: (agencies[a].budget / agencies[a].trait("cost")) ** power for a in s.agencies}
     earned = sum(max(0, c["total"]) for c in outcome.scores.values())
     for a, c in outcome.scores.items():
+        if earned == 0:  # nobody earned anything: everyone stands where its means would
+            assert outcome.standings[a] == 1000
+            continue
         share = c["total"] / earned / (means[a] / sum(means.values()))
         assert abs(outcome.standings[a] - 1000 * share) <= 0.5 + 1e-6
     assert [e.kind for e in last_events].count("match_over") == 1
