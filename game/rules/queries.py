@@ -628,10 +628,11 @@ class PresenceClaim:
     """How a station stands toward the sustained-presence victory.
 
     `counts`: at a south-pole site with enough ice to live off. `coalition`: the owners who
-    would win with it (the largest owner and the owners allied with it, each holding at
-    least the coalition share), and `held` when there are enough of them. `rivals`: crewed
-    stations at the south pole whose largest owner is not allied with this one's; while
-    there is one, the claim cannot complete. `wins`: the station wins this turn.
+    hold it (the largest owner and the owners allied with it, each holding at least the
+    coalition share), and `held` when there are enough of them. `winners`: those of the
+    coalition who stand at or above the match's median, who would win with it. `rivals`:
+    crewed stations at the south pole whose largest owner is not allied with this one's;
+    while there is one, the claim cannot complete. `wins`: the station wins this turn.
     """
 
     counts: bool
@@ -641,6 +642,7 @@ class PresenceClaim:
     turns_left: int
     last_call: bool
     wins: bool
+    winners: tuple[str, ...] = ()
 
 
 def presence_claim(state: State, station: Station) -> PresenceClaim:
@@ -656,11 +658,6 @@ def presence_claim(state: State, station: Station) -> PresenceClaim:
             for a, share in station.shares().items()
             if allied(state, owner, a) and (a == owner or share >= rules.coalition_share)
         )
-        if counts and coalition:
-            # A coalition is only those who also stand well: at or above the match's median.
-            standing = standings(state)
-            middle = median(standing.values())
-            coalition = tuple(a for a in coalition if standing[a] >= middle)
         rivals = tuple(
             other.id
             for other in state.stations.values()
@@ -673,6 +670,12 @@ def presence_claim(state: State, station: Station) -> PresenceClaim:
         )
     held = counts and len(coalition) >= rules.coalition_owners
     turns_left = max(0, rules.presence_turns - station.crewed_turns)
+    winners: tuple[str, ...] = ()
+    if held:
+        # The victory goes only to those who also stand well: at or above the median.
+        standing = standings(state)
+        middle = median(standing.values())
+        winners = tuple(a for a in coalition if standing[a] >= middle)
     return PresenceClaim(
         counts=counts,
         coalition=coalition,
@@ -680,7 +683,8 @@ def presence_claim(state: State, station: Station) -> PresenceClaim:
         rivals=rivals,
         turns_left=turns_left,
         last_call=held and station.crewed_turns >= rules.last_call,
-        wins=held and turns_left == 0 and not rivals,
+        wins=held and turns_left == 0 and not rivals and bool(winners),
+        winners=winners,
     )
 
 

@@ -1287,7 +1287,7 @@ def _finish(t: _Turn) -> None:
     )
     if claims:
         station = claims[0]
-        winners = [a for a in s.agencies if a in q.presence_claim(s, station).coalition]
+        winners = [a for a in s.agencies if a in q.presence_claim(s, station).winners]
         _end(t, Termination.SUSTAINED_PRESENCE, winners, station.id)
     elif s.turn >= s.last_turn:
         full = s.last_turn + 1 >= int(s.content.rule("time").turns)

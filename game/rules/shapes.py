@@ -62,8 +62,9 @@ class PresenceClaimView(TypedDict):
     """How a station stands toward the sustained-presence victory (docs/rules.md, 7)."""
 
     counts: bool  # at a south-pole site with water ice: its presence can win outright
-    coalition: list[str]  # the owners who would win with it (allied, each above the share)
+    coalition: list[str]  # the owners who hold it (allied, each above the share)
     held: bool  # counts, and enough owners in the coalition
+    winners: list[str]  # those of the coalition at or above the median standing: they would win
     rivals: list[str]  # crewed south-pole stations of non-allied owners: they block the win
     target: int  # crewed turns that win
     turns_left: int  # crewed turns still needed

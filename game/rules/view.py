@@ -130,6 +130,7 @@ def _station(state: State, st: Station) -> dict[str, Any]:
         "counts": claim.counts,
         "coalition": list(claim.coalition),
         "held": claim.held,
+        "winners": list(claim.winners),
         "rivals": list(claim.rivals),
         "target": int(state.content.rule("stations").presence_turns),
         "turns_left": claim.turns_left,

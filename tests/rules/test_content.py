@@ -112,7 +112,7 @@ def test_a_misspelt_key_is_refused_as_a_typo(texts):
 
 
 def test_a_misspelt_rule_in_a_scenario_is_refused(texts):
-    error = broken(texts, SCENARIO, "presence_turns = 9", "presense_turns = 9")
+    error = broken(texts, SCENARIO, "presence_turns = 8", "presense_turns = 8")
     assert (error.file, error.key) == (SCENARIO, "rules.stations.presense_turns")
 
 
@@ -152,5 +152,5 @@ def test_an_objective_at_an_unknown_place_names_it(texts):
 
 
 def test_a_flight_objective_without_missions_is_refused(texts):
-    error = broken(texts, SCENARIO, 'missions = ["resource_demo"]\n', "")
+    error = broken(texts, SCENARIO, 'missions = ["resource_demo", "resource_testbed"]\n', "")
     assert error.key.endswith(".missions") and "needed" in error.problem

@@ -31,7 +31,7 @@ from game.rules import (
 from game.rules.legal import candidates
 from tests.rules.builders import add_program, add_station, learn
 
-SEEDS = (15, 28, 29)  # random matches in which stations get built
+SEEDS = (26, 49, 95)  # random matches in which stations get built
 EVERY = 4  # turns between sampled states
 
 

@@ -81,8 +81,9 @@ def test_a_joint_program_shares_science_and_firsts_by_contribution():
     content = state.content
     esa = content.agencies["esa"]
     base = content.missions["lander"].science * content.sites["boguslawsky"].science
+    roscosmos = content.agencies["roscosmos"].trait("science")
     science = {
-        "roscosmos": round(base * share["roscosmos"]),
+        "roscosmos": round(base * share["roscosmos"] * roscosmos),
         "esa": round(base * share["esa"] * esa.trait("partner_credit") * esa.trait("science")),
     }
     for agency, points in science.items():

@@ -38,7 +38,11 @@ def _lander_science(earlier_successes: int) -> int:
 def test_a_mission_repeated_at_the_same_place_earns_less_science_each_time():
     content = opening().content
     rules = content.rule("science")
-    base = content.missions["lander"].science * content.sites["boguslawsky"].science
+    base = (
+        content.missions["lander"].science
+        * content.sites["boguslawsky"].science
+        * content.agencies["roscosmos"].trait("science")
+    )
     assert _lander_science(0) == round(base)
     assert _lander_science(1) == round(base * rules.repeat)
     assert _lander_science(2) == round(base * rules.repeat**2)

@@ -30,7 +30,7 @@ from game.rules import (
 )
 from tests.rules.builders import add_program, learn, opening, resolve_until
 
-SEEDS = (15, 28, 29)  # random matches in which stations get built
+SEEDS = (26, 49, 95)  # random matches in which stations get built
 SAMPLED_TURNS = {0, 1, 6, 15, 30}
 
 

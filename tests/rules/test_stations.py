@@ -171,7 +171,7 @@ def test_sustained_presence_at_a_south_pole_ice_station_wins_for_its_coalition()
 
 
 def test_a_coalition_partner_below_the_share_neither_makes_the_claim_nor_wins():
-    state, sid = _pole_station({"esa": 150, "nasa": 850})
+    state, sid = _pole_station({"esa": 80, "nasa": 920})
     after, _ = resolve_quiet(state)
     assert after.outcome is None
     assert after.stations[sid].crewed_turns == state.content.rule("stations").presence_turns
@@ -184,23 +184,26 @@ def even_standing(state: State, prestige_per_mean: int = 2) -> None:
         ag.prestige["science"] = round(prestige_per_mean * means(state.content, a))
 
 
-def test_a_coalition_owner_standing_below_the_median_is_left_out_of_it():
+def test_a_coalition_owner_standing_below_the_median_holds_the_claim_but_does_not_win():
     state, sid = _pole_station({"esa": 300, "jaxa": 300, "nasa": 400})
     state.agency["jaxa"].prestige["science"] = 0
     claim = view(state, None)["stations"][sid]["claim"]
-    assert sorted(claim["coalition"]) == ["esa", "nasa"]
+    assert sorted(claim["coalition"]) == ["esa", "jaxa", "nasa"]
+    assert sorted(claim["winners"]) == ["esa", "nasa"]
     after, _ = resolve_quiet(state)
     assert after.outcome is not None and sorted(after.outcome.winners) == ["esa", "nasa"]
     middle = sorted(after.outcome.standings.values())[2:4]
     assert after.outcome.standings["jaxa"] < sum(middle) / 2
 
 
-def test_a_claim_whose_partners_all_stand_below_the_median_is_not_held():
+def test_a_claim_whose_coalition_all_stands_below_the_median_does_not_complete():
     state, sid = _pole_station({"esa": 300, "nasa": 700})
     state.agency["esa"].prestige["science"] = 0
+    state.agency["nasa"].prestige["science"] = 0
     after, _ = resolve_quiet(state)
     assert after.outcome is None
-    assert not view(after, None)["stations"][sid]["claim"]["held"]
+    claim = view(after, None)["stations"][sid]["claim"]
+    assert claim["held"] and claim["turns_left"] == 0 and claim["winners"] == []
 
 
 def test_a_held_claim_pays_its_coalition_each_crewed_turn_by_share():
