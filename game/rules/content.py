@@ -384,6 +384,14 @@ class _Table:
             raise self.fail(key, f"must be {_names(kinds)}, not {type(value).__name__}")
         return value
 
+    def name(self, key: str, known: Any, what: str, default: Any = ...) -> str:
+        """A string naming one of `known` (a mapping or a set); an empty default may stay
+        empty. Anything else is refused as an unknown `what`."""
+        value: str = self.get(key, str, default)
+        if (value or default is ...) and value not in known:
+            raise self.fail(key, f"unknown {what} {value!r}")
+        return value
+
     def number(
         self,
         key: str,
@@ -965,9 +973,7 @@ def _read_objectives(
         if oid in seen:
             raise t.fail("id", f"{oid!r} is used twice")
         seen.add(oid)
-        agency = t.get("agency", str)
-        if agency not in agencies:
-            raise t.fail("agency", f"unknown agency {agency!r}")
+        agency = t.name("agency", agencies, "agency")
         kind = t.get("kind", str)
         if kind not in OBJECTIVE_KINDS:
             raise t.fail("kind", f"unknown kind {kind!r}; known: {', '.join(OBJECTIVE_KINDS)}")
@@ -988,15 +994,9 @@ def _read_objectives(
         for m in mission_ids:
             if m not in missions:
                 raise t.fail("missions", f"unknown mission type {m!r}")
-        milestone = t.get("milestone", str, "")
-        if milestone and milestone not in milestones:
-            raise t.fail("milestone", f"unknown milestone {milestone!r}")
-        module = t.get("module", str, "")
-        if module and module not in modules:
-            raise t.fail("module", f"unknown module {module!r}")
-        tech = t.get("tech", str, "")
-        if tech and tech not in techs:
-            raise t.fail("tech", f"unknown tech {tech!r}")
+        milestone = t.name("milestone", milestones, "milestone", "")
+        module = t.name("module", modules, "module", "")
+        tech = t.name("tech", techs, "tech", "")
         out.append(
             Objective(
                 id=oid,
@@ -1072,12 +1072,8 @@ def _read_programs(
     out = []
     for n, raw in enumerate(scen.data.get("programs", [])):
         t = _Table(scen.file, f"programs[{n}]", raw)
-        agency = t.get("agency", str)
-        if agency not in agencies:
-            raise t.fail("agency", f"unknown agency {agency!r}")
-        mtype = t.get("mission_type", str)
-        if mtype not in missions:
-            raise t.fail("mission_type", f"unknown mission type {mtype!r}")
+        agency = t.name("agency", agencies, "agency")
+        mtype = t.name("mission_type", missions, "mission type")
         site = t.get("site", str)
         if site != ORBIT and site not in sites:
             raise t.fail("site", f"unknown site {site!r}")
@@ -1134,12 +1130,8 @@ def _read_beats(
         bounty = None
         if "bounty" in t.data:
             b = t.sub("bounty")
-            module = b.get("module", str)
-            if module not in modules:
-                raise b.fail("module", f"unknown module {module!r}")
-            owner = b.get("owner", str)
-            if owner not in agencies:
-                raise b.fail("owner", f"unknown agency {owner!r}")
+            module = b.name("module", modules, "module")
+            owner = b.name("owner", agencies, "agency")
             until = b.number("until_year", integer=True, lo=year)
             bounty = {
                 "module": module,
@@ -1152,9 +1144,7 @@ def _read_beats(
         service = t.get("open_service", str, "")
         if service and service not in SERVICES:
             raise t.fail("open_service", f"must be one of {', '.join(SERVICES)}")
-        dissolve = t.get("dissolve_bloc", str, "")
-        if dissolve and dissolve not in blocs:
-            raise t.fail("dissolve_bloc", f"unknown bloc {dissolve!r}")
+        dissolve = t.name("dissolve_bloc", blocs, "bloc", "")
         out.append(
             Beat(
                 (year - start_year) * 2 + half - 1,

@@ -44,7 +44,8 @@ def test_a_treaty_worth_its_dues_is_accepted():
     assert Answer("p90", True) in _orders(state, "jaxa")
 
 
-def test_a_treaty_whose_dues_outlive_its_use_is_left_after_its_notice():
+def _with_assistance_treaty() -> State:
+    """A match where CSA and ESA signed an emergency-assistance treaty on the first turn."""
     state = rules.new_match(seed=3)
     state.agreements["t50"] = Agreement(
         "t50",
@@ -55,21 +56,17 @@ def test_a_treaty_whose_dues_outlive_its_use_is_left_after_its_notice():
         ["emergency_assistance"],
         0,
     )
+    return state
+
+
+def test_a_treaty_whose_dues_outlive_its_use_is_left_after_its_notice():
+    state = _with_assistance_treaty()
     state.turn = state.content.rule("diplomacy").notice
     assert Withdraw("t50") in _orders(state, "csa")
 
 
 def test_a_fresh_treaty_is_kept_while_breaking_it_costs_more_than_its_dues():
-    state = rules.new_match(seed=3)
-    state.agreements["t50"] = Agreement(
-        "t50",
-        "emergency_assistance",
-        "Emergency assistance",
-        ["csa", "esa"],
-        "csa",
-        ["emergency_assistance"],
-        0,
-    )
+    state = _with_assistance_treaty()
     state.turn = 1
     assert Withdraw("t50") not in _orders(state, "csa")
 

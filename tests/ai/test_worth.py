@@ -8,7 +8,7 @@ from game.ai.greedy import GreedyPlayer, _Turn
 from game.ai.reading import Reading
 from game.rules import BuyService, Scrub, SetAccess, State, legal_commands, view
 from game.rules.content import ORBIT
-from tests.rules.builders import add_program, add_station, learn, opening
+from tests.rules.builders import add_program, add_station, learn, leo_open, opening
 
 
 def _turn(state: State, agency: str) -> _Turn:
@@ -43,16 +43,8 @@ def test_greedy_ranks_effect_techs_among_its_research():
     assert "reusable_boosters" in turn.wanted()
 
 
-def _leo_open() -> State:
-    state = opening()
-    state.turn = state.content.turn_of(2029)
-    state.agreements.pop("iss")
-    state.services.append("leo_station_access")
-    return state
-
-
 def test_a_leo_visit_pays_while_there_is_something_to_learn():
-    state = _leo_open()
+    state = leo_open()
     doctrine = doctrine_for("nasa")
     assert worth.leo_access_worth(Reading(view(state, "nasa")), doctrine) > 0
     com = state.content.rule("commercial")

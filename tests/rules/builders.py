@@ -21,6 +21,15 @@ def opening(seed: int = 1, **kwargs: object) -> State:
     return new_match(seed=seed, **kwargs)  # type: ignore[arg-type]
 
 
+def leo_open() -> State:
+    """The opening position moved to 2029, the ISS retired and commercial LEO access on sale."""
+    state = opening()
+    state.turn = state.content.turn_of(2029)
+    state.agreements.pop("iss")
+    state.services.append("leo_station_access")
+    return state
+
+
 def income_of(state: State, agency: str) -> int:
     """What a turn's income adds to an agency's treasury: half its yearly budget less dues."""
     return state.agency[agency].budget // 2 - q.dues(state, agency)

@@ -9,6 +9,7 @@ from tests.rules.builders import (
     add_program,
     add_station,
     learn,
+    leo_open,
     opening,
     resolve_quiet,
     resolve_until,
@@ -16,16 +17,8 @@ from tests.rules.builders import (
 )
 
 
-def _leo_open():  # type: ignore[no-untyped-def]
-    state = opening()
-    state.turn = state.content.turn_of(2029)
-    state.agreements.pop("iss")
-    state.services.append("leo_station_access")
-    return state
-
-
 def test_a_leo_visit_trains_crews_for_the_surface():
-    state = _leo_open()
+    state = leo_open()
     com = state.content.rule("commercial")
     before = state.agency["esa"].experience.get(com.leo_training_system, 0.0)
     after, _ = resolve_quiet(state, {"esa": [BuyService("leo_station_access")]})
@@ -34,7 +27,7 @@ def test_a_leo_visit_trains_crews_for_the_surface():
 
 
 def test_leo_science_falls_as_the_crews_learn_and_stops_at_the_cap():
-    state = _leo_open()
+    state = leo_open()
     com = state.content.rule("commercial")
     cap = state.content.rule("reliability").experience_cap
     earned = []
@@ -50,7 +43,7 @@ def test_leo_science_falls_as_the_crews_learn_and_stops_at_the_cap():
 
 
 def test_an_agency_whose_crews_walked_on_the_moon_learns_less_in_leo():
-    state = _leo_open()
+    state = leo_open()
     com = state.content.rule("commercial")
     cap = state.content.rule("reliability").experience_cap
     state.agency["nasa"].experience[com.leo_training_system] = cap / 2

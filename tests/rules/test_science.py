@@ -12,6 +12,7 @@ from tests.rules.builders import (
     add_program,
     add_station,
     income_of,
+    leo_open,
     opening,
     resolve_quiet,
     resolve_until,
@@ -115,16 +116,8 @@ def test_a_laboratory_without_crew_earns_a_tenth():
     )
 
 
-def _leo_open():  # type: ignore[no-untyped-def]
-    state = opening()
-    state.turn = state.content.turn_of(2029)
-    state.agreements.pop("iss")
-    state.services.append("leo_station_access")
-    return state
-
-
 def test_commercial_leo_access_costs_more_after_many_buyers():
-    state = _leo_open()
+    state = leo_open()
     com = state.content.rule("commercial")
     assert view(state, "esa")["prices"]["leo_station_access"] == com.leo_access_cost
     buyers = ["nasa", "cnsa", "esa"]
