@@ -1281,13 +1281,13 @@ def _objectives(t: _Turn) -> None:
 def _finish(t: _Turn) -> None:
     s = t.s
     _objectives(t)
-    claims = sorted(
-        (st for st in s.stations.values() if q.presence_claim(s, st).wins),
-        key=lambda st: (-st.crewed_turns, st.id),
+    claims = [(st, q.presence_claim(s, st)) for st in s.stations.values()]
+    won = sorted(
+        ((st, c) for st, c in claims if c.wins), key=lambda sc: (-sc[0].crewed_turns, sc[0].id)
     )
-    if claims:
-        station = claims[0]
-        winners = [a for a in s.agencies if a in q.presence_claim(s, station).winners]
+    if won:
+        station, claim = won[0]
+        winners = [a for a in s.agencies if a in claim.winners]
         _end(t, Termination.SUSTAINED_PRESENCE, winners, station.id)
     elif s.turn >= s.last_turn:
         full = s.last_turn + 1 >= int(s.content.rule("time").turns)
