@@ -398,11 +398,16 @@ class _Turn:
         programs = [p for p in programs if not self.sheet.has(Fund(p["id"], 1))]
         if not programs:
             return
-        each = min(self.partner_budget, self.sheet.left) // len(programs)
-        for p in programs:
+        # The rest of the partner budget goes where it returns soonest: the programs nearest to
+        # flying first, each up to its schedule, so no money waits in a program that flies
+        # after the match or spreads too thin to carry any of them.
+        budget = min(self.partner_budget, self.sheet.left)
+        for p in sorted(programs, key=lambda p: (p["remaining"], p["id"])):
             offer = self.fund_offers.get(p["id"])
-            if offer is not None and min(each, offer.amount) > 0:
-                self.sheet.add(replace(offer, amount=min(each, offer.amount)))
+            amount = min(budget, offer.amount) if offer is not None else 0
+            if offer is not None and amount > 0:
+                self.sheet.add(replace(offer, amount=amount))
+                budget -= amount
 
     # -- 4. research -------------------------------------------------------------------------
 

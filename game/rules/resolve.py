@@ -615,6 +615,14 @@ def _shares(program: Program) -> dict[str, float]:
     return {a: program.contributions.get(a, 0) / total for a in program.participants}
 
 
+def _partner_part(s: State, agency: str, share: float) -> float:
+    """A partner's credited part of a program's award: its partner credit multiplies the odds
+    of its share of the money, so a small partner earns up to `credit` times its share and a
+    partner who paid nearly everything earns nearly what a lead would."""
+    credit = q.trait(s, agency, "partner_credit")
+    return credit * share / (1 + (credit - 1) * share)
+
+
 def _fly(t: _Turn, program: Program) -> None:
     s = t.s
     content = s.content
@@ -776,8 +784,8 @@ def _science(t: _Turn, program: Program, shares: dict[str, float], site: Any) ->
     base = mtype.science * (site.science if site is not None else 1.0)
     base *= q.repeat_factor(s, mtype.id, site.id if site is not None else ORBIT)
     for a, share in shares.items():
-        credit = 1.0 if a == program.agency else q.trait(s, a, "partner_credit")
-        value = base * share * credit * q.trait(s, a, "science")
+        part = share if a == program.agency else _partner_part(s, a, share)
+        value = base * part * q.trait(s, a, "science")
         value *= 1 + q.tech_effect(s, a, "science")
         t.prestige(a, "science", value)
     for a in q.partners_with(s, program.agency, "data_release"):
@@ -908,11 +916,8 @@ def _award_milestones(t: _Turn) -> None:
                     continue
                 done.add(a)
                 record.append([a, s.turn, rank])
-                if a == lead:
-                    points = t.prestige(a, "firsts", value * max(share, 0.5))
-                else:
-                    credit = q.trait(s, a, "partner_credit")
-                    points = t.prestige(a, "firsts", value * share * credit)
+                part = max(share, 0.5) if a == lead else _partner_part(s, a, share)
+                points = t.prestige(a, "firsts", value * part)
                 ordinal = "First" if rank == 1 else f"No. {rank}"
                 t.emit(
                     "milestone",

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from game.rules import Event, Launch, State
+from game.rules.resolve import _partner_part
 from tests.rules.builders import add_program, learn, of_kind, opening, resolve_until
 
 
@@ -82,9 +85,13 @@ def test_a_joint_program_shares_science_and_firsts_by_contribution():
     esa = content.agencies["esa"]
     base = content.missions["lander"].science * content.sites["boguslawsky"].science
     roscosmos = content.agencies["roscosmos"].trait("science")
+    # The partner credit multiplies the odds of ESA's share of the money.
+    credit = esa.trait("partner_credit")
+    esa_part = credit * share["esa"] / (1 + (credit - 1) * share["esa"])
+    assert share["esa"] < esa_part < credit * share["esa"]
     science = {
         "roscosmos": round(base * share["roscosmos"] * roscosmos),
-        "esa": round(base * share["esa"] * esa.trait("partner_credit") * esa.trait("science")),
+        "esa": round(base * esa_part * esa.trait("science")),
     }
     for agency, points in science.items():
         gained = after.agency[agency].prestige["science"] - state.agency[agency].prestige["science"]
@@ -92,7 +99,7 @@ def test_a_joint_program_shares_science_and_firsts_by_contribution():
     value = content.milestones["robotic_landing"].prestige * content.rule("prestige").decay[1]
     assert _awards(events, "robotic_landing") == {
         "roscosmos": (2, round(value * share["roscosmos"])),
-        "esa": (2, round(value * share["esa"] * esa.trait("partner_credit"))),
+        "esa": (2, round(value * esa_part)),
     }
 
 
@@ -110,6 +117,19 @@ def test_a_partner_who_paid_more_earns_more_of_the_credit():
     assert gained[0.6] > gained[0.2] > 0
 
 
+def test_a_partner_who_paid_everything_earns_no_more_than_a_lead():
+    state = opening()
+    credit = state.content.agencies["jaxa"].trait("partner_credit")
+    assert credit > 1
+    assert _partner_part(state, "jaxa", 0.1) == pytest.approx(
+        credit * 0.1 / (1 + (credit - 1) * 0.1)
+    )
+    assert 0.1 < _partner_part(state, "jaxa", 0.1) < credit * 0.1
+    assert _partner_part(state, "jaxa", 1.0) == pytest.approx(1.0)
+    parts = [_partner_part(state, "jaxa", x / 10) for x in range(11)]
+    assert parts == sorted(parts)
+
+
 def test_a_partner_who_paid_nothing_earns_no_milestone():
     state = opening()
     learn(state, "nasa", "precision_landing")
@@ -120,7 +140,7 @@ def test_a_partner_who_paid_nothing_earns_no_milestone():
     assert "csa" not in {r[0] for r in after.milestones["south_pole_landing"]}
 
 
-def test_a_partner_earns_its_share_times_its_partner_credit():
+def test_a_partner_earns_its_share_with_its_partner_credit():
     state = opening()
     learn(state, "nasa", "precision_landing")
     program = add_program(state, "nasa", "lander", "shackleton", partners={"csa": 100})
@@ -128,5 +148,6 @@ def test_a_partner_earns_its_share_times_its_partner_credit():
     full = state.content.milestones["south_pole_landing"].prestige
     credit = state.content.agencies["csa"].trait("partner_credit")
     awards = _awards(events, "south_pole_landing")
-    assert awards["csa"] == (1, round(full * 100 / program.cost * credit))
+    share = 100 / program.cost
+    assert awards["csa"] == (1, round(full * credit * share / (1 + (credit - 1) * share)))
     assert awards["nasa"] == (1, round(full * (program.cost - 100) / program.cost))
