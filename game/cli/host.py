@@ -37,7 +37,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     backup.add_argument("--config", type=Path, default=None, help="the server's TOML settings")
     backup.add_argument(
         "target",
-        type=Path,
         nargs="?",
         default=None,
         help="file or folder to write (default: backups/ in the data folder); a folder gets "
@@ -80,8 +79,10 @@ def run_backup(args: argparse.Namespace) -> int:
         print(f"lunar-race backup: {exc}", file=sys.stderr)
         return 2
     data = args.data or (Path(host.data) if host.data else default_data_dir())
-    target = args.target if args.target is not None else data / "backups"
-    if target.is_dir() or args.target is None:
+    # A folder (one that exists, or a name ending in a slash) gets a name stamped with the time.
+    given: str | None = args.target
+    target = Path(given) if given is not None else data / "backups"
+    if given is None or target.is_dir() or given.endswith(("/", os.sep)):
         target = target / default_name()
     try:
         size = backup_file(data / FILE_NAME, target)

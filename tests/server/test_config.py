@@ -123,3 +123,9 @@ def test_a_bad_file_stops_serve_with_its_reason(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert "max_romos" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_hosting_guide_names_every_setting() -> None:
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "hosting.md").read_text()
+    for field in [*dataclasses.fields(HostSettings), *dataclasses.fields(Limits)]:
+        assert f"`{field.name}`" in guide or f"\n{field.name} = " in guide, field.name
