@@ -67,6 +67,7 @@ class Replayed:
     pending: dict[str, tuple[list[dict[str, Any]], bool]] = field(default_factory=dict)
     version: int = 0  # the state version of the turn it is at
     outcome: dict[str, Any] | None = None  # set if the match ended under these rules
+    kept: int = 0  # orders these rules played
     dropped: int = 0  # orders these rules refused
 
 
@@ -118,6 +119,7 @@ def refound(
         for agency in settings.seats:
             kept, refused = _playable(state, agency, orders.get(agency, []))
             plan[agency] = kept
+            out.kept += len(kept)
             out.dropped += refused
         turn = state.turn
         resolved = resolve(snapshot, plan, [])
@@ -133,6 +135,7 @@ def refound(
         return out
     for agency, (wire, final) in pending.items():
         kept, refused = _playable(state, agency, wire)
+        out.kept += len(kept)
         out.dropped += refused
         out.pending[agency] = (orders_to_wire(kept), final)
     return out

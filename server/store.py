@@ -422,6 +422,7 @@ class Store:
             logging.WARNING,
             room=room.id,
             turn=turn,
+            kept_orders=again.kept,
             dropped_orders=again.dropped,
             over=again.outcome is not None,
         )

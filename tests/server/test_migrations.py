@@ -10,10 +10,16 @@ from pathlib import Path
 
 import pytest
 
+from game import rules
+from game.ai import create_bot
 from game.net.client import Client, SeatKey
 from game.protocol.messages import Phase
 from server.migrations import SCHEMA_VERSION, STEPS, SchemaError
+from server.refound import refound
+from server.room import RoomSettings
+from server.snapshot import decode_state, encode_state
 from server.store import FILE_NAME, Store
+from server.turns import resolve
 from tests.server.conftest import run, scaled, start_server
 
 OLD = Path(__file__).parent / "data" / "efd6cfe"  # written by make_old_store.py
@@ -24,6 +30,24 @@ def _old_folder(tmp_path: Path) -> Path:
     data.mkdir()
     shutil.copy(OLD / FILE_NAME, data / FILE_NAME)
     return data
+
+
+def _settings() -> RoomSettings:
+    return RoomSettings.from_wire(
+        {
+            "name": "Again",
+            "scenario": "2021",
+            "seats": ["nasa", "cnsa", "esa"],
+            "ai_seats": ["cnsa", "esa"],
+            "turns": None,
+            "deadline": 60.0,
+            "first_deadline": 60.0,
+            "ai_level": "random",
+            "visibility": "public",
+            "spectators": True,
+            "seed": 77,
+        }
+    )
 
 
 def _schema(path: Path) -> int:
@@ -112,3 +136,28 @@ def test_a_player_of_an_efd6cfe_match_rejoins_and_plays_on(tmp_path: Path) -> No
         server.terminate()
     assert '"event":"match_refounded"' in server.logs()
     assert '"event":"store_migrated"' in server.logs()
+
+
+def test_a_match_replayed_with_orders_these_rules_accept_comes_out_the_same() -> None:
+    settings = _settings()
+    secret = 12345
+    state = rules.new_match(
+        "2021", seed=settings.seed, agencies=list(settings.seats), intel_secret=secret
+    )
+    bots = {a: create_bot("random", a, n) for n, a in enumerate(settings.seats)}
+    played = []
+    snapshot = encode_state(state)
+    for _ in range(3):
+        current = decode_state(snapshot)
+        orders = {
+            a: bot.decide(rules.view(current, a), rules.legal_commands(current, a))
+            for a, bot in bots.items()
+        }
+        played.append((current.turn, {a: rules.orders_to_wire(o) for a, o in orders.items()}))
+        resolved = resolve(snapshot, orders, [])
+        snapshot = resolved.snapshot
+    again = refound(settings, played, {}, secret)
+    assert again.dropped == 0 and again.kept == sum(len(o) for _t, p in played for o in p.values())
+    assert [turn for turn, _s, _e in again.snapshots] == [0, 1, 2, 3]
+    assert again.turns[-1][2] == resolved.state_hash
+    assert again.snapshots[-1][1] == snapshot
