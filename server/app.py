@@ -277,7 +277,7 @@ class GameServer:
             return self.metrics_response()
         address = connection.remote_address[0] if connection.remote_address else None
         if self.admin.bans.has("address", address):
-            log.event("refused_connection", logging.INFO, reason="banned")
+            log.event("refused_connection", logging.INFO, reason="banned", remote=address)
             return connection.respond(http.HTTPStatus.FORBIDDEN, "banned\n")
         if len(self.peers) >= self.limits.max_connections:
             log.event("refused_connection", logging.WARNING, reason="max_connections")

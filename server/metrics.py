@@ -1,10 +1,11 @@
 """What the server measures, for Prometheus: `GET /metrics` on the server's own port.
 
 Times are histograms the server fills as it works: how long an order waits from its arrival
-to its acknowledgement (the store's commit included), and how long a turn takes to resolve
-in a worker. Counts are read from the server when Prometheus asks: connections, rooms by
-phase, turn jobs waiting for or running in a worker. Each server has a registry of its own,
-so that several servers in one process (tests, a local game) do not mix their numbers.
+to its acknowledgement (the store's commit included), and how long a turn takes from the
+start of its resolution (the worker queue included) to its commit. Counts are read from the
+server when Prometheus asks: connections, rooms by phase, turn jobs waiting for or running
+in a worker. Each server has a registry of its own, so that several servers in one process
+(tests, a local game) do not mix their numbers.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ class Metrics:
         )
         self.turn_seconds = Histogram(
             "lunar_race_turn_seconds",
-            "Time to resolve a turn and render its updates in a worker",
+            "Time from a turn's resolution starting to its commit, the worker queue included",
             buckets=TURN_BUCKETS,
             registry=self.registry,
         )
