@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import sys
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,7 +22,10 @@ T = TypeVar("T")
 
 
 def default_data_dir() -> Path:
-    """Where the server keeps its SQLite file when --data is not given."""
+    """Where the server keeps its SQLite file when --data is not given: the user's data
+    folder (%LOCALAPPDATA% on Windows, $XDG_DATA_HOME or ~/.local/share elsewhere)."""
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "lunar-race" / "server"
     base = os.environ.get("XDG_DATA_HOME") or os.path.join(Path.home(), ".local", "share")
     return Path(base) / "lunar-race" / "server"
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from game.ai import create_bot
 from game.net.client import Client, SeatKey
 from game.protocol.messages import Phase
 from server.migrations import SCHEMA_VERSION, STEPS, SchemaError
+from server.process import serve_command
 from server.refound import refound
 from server.room import RoomSettings
 from server.snapshot import decode_state, encode_state
@@ -87,6 +89,14 @@ def test_a_store_from_a_newer_server_is_refused(tmp_path: Path) -> None:
     db.close()
     with pytest.raises(SchemaError, match="newer server"):
         Store(tmp_path)
+    done = subprocess.run(
+        serve_command(tmp_path, tmp_path / "port", "--workers", "0"),
+        capture_output=True,
+        text=True,
+        timeout=scaled(60),
+    )
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "newer server" in done.stderr and '"event":"store_refused"' in done.stderr
 
 
 def test_the_efd6cfe_rooms_load_and_its_match_is_played_again_under_these_rules(

@@ -7,6 +7,7 @@ import asyncio
 import multiprocessing
 import signal
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -60,3 +61,11 @@ def test_a_loop_without_signal_handlers_still_stops_on_ctrl_c() -> None:
     finally:
         loop.close()
     assert signal.getsignal(signal.SIGINT) is before
+
+
+def test_on_windows_the_data_lives_in_the_local_app_data_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path))
+    assert runtime.default_data_dir() == tmp_path / "lunar-race" / "server"
