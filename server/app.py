@@ -386,7 +386,7 @@ class GameServer:
             self._handlers[message.type](peer, message)
         except ServerError as exc:
             if self.metrics is not None:
-                self.metrics.refusals.labels(str(exc.code)).inc()
+                self.metrics.refusals[str(exc.code)] += 1
             level = logging.WARNING if exc.close else logging.INFO
             room, seat = self._where(message)
             log.event(

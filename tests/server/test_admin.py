@@ -22,6 +22,7 @@ from game.protocol.errors import CloseCode, ErrorCode
 from server.app import GameServer
 from server.backup import backup_file
 from server.limits import Limits
+from server.metrics import Timings
 from server.store import FILE_NAME, Store
 from tests.server.conftest import run, scaled
 
@@ -186,6 +187,8 @@ def test_metrics_count_connections_rooms_and_acknowledgements(tmp_path: Path) ->
         await host.start(created["room"], created["host_token"])
         update = await host.wait_for("turn", timeout=scaled(10))
         await host.submit(seat, update["version"], [], final=False)
+        with pytest.raises(Refused):
+            await host.join("no-such-room")
 
         def scrape() -> str:
             page = f"http://{url.removeprefix('ws://')}/metrics"
@@ -197,6 +200,8 @@ def test_metrics_count_connections_rooms_and_acknowledgements(tmp_path: Path) ->
         assert "lunar_race_connections 1.0" in text
         assert 'lunar_race_rooms{phase="playing"} 1.0' in text
         assert "lunar_race_ack_seconds_count 1.0" in text
+        assert 'lunar_race_ack_seconds_bucket{le="+Inf"} 1.0' in text
+        assert 'lunar_race_refusals_total{code="unknown_room"} 1.0' in text
         assert "lunar_race_worker_queue" in text and "lunar_race_turn_seconds_bucket" in text
         await host.close()
 
@@ -234,3 +239,13 @@ def test_backup_and_admin_from_the_command_line(tmp_path: Path) -> None:
         await host.close()
 
     _with_server(tmp_path / "served", body)
+
+
+def test_a_time_on_a_bound_counts_under_that_bound() -> None:
+    timings = Timings((0.01, 0.1))
+    for seconds in (0.005, 0.01, 0.05, 0.1, 3.0):
+        timings.observe(seconds)
+    family = timings.family("t_seconds", "times")
+    buckets = {s.labels["le"]: s.value for s in family.samples if s.name == "t_seconds_bucket"}
+    assert buckets == {"0.01": 2, "0.1": 4, "+Inf": 5}
+    assert timings.total == pytest.approx(3.165)
