@@ -84,7 +84,10 @@ class Store:
         folder.mkdir(parents=True, exist_ok=True)
         self.path = folder / FILE_NAME
         self._check_file()
-        self.db = sqlite3.connect(self.path, isolation_level=None)
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None)
+        except sqlite3.OperationalError as exc:
+            raise OSError(f"{self.path}: {exc}") from None
         try:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
@@ -95,6 +98,11 @@ class Store:
             if problems != ["ok"]:
                 raise StoreDamaged(self.path, problems)
             self.migrated = migrate(self.db, self.path)
+        except sqlite3.OperationalError as exc:
+            # Not damage: the file cannot be opened or written (a folder in its place, no
+            # permission, a full disk, another server holding it). No case for quarantine.
+            self.db.close()
+            raise OSError(f"{self.path}: {exc}") from None
         except sqlite3.DatabaseError as exc:
             self.db.close()
             raise StoreDamaged(self.path, [str(exc)]) from None

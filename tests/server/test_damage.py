@@ -151,3 +151,9 @@ def test_a_damaged_page_is_refused_then_the_readable_rooms_are_salvaged(tmp_path
     assert time.monotonic() - started < scaled(10)
     assert {room.id for room in rooms} <= {"alpha", "beta"}
     assert list((tmp_path / FOLDER).glob(f"*/{FILE_NAME}"))
+
+
+def test_a_store_that_cannot_be_opened_is_no_damage(tmp_path: Path) -> None:
+    (tmp_path / FILE_NAME).mkdir()  # a folder where the file should be
+    with pytest.raises(OSError, match="unable to open"):
+        Store(tmp_path)
