@@ -11,6 +11,9 @@ plays, waits until every seat has final orders or the deadline passes, resolves 
 a worker process (`server.turns`, run by the pool in `server.work`: the rules and the bots
 never run on the event loop), commits the turn and the new snapshot, then sends each
 recipient its own view.
+
+Plain HTTP on the same port answers `/healthz` and `/metrics` (`server.metrics`); admin
+messages go to `server.admin`.
 """
 
 from __future__ import annotations
