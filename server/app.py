@@ -62,6 +62,7 @@ from game.protocol.messages import (
 from server import log, snapshot, turns
 from server.admin import Admin
 from server.connection import Connection
+from server.datalock import DataLock
 from server.limits import Limits, RateBucket
 from server.lobby import Lobby
 from server.metrics import CONTENT_TYPE as METRICS_TYPE
@@ -973,28 +974,29 @@ async def run_server(
         # 5 ms) hands the interpreter lock back to the event loop sooner.
         sys.setswitchinterval(0.0002)
     limits = limits or Limits()
-    store, rooms = open_store(data, limits, durable=durable, quarantine=quarantine)
-    server = GameServer(
-        store,
-        limits,
-        workers=workers,
-        owns_process=True,
-        admin_token=admin_token,
-        metrics=metrics,
-    )
-    bound = await server.start(host, port, rooms)
-    # What exists now (code, content, restored rooms) lives as long as the process: take it
-    # out of the collector's scans, and collect the young generation less often, so that
-    # garbage collection does not pause the loop for long at a time.
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(10_000, 10, 10)
-    if ready is not None:
-        ready(bound)
-    stop = asyncio.Event()
-    undo = on_stop_signal(asyncio.get_running_loop(), stop.set)
-    try:
-        await stop.wait()
-    finally:
-        undo()
-        await server.stop()
+    with DataLock(data):
+        store, rooms = open_store(data, limits, durable=durable, quarantine=quarantine)
+        server = GameServer(
+            store,
+            limits,
+            workers=workers,
+            owns_process=True,
+            admin_token=admin_token,
+            metrics=metrics,
+        )
+        bound = await server.start(host, port, rooms)
+        # What exists now (code, content, restored rooms) lives as long as the process: take
+        # it out of the collector's scans, and collect the young generation less often, so
+        # that garbage collection does not pause the loop for long at a time.
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(10_000, 10, 10)
+        if ready is not None:
+            ready(bound)
+        stop = asyncio.Event()
+        undo = on_stop_signal(asyncio.get_running_loop(), stop.set)
+        try:
+            await stop.wait()
+        finally:
+            undo()
+            await server.stop()

@@ -16,7 +16,7 @@ from server.process import serve_command
 from server.quarantine import FOLDER, open_store
 from server.room import Room, RoomSettings
 from server.store import FILE_NAME, Store, StoreDamaged
-from tests.server.conftest import scaled
+from tests.server.conftest import scaled, start_server
 
 NOW = 1_800_000_000.0
 
@@ -157,3 +157,16 @@ def test_a_store_that_cannot_be_opened_is_no_damage(tmp_path: Path) -> None:
     (tmp_path / FILE_NAME).mkdir()  # a folder where the file should be
     with pytest.raises(OSError, match="unable to open"):
         Store(tmp_path)
+
+
+def test_a_second_server_on_the_same_data_folder_is_refused(tmp_path: Path) -> None:
+    first = start_server(tmp_path)
+    try:
+        assert first.proc is not None
+        done = _serve(first.data)
+        assert done.returncode == 1 and "Traceback" not in done.stderr
+        assert f"in use by another server (process {first.proc.pid})" in done.stderr
+    finally:
+        assert first.terminate() == 0
+    again = start_server(tmp_path)  # the lock went with the first server
+    again.terminate()
