@@ -3,7 +3,8 @@
 `backup` copies a store with SQLite's online backup, whether or not a server has it open.
 `admin` sends one admin command to a running server over its own protocol and prints the
 answer as JSON; the admin token comes from `--token`, or better from the environment
-(`LUNAR_RACE_ADMIN_TOKEN`), where it does not show in the process list.
+(`LUNAR_RACE_ADMIN_TOKEN`) or the server's own settings file (`--config`), where it does not
+show in the process list.
 """
 
 from __future__ import annotations
@@ -52,12 +53,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     admin.add_argument("command", choices=ADMIN_COMMANDS)
     admin.add_argument(
-        "--connect", default="ws://127.0.0.1:8765", help="the server (default ws://127.0.0.1:8765)"
+        "--connect",
+        default=None,
+        help="the server (default: ws://127.0.0.1 on the port of --config, or 8765)",
+    )
+    admin.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help="the server's TOML settings, for its port and admin token",
     )
     admin.add_argument(
         "--token",
         default=None,
-        help="the admin token (default: the LUNAR_RACE_ADMIN_TOKEN environment variable)",
+        help="the admin token (default: LUNAR_RACE_ADMIN_TOKEN, or the one in --config)",
     )
     admin.add_argument("--room", default=None, help="the room to close")
     admin.add_argument("--name", default=None, help="the player name to kick, ban or unban")
@@ -97,8 +106,15 @@ def run_admin(args: argparse.Namespace) -> int:
     import asyncio
 
     from game.net.client import Client, Refused
+    from server import config
 
-    token = args.token or os.environ.get("LUNAR_RACE_ADMIN_TOKEN", "")
+    try:
+        host = config.load(args.config).host  # the environment's LUNAR_RACE_ names included
+    except config.ConfigError as exc:
+        print(f"lunar-race admin: {exc}", file=sys.stderr)
+        return 2
+    token = args.token or host.admin_token
+    url = args.connect or f"ws://127.0.0.1:{host.port}"
     if not token:
         print(
             "lunar-race admin: no admin token: --token or LUNAR_RACE_ADMIN_TOKEN", file=sys.stderr
@@ -107,7 +123,7 @@ def run_admin(args: argparse.Namespace) -> int:
     fields = {k: getattr(args, k) for k in ("room", "name", "address", "text")}
 
     async def send() -> dict[str, Any]:
-        client = await Client.connect(args.connect, "admin", client="lunar-race admin")
+        client = await Client.connect(url, "admin", client="lunar-race admin")
         try:
             return await client.request("admin", admin_token=token, command=args.command, **fields)
         finally:
@@ -119,7 +135,7 @@ def run_admin(args: argparse.Namespace) -> int:
         print(f"lunar-race admin: refused: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:
-        print(f"lunar-race admin: cannot reach {args.connect}: {exc}", file=sys.stderr)
+        print(f"lunar-race admin: cannot reach {url}: {exc}", file=sys.stderr)
         return 1
     print(json.dumps(reply.get("result"), indent=1, ensure_ascii=False))
     return 0

@@ -236,6 +236,19 @@ def test_backup_and_admin_from_the_command_line(tmp_path: Path) -> None:
             subprocess.run, command, capture_output=True, text=True, timeout=60, env=wrong
         )
         assert refused.returncode == 1 and "refused" in refused.stderr
+        port = url.rsplit(":", 1)[1]
+        settings = tmp_path / "server.toml"
+        settings.write_text(f'[server]\nport = {port}\nadmin_token = "{TOKEN}"\n')
+        by_file = await asyncio.to_thread(
+            subprocess.run,
+            [sys.executable, "-m", "game", "admin", "bans", "--config", str(settings)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={k: v for k, v in env.items() if k != "LUNAR_RACE_ADMIN_TOKEN"},
+        )
+        assert by_file.returncode == 0, by_file.stderr
+        assert json.loads(by_file.stdout) == []
         await host.close()
 
     _with_server(tmp_path / "served", body)
