@@ -127,10 +127,11 @@ def set_file_aside(data: Path, *, durable: bool = False) -> tuple[Path, list[str
             with store._transaction():
                 for table, (columns, values) in rows.items():
                     _insert(store.db, table, columns, values)
-        with contextlib.suppress(sqlite3.Error):
-            columns, values = _rows(old, "SELECT * FROM chat WHERE room=''", ())
-            with store._transaction():
-                _insert(store.db, "chat", columns, values)
+        for table, query in (("chat", "SELECT * FROM chat WHERE room=''"), ("bans", None)):
+            with contextlib.suppress(sqlite3.Error):  # the lobby's chat, the admin's bans
+                columns, values = _rows(old, query or f"SELECT * FROM {table}", ())
+                with store._transaction():
+                    _insert(store.db, table, columns, values)
     finally:
         old.close()
         store.close()
