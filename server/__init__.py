@@ -5,8 +5,12 @@ import too. Modules, from the pure core outwards: `limits`, `lobby` and `room` (
 lobby, seats, tokens, turn clock decisions), `turns` (the pure work of a turn: resolve it,
 let an AI seat think, render views), `snapshot` (a state's stored bytes), `seats` (AI
 seats), `work` (the process pool that runs `turns` off the event loop), `store` (SQLite),
-`replays`, `log` (structured logs), `connection` and `app` (the asyncio adapter), `runtime`
-(the event loop and file limit), `process` (the server as a child process) and `local` (a
-server on loopback in a thread, for a local game). `lunar-race serve` is wired in
-`game.cli.serve`. docs/protocol.md is the protocol; docs/hosting.md is how to run it.
+`migrations` (its schema versions), `refound` (matches of older rules played again),
+`quarantine` (a damaged store refused or set aside), `backup`, `replays`, `log`
+(structured logs), `metrics` (Prometheus), `admin` (the admin's commands and bans),
+`connection` and `app` (the asyncio adapter), `config` (a host's settings), `runtime` (the
+event loop, file limit and stop signals), `process` (the server as a child process) and
+`local` (a server on loopback in a thread, for a local game). `lunar-race serve`, `backup`
+and `admin` are wired in `game.cli`. docs/protocol.md is the protocol; docs/hosting.md is
+how to run it.
 """

@@ -11,6 +11,9 @@ plays, waits until every seat has final orders or the deadline passes, resolves 
 a worker process (`server.turns`, run by the pool in `server.work`: the rules and the bots
 never run on the event loop), commits the turn and the new snapshot, then sends each
 recipient its own view.
+
+Plain HTTP on the same port answers `/healthz` and `/metrics` (`server.metrics`); admin
+messages go to `server.admin`.
 """
 
 from __future__ import annotations
@@ -23,7 +26,6 @@ import http
 import itertools
 import json
 import logging
-import signal
 import sys
 import time
 from collections.abc import Callable
@@ -38,6 +40,7 @@ from websockets.http11 import Request, Response
 from game import __version__
 from game.protocol import codec
 from game.protocol.errors import (
+    BannedError,
     CloseCode,
     ErrorCode,
     LimitError,
@@ -57,11 +60,17 @@ from game.protocol.messages import (
     Request as Message,
 )
 from server import log, snapshot, turns
+from server.admin import Admin
 from server.connection import Connection
+from server.datalock import DataLock
 from server.limits import Limits, RateBucket
 from server.lobby import Lobby
+from server.metrics import CONTENT_TYPE as METRICS_TYPE
+from server.metrics import Metrics
+from server.quarantine import open_store
 from server.replays import replay_bytes
 from server.room import Room, Submission
+from server.runtime import on_stop_signal
 from server.seats import SeatBots
 from server.store import Store
 from server.work import Workers
@@ -84,6 +93,7 @@ class Peer:
     watching: set[str] = field(default_factory=set)  # rooms spectated
     closing: bool = False
     heard: float = 0.0  # time.monotonic() of the last message
+    address: str | None = None  # the client's address, as bans see it
 
     @property
     def settled(self) -> bool:
@@ -101,11 +111,14 @@ class GameServer:
         *,
         workers: int = 0,
         owns_process: bool = False,
+        admin_token: str = "",
+        metrics: bool = True,
     ) -> None:
         """`workers` processes do the turn work; 0 (for a server embedded in another
         program, such as a local game) does it in one thread of this process.
         `owns_process`: the process is the server's alone, so it may steer the garbage
-        collector (see `resolve` and `janitor`)."""
+        collector (see `resolve` and `janitor`). `admin_token`: the secret admin commands
+        need ("": none are taken). `metrics`: answer `GET /metrics`."""
         self.owns_process = owns_process
         self.store = store
         self.limits = limits or Limits()
@@ -115,11 +128,14 @@ class GameServer:
         self.wakeups: dict[str, asyncio.Event] = {}
         self.work = Workers(workers)
         self.bots = SeatBots(self.work, self.limits.ai_timeout)
-        self.journal: list[tuple[Peer, int | None, Submission]] = []  # orders to commit
+        # orders to commit, with the time.perf_counter() they arrived at
+        self.journal: list[tuple[Peer, int | None, Submission, float]] = []
         self.announcing: set[str] = set()  # rooms with a status update on its way
         self.server: Server | None = None
         self.stopping = False
         self.started = time.time()
+        self.admin = Admin(self, admin_token)
+        self.metrics = Metrics(self) if metrics else None
         self._handlers: dict[ClientType, Callable[[Peer, Message], Any]] = {
             ClientType.HELLO: self.on_hello,
             ClientType.ROOMS: self.on_rooms,
@@ -135,12 +151,14 @@ class GameServer:
             ClientType.ORDERS: self.on_orders,
             ClientType.CHAT: self.on_chat,
             ClientType.REPLAY: self.on_replay,
+            ClientType.ADMIN: self.admin.handle,
         }
 
     # --- life cycle -------------------------------------------------------------------
-    async def start(self, host: str, port: int) -> int:
-        """Restore the stored rooms, start listening, and return the bound port."""
-        self.restore()
+    async def start(self, host: str, port: int, rooms: list[Room] | None = None) -> int:
+        """Restore the stored rooms (`rooms`, if they were read from the store already),
+        start listening, and return the bound port."""
+        self.restore(rooms)
         self.work.warm()
         lim = self.limits
         self.server = await serve(
@@ -168,11 +186,13 @@ class GameServer:
         )
         return int(bound)
 
-    def restore(self) -> None:
+    def restore(self, rooms: list[Room] | None = None) -> None:
         """Serve again every room the store holds; running matches resume where they were."""
         now = time.time()
         lim = self.limits
-        for room in self.store.load_rooms(now, lim.finished_keep, lim.chat_history):
+        if rooms is None:
+            rooms = self.store.load_rooms(now, lim.finished_keep, lim.chat_history)
+        for room in rooms:
             self.lobby.add(room)
             if room.phase is Phase.PLAYING:
                 for seat in room.seats.values():
@@ -254,8 +274,15 @@ class GameServer:
 
     # --- HTTP -------------------------------------------------------------------------
     def process_request(self, connection: ServerConnection, request: Request) -> Response | None:
-        if request.path.split("?", 1)[0] == "/healthz":
+        path = request.path.split("?", 1)[0]
+        if path == "/healthz":
             return self.health_response()
+        if path == "/metrics" and self.metrics is not None:
+            return self.metrics_response()
+        address = connection.remote_address[0] if connection.remote_address else None
+        if self.admin.bans.has("address", address):
+            log.event("refused_connection", logging.INFO, reason="banned", remote=address)
+            return connection.respond(http.HTTPStatus.FORBIDDEN, "banned\n")
         if len(self.peers) >= self.limits.max_connections:
             log.event("refused_connection", logging.WARNING, reason="max_connections")
             return connection.respond(http.HTTPStatus.SERVICE_UNAVAILABLE, "server full\n")
@@ -280,14 +307,11 @@ class GameServer:
     def health_response(self) -> Response:
         body = json.dumps(self.health()).encode()
         status = http.HTTPStatus.SERVICE_UNAVAILABLE if self.stopping else http.HTTPStatus.OK
-        headers = Headers(
-            [
-                ("Content-Type", "application/json"),
-                ("Content-Length", str(len(body))),
-                ("Cache-Control", "no-store"),
-            ]
-        )
-        return Response(status.value, status.phrase, headers, body)
+        return _plain_response(status, "application/json", body)
+
+    def metrics_response(self) -> Response:
+        assert self.metrics is not None
+        return _plain_response(http.HTTPStatus.OK, METRICS_TYPE, self.metrics.render())
 
     # --- connections ------------------------------------------------------------------
     async def handle_connection(self, ws: ServerConnection) -> None:
@@ -302,8 +326,8 @@ class GameServer:
             heard=now,
         )
         self.peers[peer.id] = peer
-        remote = ws.remote_address[0] if ws.remote_address else None
-        log.event("connected", logging.DEBUG, conn=peer.id, remote=remote)
+        peer.address = ws.remote_address[0] if ws.remote_address else None
+        log.event("connected", logging.DEBUG, conn=peer.id, remote=peer.address)
         closed = asyncio.ensure_future(ws.wait_closed())
         try:
             ws.deliver(functools.partial(self.on_message, peer))
@@ -365,6 +389,8 @@ class GameServer:
                 raise ServerError("the server is shutting down", code=ErrorCode.SHUTTING_DOWN)
             self._handlers[message.type](peer, message)
         except ServerError as exc:
+            if self.metrics is not None:
+                self.metrics.refusals[str(exc.code)] += 1
             level = logging.WARNING if exc.close else logging.INFO
             room, seat = self._where(message)
             log.event(
@@ -486,6 +512,8 @@ class GameServer:
                 code=ErrorCode.UNSUPPORTED_VERSION,
                 close=CloseCode.UNSUPPORTED_VERSION,
             )
+        if self.admin.bans.has("name", m["name"]):
+            raise BannedError("this name is banned from the server", close=CloseCode.ADMIN_CLOSED)
         peer.name = m["name"]
         version = max(common)
         log.event("hello", conn=peer.id, version=version, client=m["client"])
@@ -665,14 +693,14 @@ class GameServer:
         sub = self.lobby.check_orders(
             m["room"], m["seat"], m["token"], m["version"], m["orders"], m["final"]
         )
-        self.journal.append((peer, m.ref, sub))
+        self.journal.append((peer, m.ref, sub, time.perf_counter()))
         if len(self.journal) == 1:
             asyncio.get_running_loop().call_soon(self.commit_orders)
 
     def commit_orders(self) -> None:
         batch, self.journal = self.journal, []
-        fresh: list[tuple[Peer, int | None, Submission]] = []
-        for peer, ref, sub in batch:
+        fresh: list[tuple[Peer, int | None, Submission, float]] = []
+        for peer, ref, sub, arrived in batch:
             room = sub.room
             # The turn may have moved on between the check and this commit.
             if room.resolving or room.phase is not Phase.PLAYING or room.version != sub.version:
@@ -681,19 +709,20 @@ class GameServer:
                 )
                 self.send(peer, error.to_wire(ref))
                 continue
-            fresh.append((peer, ref, sub))
+            fresh.append((peer, ref, sub, arrived))
         if not fresh:
             return
         try:
-            self.store.append_orders([sub for _p, _r, sub in fresh], time.time())
+            self.store.append_orders([sub for _p, _r, sub, _a in fresh], time.time())
         except Exception as exc:
             log.event("store_failed", logging.ERROR, error=f"{type(exc).__name__}: {exc}")
             failure = ServerError("the orders could not be stored; send them again")
-            for peer, ref, _sub in fresh:
+            for peer, ref, _sub, _arrived in fresh:
                 self.send(peer, failure.to_wire(ref))
             return
         changed: dict[str, Room] = {}
-        for peer, ref, sub in fresh:
+        acked = time.perf_counter()
+        for peer, ref, sub, arrived in fresh:
             room = sub.room
             if (sub.agency in room.final) != sub.final:
                 changed[room.id] = room
@@ -719,6 +748,8 @@ class GameServer:
             if ref is not None:
                 ack["ref"] = ref
             self.send(peer, ack)
+            if self.metrics is not None:
+                self.metrics.ack_seconds.observe(acked - arrived)
         for room in changed.values():
             self.announce(room)
             self.wake(room)
@@ -771,6 +802,30 @@ class GameServer:
             m,
             {"t": ServerType.REPLAY, "room": room.id, "format": "lunar-race-replay", "data": data},
         )
+
+    # --- what the admin may do ---------------------------------------------------------
+    def close_room(self, room: Room, reason: str) -> None:
+        """End a room for good: its clock stops, everyone in it is told, the store forgets it."""
+        clock = self.clocks.get(room.id)
+        if clock is not None:
+            clock.cancel()
+        for conn, agency in room.audience():
+            peer = self.peers.get(conn)
+            if peer is None:
+                continue
+            peer.watching.discard(room.id)
+            peer.seats = {(r, a) for r, a in peer.seats if r != room.id}
+            closed = {"t": ServerType.KICKED, "room": room.id, "seat": agency}
+            self.send(peer, {**closed, "reason": "closed", "text": reason})
+        self.drop_room(room, delete=True)
+
+    def broadcast_notice(self, text: str) -> int:
+        """A notice to every connection that said hello; returns how many it went to."""
+        data = codec.encode({"t": ServerType.NOTICE, "text": text, "time": time.time()})
+        heard = [peer for peer in self.peers.values() if peer.name is not None]
+        for peer in heard:
+            self.send_bytes(peer, data)
+        return len(heard)
 
     # --- the turn clock ---------------------------------------------------------------
     def wake(self, room: Room) -> None:
@@ -874,12 +929,10 @@ class GameServer:
             # collection in `janitor` picks up any cycles left among what was frozen.
             gc.freeze()
         self.store.save_turn(room, plan.turn, plan.orders, resolved.state_hash, now)
-        log.event(
-            "turn_resolved",
-            room=room.id,
-            turn=plan.turn,
-            ms=round((time.perf_counter() - started) * 1000, 1),
-        )
+        took = time.perf_counter() - started
+        if self.metrics is not None:
+            self.metrics.turn_seconds.observe(took)
+        log.event("turn_resolved", room=room.id, turn=plan.turn, ms=round(took * 1000, 1))
         self.send_turn(room)
         self.announce(room)
         if room.phase is Phase.OVER:
@@ -893,6 +946,14 @@ class GameServer:
             self.bots.forget(room.id)
 
 
+def _plain_response(status: http.HTTPStatus, kind: str, body: bytes) -> Response:
+    """A plain HTTP answer on the WebSocket port (health, metrics)."""
+    headers = Headers(
+        [("Content-Type", kind), ("Content-Length", str(len(body))), ("Cache-Control", "no-store")]
+    )
+    return Response(status.value, status.phrase, headers, body)
+
+
 async def run_server(
     host: str,
     port: int,
@@ -902,30 +963,40 @@ async def run_server(
     durable: bool = False,
     workers: int = 1,
     ready: Callable[[int], None] | None = None,
+    admin_token: str = "",
+    metrics: bool = True,
+    quarantine: bool = False,
 ) -> None:
-    """Serve until SIGINT or SIGTERM, then stop gracefully."""
+    """Serve until a stop signal (SIGINT, SIGTERM; Ctrl-Break on Windows), then stop
+    gracefully. A damaged store raises StoreDamaged, unless `quarantine` sets it aside."""
     if workers == 0:
         # Turns resolve in a thread of this process: a short switch interval (0.2 ms, not
         # 5 ms) hands the interpreter lock back to the event loop sooner.
         sys.setswitchinterval(0.0002)
-    store = Store(data, durable=durable)
-    server = GameServer(store, limits, workers=workers, owns_process=True)
-    bound = await server.start(host, port)
-    # What exists now (code, content, restored rooms) lives as long as the process: take it
-    # out of the collector's scans, and collect the young generation less often, so that
-    # garbage collection does not pause the loop for long at a time.
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(10_000, 10, 10)
-    if ready is not None:
-        ready(bound)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    try:
-        await stop.wait()
-    finally:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(sig)
-        await server.stop()
+    limits = limits or Limits()
+    with DataLock(data):
+        store, rooms = open_store(data, limits, durable=durable, quarantine=quarantine)
+        server = GameServer(
+            store,
+            limits,
+            workers=workers,
+            owns_process=True,
+            admin_token=admin_token,
+            metrics=metrics,
+        )
+        bound = await server.start(host, port, rooms)
+        # What exists now (code, content, restored rooms) lives as long as the process: take
+        # it out of the collector's scans, and collect the young generation less often, so
+        # that garbage collection does not pause the loop for long at a time.
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(10_000, 10, 10)
+        if ready is not None:
+            ready(bound)
+        stop = asyncio.Event()
+        undo = on_stop_signal(asyncio.get_running_loop(), stop.set)
+        try:
+            await stop.wait()
+        finally:
+            undo()
+            await server.stop()

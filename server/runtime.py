@@ -1,14 +1,20 @@
-"""How the server process runs: its event loop, its file limit and where its data lives.
+"""How the server process runs: its event loop, its file limit, its stop signals and where
+its data lives.
 
 The `serve` command, the load benchmark's clients and its echo ceiling all start their
-loops through `run_event_loop`, so that they are compared on the same loop.
+loops through `run_event_loop`, so that they are compared on the same loop. What differs on
+Windows is kept here: no `resource` module (the file limit is left as it is), no uvloop,
+and no `loop.add_signal_handler` (Ctrl-C and Ctrl-Break reach the loop through
+`signal.signal` instead).
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Coroutine
+import signal
+import sys
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -16,14 +22,21 @@ T = TypeVar("T")
 
 
 def default_data_dir() -> Path:
-    """Where the server keeps its SQLite file when --data is not given."""
+    """Where the server keeps its SQLite file when --data is not given: the user's data
+    folder (%LOCALAPPDATA% on Windows, $XDG_DATA_HOME or ~/.local/share elsewhere)."""
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "lunar-race" / "server"
     base = os.environ.get("XDG_DATA_HOME") or os.path.join(Path.home(), ".local", "share")
     return Path(base) / "lunar-race" / "server"
 
 
 def raise_file_limit() -> None:
-    """Allow as many open sockets as the system lets this user have."""
-    import resource
+    """Allow as many open sockets as the system lets this user have (where the system has
+    such a limit to raise: not on Windows)."""
+    try:
+        import resource
+    except ImportError:
+        return
 
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft != resource.RLIM_INFINITY and (hard == resource.RLIM_INFINITY or soft < hard):
@@ -39,3 +52,36 @@ def run_event_loop(main: Coroutine[Any, Any, T]) -> T:
     except ImportError:
         return asyncio.run(main)
     return uvloop.run(main)
+
+
+def stop_signals() -> tuple[signal.Signals, ...]:
+    """The signals that stop the server gracefully here: SIGINT and SIGTERM, and on Windows
+    SIGBREAK (Ctrl-Break) where SIGTERM is never delivered."""
+    names = ("SIGINT", "SIGTERM", "SIGBREAK")
+    return tuple(getattr(signal, name) for name in names if hasattr(signal, name))
+
+
+def on_stop_signal(loop: asyncio.AbstractEventLoop, stop: Callable[[], None]) -> Callable[[], None]:
+    """Call `stop` on the loop when a stop signal arrives; returns what undoes it. The loop's
+    own signal handling where it has one, `signal.signal` where it has not (Windows)."""
+    signals = stop_signals()
+    try:
+        for sig in signals:
+            loop.add_signal_handler(sig, stop)
+    except NotImplementedError:
+        previous = {
+            sig: signal.signal(sig, lambda _n, _f: loop.call_soon_threadsafe(stop))
+            for sig in signals
+        }
+
+        def restore() -> None:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+        return restore
+
+    def remove() -> None:
+        for sig in signals:
+            loop.remove_signal_handler(sig)
+
+    return remove

@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import sqlite3
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,73 +36,24 @@ from game import rules
 from game.protocol.codec import encode
 from game.protocol.messages import Control, Phase
 from game.rules import Command, orders_to_wire
+from server import log, refound
+from server.migrations import SchemaError, migrate
 from server.room import Room, RoomSettings, Seat, Submission
 from server.snapshot import decode_state
 
-SCHEMA_VERSION = 1
 CHECKPOINT_EVERY = 1.0  # seconds between checkpoints of the write-ahead log
 FILE_NAME = "lunar-race.sqlite"
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS rooms (
-    id TEXT PRIMARY KEY,
-    settings TEXT NOT NULL,
-    host_hash TEXT NOT NULL,
-    key_hash TEXT,
-    created REAL NOT NULL,
-    phase TEXT NOT NULL,
-    outcome BLOB,
-    finished REAL
-);
-CREATE TABLE IF NOT EXISTS seats (
-    room TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
-    agency TEXT NOT NULL,
-    position INTEGER NOT NULL,
-    control TEXT NOT NULL,
-    player TEXT,
-    token_hash TEXT,
-    ready INTEGER NOT NULL,
-    stand_in INTEGER NOT NULL,
-    PRIMARY KEY (room, agency)
-);
-CREATE TABLE IF NOT EXISTS orders (
-    id INTEGER PRIMARY KEY,
-    room TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
-    turn INTEGER NOT NULL,
-    version INTEGER NOT NULL,
-    agency TEXT NOT NULL,
-    orders BLOB NOT NULL,
-    final INTEGER NOT NULL,
-    at REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS orders_by_turn ON orders (room, turn);
-CREATE TABLE IF NOT EXISTS snapshots (
-    room TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
-    turn INTEGER NOT NULL,
-    state BLOB NOT NULL,
-    events BLOB NOT NULL,
-    deadline REAL,
-    at REAL NOT NULL,
-    PRIMARY KEY (room, turn)
-);
-CREATE TABLE IF NOT EXISTS turns (
-    room TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
-    turn INTEGER NOT NULL,
-    orders BLOB NOT NULL,
-    state_hash TEXT NOT NULL,
-    PRIMARY KEY (room, turn)
-);
-CREATE TABLE IF NOT EXISTS chat (
-    id INTEGER PRIMARY KEY,
-    room TEXT NOT NULL,
-    sender TEXT NOT NULL,
-    seat TEXT,
-    text TEXT NOT NULL,
-    at REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS chat_by_room ON chat (room, id);
-"""
+
+class StoreDamaged(RuntimeError):
+    """The store cannot be served as it is: the file, and what is wrong with it. `rooms`
+    names the rooms whose rows are damaged when the file itself is sound."""
+
+    def __init__(self, path: Path, problems: list[str], rooms: list[str] | None = None) -> None:
+        self.path = path
+        self.problems = problems
+        self.rooms = rooms or []
+        super().__init__(f"{path}: " + "; ".join(problems))
 
 
 def _pack(value: Any) -> bytes:
@@ -125,28 +78,55 @@ class Store:
     the checkpoints, which have a thread and a connection of their own)."""
 
     def __init__(self, folder: Path, *, durable: bool = False) -> None:
+        """Open the store in `folder`, made there if there is none, brought to the current
+        schema if it is older (`self.migrated`: the versions it passed through). Raises
+        StoreDamaged if the file is not a sound store, SchemaError if it is newer."""
         folder.mkdir(parents=True, exist_ok=True)
         self.path = folder / FILE_NAME
-        self.db = sqlite3.connect(self.path, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
-        self.db.execute("PRAGMA foreign_keys=ON")
-        self.db.execute("PRAGMA busy_timeout=5000")
-        self.db.execute("PRAGMA wal_autocheckpoint=0")  # the checkpoint thread does them
-        self.db.executescript(_SCHEMA)
-        row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-        if row is None:
-            self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
-        elif int(row[0]) != SCHEMA_VERSION:
-            raise RuntimeError(
-                f"{self.path} has store schema {row[0]}, this server reads {SCHEMA_VERSION}"
-            )
+        self._check_file()
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None)
+        except sqlite3.OperationalError as exc:
+            raise OSError(f"{self.path}: {exc}") from None
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.execute("PRAGMA busy_timeout=5000")
+            self.db.execute("PRAGMA wal_autocheckpoint=0")  # the checkpoint thread does them
+            problems = [row[0] for row in self.db.execute("PRAGMA quick_check(5)")]
+            if problems != ["ok"]:
+                raise StoreDamaged(self.path, problems)
+            self.migrated = migrate(self.db, self.path)
+        except sqlite3.OperationalError as exc:
+            # Not damage: the file cannot be opened or written (a folder in its place, no
+            # permission, a full disk, another server holding it). No case for quarantine.
+            self.db.close()
+            raise OSError(f"{self.path}: {exc}") from None
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            raise StoreDamaged(self.path, [str(exc)]) from None
+        except (StoreDamaged, SchemaError):
+            self.db.close()
+            raise
 
         self._stop_checkpoints = threading.Event()
         self._checkpointer = threading.Thread(
             target=self._checkpoints, name="lunar-race-checkpoint", daemon=True
         )
         self._checkpointer.start()
+
+    def _check_file(self) -> None:
+        """A store that ought to be here and is not: an empty file (SQLite writes the schema
+        at once, so a 0-byte file was truncated), or a write-ahead log without its database."""
+        wal = self.path.with_name(self.path.name + "-wal")
+        if self.path.exists() and self.path.stat().st_size == 0:
+            raise StoreDamaged(
+                self.path,
+                ["the file is empty (0 bytes): it was truncated, or a copy of it failed"],
+            )
+        if not self.path.exists() and wal.exists() and wal.stat().st_size > 0:
+            raise StoreDamaged(self.path, [f"the file is missing but its log {wal.name} is here"])
 
     def _checkpoints(self) -> None:
         """Copy the write-ahead log into the database every CHECKPOINT_EVERY seconds; the
@@ -274,6 +254,19 @@ class Store:
             self.db.execute("DELETE FROM rooms WHERE id=?", (room_id,))
             self.db.execute("DELETE FROM chat WHERE room=?", (room_id,))
 
+    def bans(self) -> list[tuple[str, str, str, float]]:
+        """Every ban the admin made: (kind, value, reason, when)."""
+        return self.db.execute("SELECT kind, value, reason, at FROM bans ORDER BY at").fetchall()
+
+    def add_ban(self, kind: str, value: str, reason: str, at: float) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO bans (kind, value, reason, at) VALUES (?, ?, ?, ?)",
+            (kind, value, reason, at),
+        )
+
+    def remove_ban(self, kind: str, value: str) -> None:
+        self.db.execute("DELETE FROM bans WHERE kind=? AND value=?", (kind, value))
+
     class _Tx:
         def __init__(self, db: sqlite3.Connection) -> None:
             self.db = db
@@ -313,42 +306,134 @@ class Store:
         ]
 
     def load_rooms(self, now: float, keep_finished: float, chat_history: int) -> list[Room]:
-        """Every room to serve again: unfinished ones, and finished ones still kept."""
+        """Every room to serve again: unfinished ones, and finished ones still kept. A match
+        whose snapshots older rules wrote is played again under these (`server.refound`).
+        Raises StoreDamaged naming every room that cannot be read, after reading them all."""
         rooms = []
-        rows = self.db.execute(
-            "SELECT id, settings, host_hash, key_hash, created, phase, outcome, finished"
-            " FROM rooms WHERE phase != ? OR finished >= ? ORDER BY created",
+        damaged: list[str] = []
+        problems: list[str] = []
+        ids = self.db.execute(
+            "SELECT id FROM rooms WHERE phase != ? OR finished >= ? ORDER BY created",
             (str(Phase.OVER), now - keep_finished),
         ).fetchall()
-        for room_id, settings, host_hash, key_hash, created, phase, outcome, finished in rows:
-            room = Room(
-                id=room_id,
-                settings=RoomSettings.from_wire(json.loads(settings)),
-                host_hash=host_hash,
-                key_hash=key_hash,
-                created=created,
-                phase=Phase(phase),
-                outcome=_unpack(outcome) if outcome is not None else None,
-                finished=finished,
-            )
-            room.chat = deque(self.chat_lines(room_id, chat_history), maxlen=chat_history)
-            for agency, control, player, token_hash, ready, stand_in in self.db.execute(
-                "SELECT agency, control, player, token_hash, ready, stand_in FROM seats"
-                " WHERE room=? ORDER BY position",
-                (room_id,),
-            ):
-                room.seats[agency] = Seat(
-                    agency,
-                    Control(control),
-                    player,
-                    token_hash,
-                    bool(ready),
-                    stand_in=bool(stand_in),
-                )
-            if room.phase is not Phase.LOBBY:
-                self._restore_match(room)
-            rooms.append(room)
+        for (room_id,) in ids:
+            try:
+                room = self.load_room(room_id, chat_history)
+            except Exception as exc:  # any fault in any row of the room: it is damaged
+                damaged.append(room_id)
+                problems.append(f"room {room_id!r}: {type(exc).__name__}: {exc}")
+                continue
+            if room is not None:
+                rooms.append(room)
+        if damaged:
+            raise StoreDamaged(self.path, problems, damaged)
         return rooms
+
+    def load_room(self, room_id: str, chat_history: int) -> Room | None:
+        """One room as it was stored; None for a finished match older rules played, which
+        is left in the store but not served again (its replay needs those rules)."""
+        row = self.db.execute(
+            "SELECT settings, host_hash, key_hash, created, phase, outcome, finished"
+            " FROM rooms WHERE id=?",
+            (room_id,),
+        ).fetchone()
+        if row is None:
+            raise LookupError(f"no room {room_id}")
+        settings, host_hash, key_hash, created, phase, outcome, finished = row
+        room = Room(
+            id=room_id,
+            settings=RoomSettings.from_wire(json.loads(settings)),
+            host_hash=host_hash,
+            key_hash=key_hash,
+            created=created,
+            phase=Phase(phase),
+            outcome=_unpack(outcome) if outcome is not None else None,
+            finished=finished,
+        )
+        room.chat = deque(self.chat_lines(room_id, chat_history), maxlen=chat_history)
+        for agency, control, player, token_hash, ready, stand_in in self.db.execute(
+            "SELECT agency, control, player, token_hash, ready, stand_in FROM seats"
+            " WHERE room=? ORDER BY position",
+            (room_id,),
+        ):
+            room.seats[agency] = Seat(
+                agency,
+                Control(control),
+                player,
+                token_hash,
+                bool(ready),
+                stand_in=bool(stand_in),
+            )
+        if room.phase is Phase.LOBBY:
+            return room
+        if self._older_rules(room):
+            if room.phase is Phase.OVER:
+                return None
+            self._refound(room)
+        self._restore_match(room)
+        return room
+
+    def _older_rules(self, room: Room) -> bool:
+        row = self.db.execute(
+            "SELECT state FROM snapshots WHERE room=? ORDER BY turn DESC LIMIT 1", (room.id,)
+        ).fetchone()
+        return row is not None and refound.made_by_older_rules(row[0])
+
+    def _refound(self, room: Room) -> None:
+        """Play the match again under these rules from its stored orders, and store it so."""
+        first, last = self.db.execute(
+            "SELECT (SELECT state FROM snapshots WHERE room=?1 ORDER BY turn LIMIT 1),"
+            " (SELECT turn FROM snapshots WHERE room=?1 ORDER BY turn DESC LIMIT 1)",
+            (room.id,),
+        ).fetchone()
+        played = [(t.turn, t.orders) for t in self.played_turns(room.id)]
+        pending: dict[str, tuple[list[Any], bool]] = {}
+        for agency, orders, final in self.db.execute(
+            "SELECT agency, orders, final FROM orders WHERE room=? AND turn=? ORDER BY id",
+            (room.id, last),
+        ):
+            pending[agency] = (_unpack(orders), bool(final))
+        again = refound.refound(room.settings, played, pending, refound.stored_intel_secret(first))
+        now = time.time()
+        with self._transaction():
+            for table in ("snapshots", "turns"):
+                self.db.execute(f"DELETE FROM {table} WHERE room=?", (room.id,))
+            self.db.execute("DELETE FROM orders WHERE room=? AND turn>=?", (room.id, last))
+            self.db.executemany(
+                "INSERT INTO snapshots (room, turn, state, events, deadline, at)"
+                " VALUES (?, ?, ?, ?, NULL, ?)",
+                [(room.id, turn, state, _pack(seen), now) for turn, state, seen in again.snapshots],
+            )
+            self.db.executemany(
+                "INSERT INTO turns (room, turn, orders, state_hash) VALUES (?, ?, ?, ?)",
+                [(room.id, turn, _pack(wire), h) for turn, wire, h in again.turns],
+            )
+            turn = again.snapshots[-1][0]
+            self.db.executemany(
+                "INSERT INTO orders (room, turn, version, agency, orders, final, at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (room.id, turn, again.version, agency, _pack(wire), int(final), now)
+                    for agency, (wire, final) in again.pending.items()
+                ],
+            )
+            if again.outcome is not None:
+                room.phase = Phase.OVER
+                room.outcome = again.outcome
+                room.finished = now
+                self.db.execute(
+                    "UPDATE rooms SET phase=?, outcome=?, finished=? WHERE id=?",
+                    (str(room.phase), _pack(room.outcome), now, room.id),
+                )
+        log.event(
+            "match_refounded",
+            logging.WARNING,
+            room=room.id,
+            turn=turn,
+            kept_orders=again.kept,
+            dropped_orders=again.dropped,
+            over=again.outcome is not None,
+        )
 
     def _restore_match(self, room: Room) -> None:
         row = self.db.execute(

@@ -38,8 +38,9 @@ WORKER_NICE = 10  # CPU priority workers give up: nice 10 weighs a tenth of nice
 def _start_worker(nice: int, server: int) -> None:
     """Each worker process: yield the CPU to the event loop, keep the collector quiet, and
     end when the server process `server` has ended, however it ended."""
-    with contextlib.suppress(OSError):
-        os.nice(nice)
+    if hasattr(os, "nice"):  # not on Windows, where workers keep the server's priority
+        with contextlib.suppress(OSError):
+            os.nice(nice)
     threading.Thread(target=_outlive_no_server, args=(server,), daemon=True).start()
     gc.collect()
     gc.freeze()
@@ -49,6 +50,13 @@ def _start_worker(nice: int, server: int) -> None:
 def _outlive_no_server(server: int) -> None:
     # A pool's worker waits on a queue whose writing end it holds itself, so it would never
     # notice a server killed with `kill -9`; it checks on the server instead.
+    if os.name == "nt":
+        # No signal 0 on Windows (it is Ctrl-C there): a spawned worker's parent is the
+        # server itself, and its handle says when it ends.
+        parent = multiprocessing.parent_process()
+        if parent is not None:
+            parent.join()
+        os._exit(0)
     while _alive(server):
         time.sleep(SERVER_CHECK)
     os._exit(0)
@@ -68,6 +76,17 @@ def _alive(pid: int) -> bool:
         return True  # no /proc here: the signal check is all there is
 
 
+def worker_context() -> multiprocessing.context.BaseContext:
+    """How worker processes start. forkserver: from a clean process that imported the rules
+    once, not from a copy of the server holding its sockets and its database connection.
+    Where there is no forkserver (Windows), spawn: a fresh interpreter for each worker."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["server.work", "server.turns"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
 def _ready() -> int:
     return os.getpid()
 
@@ -80,14 +99,12 @@ class Workers:
         self.processes = processes
         self.nice = nice
         self.pool = self._new_pool()
+        self.pending = 0  # jobs waiting for or running in a worker
 
     def _new_pool(self) -> Executor:
         if self.processes <= 0:
             return ThreadPoolExecutor(max_workers=1, thread_name_prefix="lunar-race")
-        # forkserver: workers start from a clean process that imported the rules once, not
-        # from a copy of the server holding its sockets and its database connection.
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["server.work", "server.turns"])
+        context = worker_context()
         return ProcessPoolExecutor(
             max_workers=self.processes,
             mp_context=context,
@@ -105,6 +122,7 @@ class Workers:
         pool down: a fresh pool replaces it and the job runs once more."""
         loop = asyncio.get_running_loop()
         pool = self.pool
+        self.pending += 1
         try:
             return await loop.run_in_executor(pool, fn, *args)
         except BrokenProcessPool:
@@ -112,6 +130,8 @@ class Workers:
                 pool.shutdown(wait=False, cancel_futures=True)
                 self.pool = self._new_pool()
             return await loop.run_in_executor(self.pool, fn, *args)
+        finally:
+            self.pending -= 1
 
     def shutdown(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)

@@ -5,7 +5,8 @@ The server runs in one process (`lunar-race serve`), the clients in another
 a bare echo server (`benchmarks.server_load.echo`) is driven by the same client code with
 orders-sized messages: its throughput is the ceiling the server is measured against.
 Throughput comes from the first turn's storm of closed-loop draft revisions; latencies from
-the paced turns after it (see the driver, and docs/hosting.md for the method and results).
+the paced turns after it (see the driver, and docs/dev/server-performance.md for the method
+and results).
 Server, clients and echo all run on the same event loop (uvloop where installed); the
 server's CPU time and memory include its worker processes.
 

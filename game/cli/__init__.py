@@ -17,6 +17,7 @@ import sys
 COMMAND_MODULES = (
     "game.cli.play",  # play
     "game.cli.serve",  # serve
+    "game.cli.host",  # backup, admin
     "game.cli.bot",  # bot
     "game.cli.headless",  # match, tournament, replay
 )

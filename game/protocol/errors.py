@@ -20,6 +20,7 @@ connection handler:
   * `MatchError` - the match refuses orders: `match_over`, `not_active`, `illegal`
     (with the rules' own `RuleError` list), `stale`.
   * `LimitError` - a limit was hit: `rate_limited` (closes), `too_long`.
+  * `BannedError` - the server's admin banned the name: `banned` (closes).
 
 `internal` is sent when a handler fails unexpectedly; the failure is logged and the
 connection stays open.
@@ -58,6 +59,7 @@ class ErrorCode(StrEnum):
     RATE_LIMITED = "rate_limited"  # too many messages (closes)
     TOO_LONG = "too_long"  # a chat line over the limit
     SHUTTING_DOWN = "shutting_down"
+    BANNED = "banned"  # the server's admin banned this name (closes)
     INTERNAL = "internal"  # a server fault; logged, connection kept
 
 
@@ -72,6 +74,7 @@ class CloseCode(IntEnum):
     UNSUPPORTED_VERSION = 4000  # no protocol version in common
     IDLE = 4001  # no hello in time, or idle without a seat or a match to watch
     TOO_SLOW = 4002  # the client does not read its messages; reconnect to catch up
+    ADMIN_CLOSED = 4003  # the server's admin closed the connection (kick or ban)
 
 
 class ServerError(Exception):
@@ -133,3 +136,9 @@ class LimitError(ServerError):
     """A limit was hit."""
 
     default_code = ErrorCode.RATE_LIMITED
+
+
+class BannedError(ServerError):
+    """The server's admin banned this name or address."""
+
+    default_code = ErrorCode.BANNED

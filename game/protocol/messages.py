@@ -27,6 +27,8 @@ MAX_NAME = 32
 MAX_ID = 64  # room ids, seat names, tokens, keys, scenario names
 MAX_ORDERS = 64
 MAX_REQUEST_ID = 2**31 - 1
+MAX_SECRET = 256  # the admin token, which the host chooses
+MAX_NOTICE = 1000  # characters in an admin's notice
 
 
 class ClientType(StrEnum):
@@ -46,6 +48,7 @@ class ClientType(StrEnum):
     ORDERS = "orders"
     CHAT = "chat"
     REPLAY = "replay"
+    ADMIN = "admin"
 
 
 class ServerType(StrEnum):
@@ -67,6 +70,21 @@ class ServerType(StrEnum):
     KICKED = "kicked"
     REPLAY = "replay"
     SHUTDOWN = "shutdown"
+    ADMIN = "admin"  # the answer to an admin command
+    NOTICE = "notice"  # a word from the server's admin to every connection
+
+
+class AdminCommand(StrEnum):
+    """What the holder of the server's admin token may ask of it (docs/protocol.md)."""
+
+    ROOMS = "rooms"  # every room, private ones included
+    CLOSE = "close"  # end a room and forget it: `room`
+    KICK = "kick"  # close the connections of `name` or `address`
+    BAN = "ban"  # kick, and refuse `name` or `address` from now on, across restarts
+    UNBAN = "unban"
+    BANS = "bans"
+    BROADCAST = "broadcast"  # `text` to every connection, as a `notice`
+    BACKUP = "backup"  # a copy of the store in the data folder's backups/
 
 
 class Visibility(StrEnum):
@@ -159,6 +177,14 @@ SCHEMAS: dict[ClientType, dict[str, Field]] = {
         "token": _id(required=False),
     },
     ClientType.REPLAY: {"room": _id(), "key": _id(required=False)},
+    ClientType.ADMIN: {
+        "admin_token": Field(str, low=1, high=MAX_SECRET),
+        "command": Field(str, choices=tuple(AdminCommand)),
+        "room": _id(required=False),
+        "name": Field(str, False, None, 1, MAX_NAME),
+        "address": Field(str, False, None, 1, MAX_ID),
+        "text": Field(str, False, None, 1, MAX_NOTICE),
+    },
 }
 
 # Every key a message of each type may have.
@@ -167,7 +193,7 @@ _ALLOWED: dict[ClientType, frozenset[str]] = {
 }
 
 # Fields holding secrets: never logged, never echoed.
-SECRET_FIELDS = frozenset({"token", "host_token", "key"})
+SECRET_FIELDS = frozenset({"token", "host_token", "key", "admin_token"})
 
 
 @dataclass(frozen=True, slots=True)
