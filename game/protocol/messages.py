@@ -46,6 +46,7 @@ class ClientType(StrEnum):
     ORDERS = "orders"
     CHAT = "chat"
     REPLAY = "replay"
+    FOLLOW = "follow"
 
 
 class ServerType(StrEnum):
@@ -159,6 +160,7 @@ SCHEMAS: dict[ClientType, dict[str, Field]] = {
         "token": _id(required=False),
     },
     ClientType.REPLAY: {"room": _id(), "key": _id(required=False)},
+    ClientType.FOLLOW: {"room": _id(required=False), "key": _id(required=False)},
 }
 
 # Every key a message of each type may have.
