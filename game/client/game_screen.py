@@ -341,6 +341,13 @@ class GameScene(Scene):
                 style="@danger",
                 name="#leave",
             )
+            button(
+                self.ui,
+                pygame.Rect(rect.x + px(226), rect.bottom - px(54), px(150), px(42)),
+                "Settings",
+                lambda: self.app.router.settings(back=lambda: self.app.show(self)),
+                name="#settings",
+            )
         if self.model.outcome is not None and self.overlay == "report":
             button(
                 self.ui,

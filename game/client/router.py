@@ -12,6 +12,7 @@ with a word to the player).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from game.client import theme
@@ -21,6 +22,7 @@ from game.client.lobby import BrowserScene
 from game.client.new_game import GameSetup, NewGameScene
 from game.client.replay_viewer import ReplayFrames, ReplaySession
 from game.client.session import MatchSession, open_local_game
+from game.client.settings_screen import SettingsScene
 from game.client.title import TitleScene
 from game.replay import ReplayError
 
@@ -45,9 +47,20 @@ class Router:
     def new_game(self, setup: GameSetup | None = None) -> None:
         self.app.show(NewGameScene(self.app, setup))
 
-    def browser(self, url: str = "", name: str = "Player", *, auto_connect: bool = False) -> None:
-        """The server's rooms (or, without an address, the form that asks for one)."""
-        self.app.show(BrowserScene(self.app, url=url, name=name, auto_connect=auto_connect))
+    def browser(
+        self, url: str = "", name: str | None = None, *, auto_connect: bool = False
+    ) -> None:
+        """The server's rooms (or, without an address, the form that asks for one, filled in
+        with the last server joined and the name in the settings)."""
+        settings = self.app.settings
+        self.app.show(
+            BrowserScene(
+                self.app,
+                url=url or settings.server,
+                name=name or settings.name,
+                auto_connect=auto_connect,
+            )
+        )
 
     def local_game(self, setup: GameSetup) -> bool:
         """Start a local game and show it; False (the player is told why) if it failed."""
@@ -62,6 +75,10 @@ class Router:
         self.app.on_quit.append(session.close)
         self.app.show(GameScene(self.app, session))
         return True
+
+    def settings(self, back: Callable[[], None] | None = None) -> None:
+        """The settings screen; `back` is where Esc leads (the title when not given)."""
+        self.app.show(SettingsScene(self.app, back or self.title))
 
     def online_game(
         self, link: NetLink, model: MatchModel, seat: SeatKey | None, host_token: str | None

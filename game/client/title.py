@@ -1,4 +1,5 @@
-"""The title screen: start a local game, join a server, watch a replay, or quit."""
+"""The title screen: start a local game, join a server, watch a replay, change the settings,
+or quit."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 
 
 class TitleScene(Scene):
-    """The first screen: four choices, each with a key (N, J, R, Q)."""
+    """The first screen: each choice with a key (N, J, R, S, Q)."""
 
     title = "Lunar Race"
 
@@ -41,15 +42,26 @@ class TitleScene(Scene):
             "Run a space agency in the new race to the Moon, 2021-2040",
             style="@subtitle",
         )
-        bw, bh, gap = px(330), px(46), px(14)
-        y = top + px(140)
+        bw, bh, gap = px(330), px(42), px(10)
+        y = top + px(130)
         entries = [
-            ("New local game   [N]", self.new_game, "Play against AI agencies on this machine."),
-            ("Join a server   [J]", self.join, "Connect to a game server, pick a room and a seat."),
-            ("Watch a replay   [R]", self.pick_replay, "Step through a recorded match."),
-            ("Quit   [Q]", self.app.quit, "Close Lunar Race."),
+            (
+                "New local game   [N]",
+                self.new_game,
+                "Play against AI agencies on this machine.",
+                "title_0",
+            ),
+            (
+                "Join a server   [J]",
+                self.join,
+                "Connect to a game server, pick a room and a seat.",
+                "title_1",
+            ),
+            ("Watch a replay   [R]", self.pick_replay, "Step through a recorded match.", "title_2"),
+            ("Settings   [S]", self.settings, "Name, screen, sound, colours.", "settings"),
+            ("Quit   [Q]", self.app.quit, "Close Lunar Race.", "title_3"),
         ]
-        for n, (text, command, tip) in enumerate(entries):
+        for n, (text, command, tip, name) in enumerate(entries):
             button(
                 self.ui,
                 pygame.Rect(left, y, bw, bh),
@@ -57,7 +69,7 @@ class TitleScene(Scene):
                 command,
                 tip=tip,
                 style="@primary" if n == 0 else None,
-                name=f"#title_{n}",
+                name=f"#{name}",
             )
             y += bh + gap
         label(
@@ -71,6 +83,9 @@ class TitleScene(Scene):
     # -- actions ----------------------------------------------------------------------------
     def new_game(self) -> None:
         self.app.router.new_game()
+
+    def settings(self) -> None:
+        self.app.router.settings()
 
     def join(self) -> None:
         self.app.router.browser()
@@ -100,6 +115,7 @@ class TitleScene(Scene):
         if event.type != pygame.KEYDOWN or (self._dialog is not None and self._dialog.alive()):
             return False
         keys = {
+            pygame.K_s: self.settings,
             pygame.K_n: self.new_game,
             pygame.K_j: self.join,
             pygame.K_r: self.pick_replay,
