@@ -38,6 +38,7 @@ class LocalServer:
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
         self._error: BaseException | None = None
+        self.game: GameServer | None = None  # the server while it runs
 
     @property
     def url(self) -> str:
@@ -70,7 +71,7 @@ class LocalServer:
 
     async def _serve(self) -> None:
         self._stop = asyncio.Event()
-        server = GameServer(Store(self.folder), Limits())
+        server = self.game = GameServer(Store(self.folder), Limits())
         try:
             self.port = await server.start("127.0.0.1", 0)
         except BaseException as exc:

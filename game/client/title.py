@@ -1,5 +1,5 @@
-"""The title screen: start a local game, join a server, watch a replay, change the settings,
-or quit."""
+"""The title screen: continue the last local game, start one, open the list of kept games,
+join a server, watch a replay, change the settings, or quit."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pygame
 import pygame_gui
 
 from game.client import theme
+from game.client.saves import SavedGame, latest_in_progress
 from game.client.scene import Scene
 from game.client.widgets import Backdrop, button, label
 
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 
 
 class TitleScene(Scene):
-    """The first screen: each choice with a key (N, J, R, S, Q)."""
+    """The first screen: each choice with a key (C, N, L, J, R, S, Q)."""
 
     title = "Lunar Race"
 
@@ -27,6 +28,7 @@ class TitleScene(Scene):
         self.backdrop = Backdrop()
         self._dialog: pygame_gui.windows.UIFileDialog | None = None
         self._dt = 0.0
+        self.last_game: SavedGame | None = latest_in_progress()
 
     def build(self) -> None:
         h = self.size[1]
@@ -52,6 +54,12 @@ class TitleScene(Scene):
                 "title_0",
             ),
             (
+                "Your games   [L]",
+                self.saved_games,
+                "Local games in progress, and finished ones.",
+                "games",
+            ),
+            (
                 "Join a server   [J]",
                 self.join,
                 "Connect to a game server, pick a room and a seat.",
@@ -61,6 +69,8 @@ class TitleScene(Scene):
             ("Settings   [S]", self.settings, "Name, screen, sound, colours.", "settings"),
             ("Quit   [Q]", self.app.quit, "Close Lunar Race.", "title_3"),
         ]
+        if self.last_game is not None:
+            entries.insert(0, ("Continue   [C]", self.resume, self._continue_tip(), "continue"))
         for n, (text, command, tip, name) in enumerate(entries):
             button(
                 self.ui,
@@ -72,6 +82,13 @@ class TitleScene(Scene):
                 name=f"#{name}",
             )
             y += bh + gap
+        if self.last_game is not None:
+            label(
+                self.ui,
+                pygame.Rect(left + bw + px(16), top + px(130), px(420), bh),
+                self._continue_tip(),
+                style="@muted",
+            )
         label(
             self.ui,
             pygame.Rect(left, h - px(40), px(700), px(24)),
@@ -80,9 +97,26 @@ class TitleScene(Scene):
         )
         self._dialog = None
 
+    def _continue_tip(self) -> str:
+        game = self.last_game
+        if game is None:
+            return ""
+        from game.rules import load_content
+
+        agencies = load_content(str(game.setup.get("scenario") or "2021")).agencies
+        name = agencies[game.agency].name if game.agency in agencies else game.agency
+        return f"{name}, {game.date or 'the first turn'}"
+
     # -- actions ----------------------------------------------------------------------------
     def new_game(self) -> None:
         self.app.router.new_game()
+
+    def resume(self) -> None:
+        if self.last_game is not None and not self.app.router.continue_game(self.last_game):
+            self.app.rebuild()
+
+    def saved_games(self) -> None:
+        self.app.router.saved_games()
 
     def settings(self) -> None:
         self.app.router.settings()
@@ -115,6 +149,8 @@ class TitleScene(Scene):
         if event.type != pygame.KEYDOWN or (self._dialog is not None and self._dialog.alive()):
             return False
         keys = {
+            pygame.K_c: self.resume,
+            pygame.K_l: self.saved_games,
             pygame.K_s: self.settings,
             pygame.K_n: self.new_game,
             pygame.K_j: self.join,

@@ -1,20 +1,25 @@
-"""What the client keeps: the player's settings."""
+"""What the client keeps: settings, and local games continued from the title screen."""
 
 from __future__ import annotations
 
 import json
 
 import pygame
+import pytest
 
+from game import rules
 from game.client import theme
 from game.client.app import App
 from game.client.game_screen import GameScene
-from game.client.new_game import NewGameScene
+from game.client.new_game import GameSetup, NewGameScene
+from game.client.saved_games import SavedGamesScene
+from game.client.saves import latest_in_progress, saved_games
 from game.client.settings import Settings
 from game.client.settings_screen import SettingsScene
 from game.client.title import TitleScene
 from server.local import LocalServer
-from tests.client.conftest import click, find, frames, press, shot
+from tests.client.conftest import click, find, frames, press, shot, wait_until
+from tests.timing import scaled
 
 
 def button_with_text(app: App, text: str):
@@ -34,6 +39,12 @@ def type_into(app: App, widget, text: str, *, enter: bool = True) -> None:
     frames(app, 2)
     if enter:
         press(app, pygame.K_RETURN, settle=2)
+
+
+def state_hash_served(session) -> str:
+    """The hash of the state the local server holds for the session's room."""
+    room = session.server.game.lobby.rooms[session.model.room]
+    return rules.state_hash(room.state)
 
 
 # -- settings ---------------------------------------------------------------------------------
@@ -98,3 +109,86 @@ def test_the_settings_open_from_the_in_game_menu_and_lead_back_to_the_game(app):
     assert isinstance(app.scene, SettingsScene)
     press(app, pygame.K_ESCAPE, settle=2)
     assert app.scene is game
+
+
+# -- saves ------------------------------------------------------------------------------------
+def test_a_local_game_closed_mid_match_continues_from_the_title_at_the_same_state(app):
+    app.show(NewGameScene(app))
+    frames(app)
+    click(app, find(app, "#length_10"))
+    click(app, find(app, "#start"))
+    scene = app.scene
+    assert isinstance(scene, GameScene)
+    model = scene.model
+    wait_until(app, lambda: bool(model.history) and bool(model.legal))
+    for _ in range(2):
+        turn = model.turn
+        press(app, pygame.K_e)
+        wait_until(app, lambda t=turn: model.turn != t, scaled(20))
+    turn, version, view = model.turn, model.version, model.view
+    before = state_hash_served(scene.session)
+    kept = latest_in_progress()
+    assert kept is not None and kept.turn == turn and kept.seat == scene.session.seat
+    app.close()  # the window closes mid-match; its local server stops with it
+
+    window = App((1280, 800), local_host=LocalServer)
+    try:
+        window.show(TitleScene(window))
+        frames(window)
+        shot(window, "title_continue")
+        click(window, find(window, "#continue"), settle=2)
+        resumed = window.scene
+        assert isinstance(resumed, GameScene), "the game did not continue"
+        again = resumed.model
+        assert (again.turn, again.version) == (turn, version)
+        assert again.view == view
+        assert state_hash_served(resumed.session) == before
+        assert resumed.session.can_act
+        # It goes on: the next turn resolves and the save follows it.
+        press(window, pygame.K_e)
+        wait_until(window, lambda: again.turn == turn + 1, scaled(20))
+        wait_until(window, lambda: saved_games()[0].turn == turn + 1, scaled(5))
+    finally:
+        window.close()
+
+
+def test_the_list_of_games_shows_games_in_progress_and_continues_one(app):
+    app.show(NewGameScene(app))
+    frames(app)
+    click(app, find(app, "#start"))
+    assert isinstance(app.scene, GameScene)
+    wait_until(app, lambda: bool(app.scene.model.history))
+    app.scene.leave_game()
+    assert isinstance(app.scene, TitleScene)
+    press(app, pygame.K_l)
+    assert isinstance(app.scene, SavedGamesScene)
+    (game,) = saved_games()
+    frames(app)
+    shot(app, "saved_games")
+    click(app, find(app, f"#continue_{game.id}"), settle=2)
+    assert isinstance(app.scene, GameScene)
+    assert app.scene.model.turn == 0
+
+
+def test_a_finished_local_game_keeps_its_result_and_replay_and_opens_it(app):
+    assert app.router.local_game(GameSetup(agency="esa", rivals=["cnsa"], turns=2, seed=9))
+    model = app.scene.model
+    wait_until(app, lambda: bool(model.history))
+    while model.outcome is None:
+        turn = model.turn
+        press(app, pygame.K_e)
+        wait_until(app, lambda t=turn: model.turn != t or model.outcome is not None, scaled(20))
+    wait_until(app, lambda: saved_games()[0].has_replay, scaled(10))
+    (game,) = saved_games()
+    assert game.over and game.result and latest_in_progress() is None
+    app.scene.leave_game()
+    frames(app)
+    with pytest.raises(AssertionError):
+        find(app, "#continue")  # nothing left to continue
+    press(app, pygame.K_l)
+    frames(app)
+    click(app, find(app, f"#delete_{game.id}"), settle=2)
+    assert saved_games(), "one press only asks"
+    click(app, find(app, f"#replay_{game.id}"), settle=2)
+    assert isinstance(app.scene, GameScene) and app.scene.replay
+    assert app.scene.model.seat == "esa"
