@@ -1,4 +1,5 @@
-"""What the client keeps: settings, and local games continued from the title screen."""
+"""What the client keeps: settings, local games continued from the title screen, seats that
+survive the client, and a lobby that stays current without the player asking."""
 
 from __future__ import annotations
 
@@ -11,9 +12,12 @@ from game import rules
 from game.client import theme
 from game.client.app import App
 from game.client.game_screen import GameScene
+from game.client.lobby import BrowserScene
+from game.client.net_link import NetLink
 from game.client.new_game import GameSetup, NewGameScene
 from game.client.saved_games import SavedGamesScene
 from game.client.saves import latest_in_progress, saved_games
+from game.client.seat_book import SeatBook
 from game.client.settings import Settings
 from game.client.settings_screen import SettingsScene
 from game.client.title import TitleScene
@@ -39,6 +43,14 @@ def type_into(app: App, widget, text: str, *, enter: bool = True) -> None:
     frames(app, 2)
     if enter:
         press(app, pygame.K_RETURN, settle=2)
+
+
+@pytest.fixture
+def server():
+    local = LocalServer()
+    local.start()
+    yield local
+    local.stop()
 
 
 def state_hash_served(session) -> str:
@@ -192,3 +204,134 @@ def test_a_finished_local_game_keeps_its_result_and_replay_and_opens_it(app):
     click(app, find(app, f"#replay_{game.id}"), settle=2)
     assert isinstance(app.scene, GameScene) and app.scene.replay
     assert app.scene.model.seat == "esa"
+
+
+# -- seats that survive -------------------------------------------------------------------------
+def test_a_client_killed_during_an_online_match_gets_its_seat_back_from_the_lobby(app, server):
+    browser = BrowserScene(app, url=server.url, name="Ada", auto_connect=True)
+    app.show(browser)
+    wait_until(app, lambda: browser.stage == "rooms")
+    click(app, find(app, "#create"))
+    click(app, find(app, "#create_go"))
+    wait_until(app, lambda: browser.stage == "room")
+    room_id = browser.room["id"]
+    click(app, find(app, "#take_nasa"))
+    wait_until(app, lambda: browser.seat is not None)
+    click(app, find(app, "#ready"))
+    wait_until(app, lambda: any(s.get("ready") for s in browser.room["seats"]))
+    click(app, find(app, "#start"))
+    wait_until(app, lambda: isinstance(app.scene, GameScene), scaled(15))
+    token = app.scene.session.seat.token
+    app.close()  # nothing of the client is left but what it wrote down
+
+    window = App((1280, 800), local_host=LocalServer)
+    try:
+        window.router.browser(url=server.url, name="Ada", auto_connect=True)
+        lobby = window.scene
+        wait_until(window, lambda: lobby.stage == "rooms" and bool(lobby.rooms))
+        frames(window, 2)
+        shot(window, "lobby_rejoin")
+        assert find(window, f"#enter_{room_id}").text == "Rejoin"
+        click(window, find(window, f"#rejoin_{room_id}"), settle=2)
+        wait_until(window, lambda: isinstance(window.scene, GameScene), scaled(15))
+        session = window.scene.session
+        wait_until(window, lambda: bool(session.model.history), scaled(10))
+        assert session.seat.seat == "nasa" and session.seat.token == token
+        assert session.can_act and window.scene.model.view.get("me")
+    finally:
+        window.close()
+
+
+def test_a_seat_given_up_is_crossed_out_of_the_book(app, server):
+    browser = BrowserScene(app, url=server.url, name="Ada", auto_connect=True)
+    app.show(browser)
+    wait_until(app, lambda: browser.stage == "rooms")
+    click(app, find(app, "#create"))
+    click(app, find(app, "#create_go"))
+    wait_until(app, lambda: browser.stage == "room")
+    room_id = browser.room["id"]
+    click(app, find(app, "#take_esa"))
+    wait_until(app, lambda: browser.seat is not None)
+    held = SeatBook().get(server.url, room_id)
+    assert held is not None and held.seat is not None and held.host_token
+    click(app, button_with_text(app, "Leave seat"), settle=2)
+    held = SeatBook().get(server.url, room_id)
+    assert held is not None and held.seat is None  # the host token stays
+
+
+# -- a lobby that stays current ---------------------------------------------------------------
+def test_one_client_sees_another_take_a_seat_without_doing_anything(app, server):
+    browser = BrowserScene(app, url=server.url, name="Ada", auto_connect=True)
+    app.show(browser)
+    wait_until(app, lambda: browser.stage == "rooms")
+    other = NetLink(server.url, "Grace")
+    other.open()
+    try:
+        created = other.request(lambda c: c.create_room("Grace's race", seats=["nasa", "esa"]))
+        room_id = created["room"]
+        # The new room shows in the list by itself.
+        wait_until(app, lambda: any(r["id"] == room_id for r in browser.rooms), scaled(5))
+        click(app, find(app, f"#enter_{room_id}"), settle=2)
+        wait_until(app, lambda: browser.stage == "room")
+        assert find(app, "#take_esa")
+        other.request(lambda c: c.join(room_id, "esa"))
+        # No event is posted from here on: the frames only run.
+        wait_until(
+            app,
+            lambda: any(
+                s["agency"] == "esa" and s.get("player") == "Grace" for s in browser.room["seats"]
+            ),
+            scaled(5),
+        )
+        frames(app, 2)
+        with pytest.raises(AssertionError):
+            find(app, "#take_esa")
+        assert find(app, "#take_nasa")
+    finally:
+        other.close()
+
+
+def test_an_unlisted_room_is_opened_by_its_id_and_a_private_one_with_its_key(app, server):
+    other = NetLink(server.url, "Grace")
+    other.open()
+    try:
+        hidden = other.request(lambda c: c.create_room("Quiet", visibility="unlisted"))
+        private = other.request(lambda c: c.create_room("Closed", visibility="private"))
+        browser = BrowserScene(app, url=server.url, name="Ada", auto_connect=True)
+        app.show(browser)
+        wait_until(app, lambda: browser.stage == "rooms")
+        assert not browser.rooms  # neither is listed
+        type_into(app, find(app, "#room_id"), hidden["room"])
+        wait_until(app, lambda: browser.stage == "room")
+        assert browser.room["id"] == hidden["room"]
+        click(app, find(app, "#take_cnsa"))
+        wait_until(app, lambda: browser.seat is not None)
+        press(app, pygame.K_ESCAPE, settle=2)  # back to the rooms: the seat is given up
+        wait_until(app, lambda: browser.stage == "rooms")
+        type_into(app, find(app, "#room_id"), private["room"], enter=False)
+        type_into(app, find(app, "#room_key"), private["key"], enter=False)
+        shot(app, "lobby_join_by_id")
+        click(app, find(app, "#open_by_id"), settle=2)
+        wait_until(app, lambda: browser.stage == "room" and browser.room["id"] == private["room"])
+        click(app, find(app, "#take_jaxa"))
+        wait_until(app, lambda: browser.seat is not None)
+        assert browser.seat.room == private["room"]
+    finally:
+        other.close()
+
+
+def test_the_visibility_choice_says_who_can_join(app, server):
+    browser = BrowserScene(app, url=server.url, name="Ada", auto_connect=True)
+    app.show(browser)
+    wait_until(app, lambda: browser.stage == "rooms")
+    click(app, find(app, "#create"))
+    click(app, find(app, "#visibility_private"))
+    frames(app)
+    shot(app, "lobby_create_private")
+    click(app, find(app, "#create_go"))
+    wait_until(app, lambda: browser.stage == "room")
+    assert browser.room["visibility"] == "private" and browser.room_key
+    frames(app, 2)
+    texts = [str(getattr(e, "text", "")) for e in app.ui.get_sprite_group().sprites()]
+    assert f"Key: {browser.room_key}" in texts
+    shot(app, "lobby_room_private")
