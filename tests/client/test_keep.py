@@ -4,6 +4,8 @@ survive the client, and a lobby that stays current without the player asking."""
 from __future__ import annotations
 
 import json
+import sqlite3
+import time
 
 import pygame
 import pytest
@@ -133,15 +135,16 @@ def test_a_local_game_closed_mid_match_continues_from_the_title_at_the_same_stat
     assert isinstance(scene, GameScene)
     model = scene.model
     wait_until(app, lambda: bool(model.history) and bool(model.legal))
-    for _ in range(2):
-        turn = model.turn
-        press(app, pygame.K_e)
-        wait_until(app, lambda t=turn: model.turn != t, scaled(20))
+    press(app, pygame.K_e)
+    wait_until(app, lambda: model.turn == 1, scaled(20))
     turn, version, view = model.turn, model.version, model.view
     before = state_hash_served(scene.session)
     kept = latest_in_progress()
     assert kept is not None and kept.turn == turn and kept.seat == scene.session.seat
     app.close()  # the window closes mid-match; its local server stops with it
+    # ... and the player comes back after the turn's deadline (a week) has passed.
+    with sqlite3.connect(kept.folder / "lunar-race.sqlite") as db:
+        db.execute("UPDATE snapshots SET deadline = ?", (time.time() - 3600,))
 
     window = App((1280, 800), local_host=LocalServer)
     try:
@@ -156,6 +159,8 @@ def test_a_local_game_closed_mid_match_continues_from_the_title_at_the_same_stat
         assert again.view == view
         assert state_hash_served(resumed.session) == before
         assert resumed.session.can_act
+        # Back after the turn's deadline had passed, the player still has time to play it.
+        assert (again.seconds_left() or 0) > 86400
         # It goes on: the next turn resolves and the save follows it.
         press(window, pygame.K_e)
         wait_until(window, lambda: again.turn == turn + 1, scaled(20))
