@@ -314,8 +314,11 @@ class GameScene(Scene):
             title = "Keys"
         else:
             html = (
-                "The match goes on without you if you leave: the AI plays your seat "
-                "until you come back with the same seat (online games keep it)."
+                "This game is kept after every turn: Continue on the title screen goes on "
+                "from where you leave it."
+                if self.live is not None and self.live.local
+                else "The match goes on without you if you leave: the AI plays your seat "
+                "until you come back with Rejoin in the server's room list."
             )
             title = "Menu"
         label(

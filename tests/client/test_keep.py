@@ -119,6 +119,7 @@ def test_the_settings_open_from_the_in_game_menu_and_lead_back_to_the_game(app):
     game = app.scene
     assert isinstance(game, GameScene)
     press(app, pygame.K_ESCAPE)
+    assert "Continue on the title screen" in find(app, "#menu_text").html_text
     click(app, find(app, "#settings"), settle=2)
     assert isinstance(app.scene, SettingsScene)
     press(app, pygame.K_ESCAPE, settle=2)
