@@ -89,6 +89,8 @@ def test_settings_are_written_read_back_and_applied(app, own_home):
     assert theme.agency_colour("roscosmos") == theme.COLOUR_BLIND_AGENCY_COLOURS["roscosmos"]
     press(app, pygame.K_ESCAPE)
     assert isinstance(app.scene, TitleScene)
+    press(app, pygame.K_j)  # the name is the one rooms will show
+    assert isinstance(app.scene, BrowserScene) and app.scene.name == "Valentina"
     # A window opened later starts from the same settings.
     app.close()
     again = App(back.window, local_host=LocalServer, settings=Settings.load())
