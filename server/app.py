@@ -54,6 +54,7 @@ from game.protocol.messages import (
     Control,
     Phase,
     ServerType,
+    Visibility,
     parse,
 )
 from game.protocol.messages import (
@@ -63,6 +64,7 @@ from server import log, snapshot, turns
 from server.admin import Admin
 from server.connection import Connection
 from server.datalock import DataLock
+from server.following import Followers
 from server.limits import Limits, RateBucket
 from server.lobby import Lobby
 from server.metrics import CONTENT_TYPE as METRICS_TYPE
@@ -77,6 +79,7 @@ from server.work import Workers
 
 _conn_ids = itertools.count(1)
 STATUS_DELAY = 0.05  # seconds: who-submitted and who-is-connected changes are sent together
+FOLLOW_DELAY = 0.2  # seconds: room changes within this reach followers as one update
 FULL_COLLECTION_EVERY = 600.0  # seconds between full garbage collections (what turns froze)
 
 
@@ -131,6 +134,8 @@ class GameServer:
         # orders to commit, with the time.perf_counter() they arrived at
         self.journal: list[tuple[Peer, int | None, Submission, float]] = []
         self.announcing: set[str] = set()  # rooms with a status update on its way
+        self.followers = Followers()
+        self.changed_rooms: dict[str, bool] = {}  # room id -> listed, for the followers
         self.server: Server | None = None
         self.stopping = False
         self.started = time.time()
@@ -152,6 +157,7 @@ class GameServer:
             ClientType.CHAT: self.on_chat,
             ClientType.REPLAY: self.on_replay,
             ClientType.ADMIN: self.admin.handle,
+            ClientType.FOLLOW: self.on_follow,
         }
 
     # --- life cycle -------------------------------------------------------------------
@@ -265,6 +271,7 @@ class GameServer:
         return found
 
     def drop_room(self, room: Room, *, delete: bool) -> None:
+        self.room_changed(room)
         self.lobby.remove(room.id)
         self.bots.forget(room.id)
         self.wakeups.pop(room.id, None)
@@ -430,6 +437,7 @@ class GameServer:
 
     def disconnect(self, peer: Peer) -> None:
         self.peers.pop(peer.id, None)
+        self.followers.forget(peer.id)
         self.lobby.forget_creator(peer.id)
         now = time.time()
         rooms = {room_id for room_id, _ in peer.seats} | peer.watching
@@ -472,9 +480,42 @@ class GameServer:
         self.announcing.discard(room.id)
         if self.lobby.rooms.get(room.id) is room:
             self.to_room(room, room.status_message())
+            self.room_changed(room)
+
+    def room_changed(self, room: Room) -> None:
+        """Tell the room's followers, and the lobby's if it is listed, soon: changes within
+        FOLLOW_DELAY go out as one update."""
+        if not self.followers.lobby and not self.followers.of_room(room.id):
+            return
+        if not self.changed_rooms:
+            asyncio.get_running_loop().call_later(FOLLOW_DELAY, self._tell_followers)
+        listed = room.settings.visibility is Visibility.PUBLIC
+        self.changed_rooms[room.id] = self.changed_rooms.get(room.id, False) or listed
+
+    def _tell_followers(self) -> None:
+        changed, self.changed_rooms = self.changed_rooms, {}
+        for room_id in changed:
+            room = self.lobby.rooms.get(room_id)
+            if room is None:
+                self.followers.drop_room(room_id)
+                continue
+            inside = {conn for conn, _agency in room.audience()}
+            data = codec.encode(room.room_message())
+            for conn in self.followers.of_room(room_id) - inside:
+                peer = self.peers.get(conn)
+                if peer is not None:
+                    self.send_bytes(peer, data)
+        if any(changed.values()) and self.followers.lobby:
+            data = codec.encode({"t": ServerType.ROOMS, "rooms": self.lobby.listing()})
+            for conn in list(self.followers.lobby):
+                peer = self.peers.get(conn)
+                if peer is not None:
+                    self.send_bytes(peer, data)
 
     def to_room(self, room: Room, message: dict[str, Any]) -> None:
         """The same message to every connection in the room, encoded once."""
+        if message["t"] == ServerType.ROOM:
+            self.room_changed(room)
         data = codec.encode(message)
         for conn, _agency in room.audience():
             peer = self.peers.get(conn)
@@ -533,9 +574,21 @@ class GameServer:
     def on_rooms(self, peer: Peer, m: Message) -> None:
         self.reply(peer, m, {"t": ServerType.ROOMS, "rooms": self.lobby.listing()})
 
+    def on_follow(self, peer: Peer, m: Message) -> None:
+        """Keep the lobby's list, or one room, current for this connection."""
+        if m["room"] is None:
+            self.followers.follow_lobby(peer.id)
+            self.on_rooms(peer, m)
+            return
+        room = self.lobby.room(m["room"])
+        room.check_key(m["key"])
+        self.followers.follow_room(peer.id, room.id)
+        self.reply(peer, m, room.room_message())
+
     def on_create(self, peer: Peer, m: Message) -> None:
         room, host_token, key = self.lobby.create(m.fields, peer.id, time.time())
         self.store.save_room(room)
+        self.room_changed(room)
         log.event(
             "room_created",
             room=room.id,

@@ -3,7 +3,10 @@
 A game against the AI on one machine is played exactly like an online one: `LocalServer`
 starts the same `server.app.GameServer` that `lunar-race serve` runs, on the loopback address
 and a free port, on its own event loop in a daemon thread, with its store in a folder (a
-temporary one unless given). The client connects to it over a WebSocket. The composition root
+temporary one unless given). The client connects to it over a WebSocket. A kept game's
+folder may be served again later (Continue): its match resumes where it was, and since the
+game has one player, who has just come back, neither the turn's deadline nor the AI standing
+in for them comes sooner than `RESUME_WAIT` after that. The composition root
 (`game.cli.play`) hands `LocalServer` to the client, which knows it only as something with
 `start() -> url` and `stop()`; stopping lets turns in progress finish and closes the store.
 """
@@ -20,6 +23,8 @@ from pathlib import Path
 from server.app import GameServer
 from server.limits import Limits
 from server.store import Store
+
+RESUME_WAIT = 7 * 86400.0  # seconds a resumed local game waits for its player at least
 
 
 class LocalServerError(RuntimeError):
@@ -38,6 +43,7 @@ class LocalServer:
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
         self._error: BaseException | None = None
+        self.game: GameServer | None = None  # the server while it runs
 
     @property
     def url(self) -> str:
@@ -70,7 +76,8 @@ class LocalServer:
 
     async def _serve(self) -> None:
         self._stop = asyncio.Event()
-        server = GameServer(Store(self.folder), Limits())
+        limits = Limits(resume_grace=RESUME_WAIT)
+        server = self.game = GameServer(Store(self.folder), limits)
         try:
             self.port = await server.start("127.0.0.1", 0)
         except BaseException as exc:

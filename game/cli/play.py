@@ -41,7 +41,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description="Open the Lunar Race window. Without options: the title screen.",
     )
     p.add_argument("--connect", metavar="ws://HOST:PORT", help="open the room list of this server")
-    p.add_argument("--name", default="Player", help="your name in rooms and chat")
+    p.add_argument("--name", help="your name in rooms and chat (default: the one in the settings)")
     p.add_argument(
         "--quick",
         action="store_true",
@@ -74,27 +74,35 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--size",
         type=_size,
-        default=(1280, 800),
         metavar="WxH",
-        help="window size (default 1280x800)",
+        help="window size (default: the one in the settings, 1280x800 at first)",
     )
     p.add_argument("--fullscreen", action="store_true", help="start in full screen")
     p.set_defaults(handler=run_play)
 
 
-def _window(size: tuple[int, int] = (1280, 800), *, fullscreen: bool = False) -> App:
-    """The game window, able to host local games on this machine."""
+def _window(size: tuple[int, int] | None = None, *, fullscreen: bool = False) -> App:
+    """The game window with the player's settings, able to host local games on this
+    machine; `size` and `fullscreen` (from the command line) win over the settings."""
     from game.client.app import App
+    from game.client.settings import Settings
     from server.local import LocalServer
 
-    return App(size, fullscreen=fullscreen, local_host=LocalServer)
+    settings = Settings.load()
+    return App(
+        size or settings.window,
+        fullscreen=fullscreen or settings.fullscreen,
+        local_host=LocalServer,
+        settings=settings,
+    )
 
 
 def run_play(args: argparse.Namespace) -> int:
     """Open the window and run it until it closes."""
     app = _window(args.size, fullscreen=args.fullscreen)
+    name = args.name or app.settings.name
     if args.connect:
-        app.router.browser(url=args.connect, name=args.name, auto_connect=True)
+        app.router.browser(url=args.connect, name=name, auto_connect=True)
     elif args.quick:
         from game.client.new_game import GameSetup
 
@@ -109,7 +117,7 @@ def run_play(args: argparse.Namespace) -> int:
             ai_level=args.ai,
             turns=args.turns,
             seed=args.seed,
-            name=args.name,
+            name=name,
         )
         if not app.router.local_game(setup):
             app.router.title()

@@ -23,6 +23,7 @@ from game.client import theme
 from game.client.local_host import LocalHostFactory
 from game.client.router import Router
 from game.client.scene import Scene
+from game.client.settings import Settings
 from game.client.theme import Fonts
 
 TOOLTIP_DELAY = 0.35  # seconds the mouse rests on a number before its explanation shows
@@ -105,6 +106,7 @@ class App:
 
     `local_host` makes the server a local game is played on (the command line passes
     `server.local.LocalServer`); without it, the client plays only on remote servers.
+    `settings` are the player's (`Settings.load()` on the command line; defaults otherwise).
     """
 
     def __init__(
@@ -113,14 +115,17 @@ class App:
         *,
         fullscreen: bool = False,
         local_host: LocalHostFactory | None = None,
+        settings: Settings | None = None,
     ) -> None:
+        self.settings = settings or Settings()
+        theme.use_colour_blind_palette(self.settings.colour_blind)
         os.environ.setdefault("SDL_VIDEO_CENTERED", "1")
         pygame.init()
         pygame.key.set_repeat(350, 40)
         flags = pygame.RESIZABLE | (pygame.FULLSCREEN if fullscreen else 0)
         self.window = pygame.display.set_mode(size, flags)
         pygame.display.set_caption("Lunar Race")
-        self.scale = theme.ui_scale(self.window.get_size())
+        self.scale = self.settings.scale_for(self.window.get_size())
         self.fonts = Fonts(self.scale)
         self.ui = self._make_ui()
         self.scene: Scene | None = None
@@ -166,7 +171,7 @@ class App:
     def rebuild(self) -> None:
         """Throw the widgets away and let the scene build them again (after a resize)."""
         size = self.window.get_size()
-        scale = theme.ui_scale(size)
+        scale = self.settings.scale_for(size)
         if scale != self.scale:
             self.scale = scale
             self.fonts = Fonts(scale)

@@ -1,4 +1,8 @@
-"""Line charts drawn by code for the end screen and the history: one line per agency over turns."""
+"""Line charts drawn by code for the end screen and the history: one line per agency over turns.
+
+Each line carries a marker shape of its own as well as its colour (in the legend too), so
+that lines are told apart without relying on colour.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +22,49 @@ def nice_step(span: float, ticks: int = 4) -> float:
     power = 10.0 ** math.floor(math.log10(span / ticks))
     steps = [m * power for m in (1, 2, 5, 10)]
     return min(steps, key=lambda step: abs(span / step - ticks))
+
+
+MARKERS = ("circle", "square", "triangle", "diamond", "cross", "down", "plus", "bar")
+MARKED_POINTS = 24  # at most this many markers on a line; longer lines get every n-th
+
+
+def draw_marker(
+    surface: pygame.Surface,
+    shape: str,
+    colour: tuple[int, int, int],
+    centre: tuple[float, float],
+    r: int,
+) -> None:
+    """One marker of `shape` (a name in MARKERS) with half-size `r` around `centre`."""
+    x, y = centre
+    if shape == "square":
+        pygame.draw.rect(surface, colour, pygame.Rect(round(x - r), round(y - r), 2 * r, 2 * r))
+    elif shape == "triangle":
+        pygame.draw.polygon(
+            surface, colour, [(x, y - r - 1), (x - r - 1, y + r), (x + r + 1, y + r)]
+        )
+    elif shape == "down":
+        pygame.draw.polygon(
+            surface, colour, [(x, y + r + 1), (x - r - 1, y - r), (x + r + 1, y - r)]
+        )
+    elif shape == "diamond":
+        pygame.draw.polygon(
+            surface, colour, [(x, y - r - 1), (x + r + 1, y), (x, y + r + 1), (x - r - 1, y)]
+        )
+    elif shape == "cross":
+        width = max(2, r // 2)
+        pygame.draw.line(surface, colour, (x - r, y - r), (x + r, y + r), width)
+        pygame.draw.line(surface, colour, (x - r, y + r), (x + r, y - r), width)
+    elif shape == "plus":
+        width = max(2, r // 2)
+        pygame.draw.line(surface, colour, (x - r - 1, y), (x + r + 1, y), width)
+        pygame.draw.line(surface, colour, (x, y - r - 1), (x, y + r + 1), width)
+    elif shape == "bar":
+        pygame.draw.rect(
+            surface, colour, pygame.Rect(round(x - r - 1), round(y - r / 2), 2 * r + 2, r)
+        )
+    else:
+        pygame.draw.circle(surface, colour, (x, y), r)
 
 
 def draw_line_chart(
@@ -43,17 +90,20 @@ def draw_line_chart(
     head = fonts.render(title, 15, theme.ACCENT, bold=True)
     surface.blit(head, (rect.x + pad, rect.y + pad // 2))
     small = fonts.get(11)
-    # The legend: a row (or more) under the title, one colour swatch per line.
+    shape = {name: MARKERS[n % len(MARKERS)] for n, name in enumerate(series)}
+    mark_r = max(3, round(3.5 * fonts.scale))
+    # The legend: a row (or more) under the title, a swatch with the line's marker per line.
     lx, ly = rect.x + pad, rect.y + pad // 2 + head.get_height()
     row_h = small.get_height() + 2
     for name in series:
         img = fonts.render(name, 11, colour_of(name))
-        if lx + img.get_width() + 14 > rect.right - pad:
+        if lx + img.get_width() + 20 > rect.right - pad:
             lx, ly = rect.x + pad, ly + row_h
         mid = ly + row_h // 2
-        pygame.draw.line(surface, colour_of(name), (lx, mid), (lx + 10, mid), 3)
-        surface.blit(img, (lx + 13, ly))
-        lx += img.get_width() + 24
+        pygame.draw.line(surface, colour_of(name), (lx, mid), (lx + 16, mid), 2)
+        draw_marker(surface, shape[name], colour_of(name), (lx + 8, mid), mark_r)
+        surface.blit(img, (lx + 19, ly))
+        lx += img.get_width() + 30
     top = ly + row_h + pad // 2
     values = [v for line in series.values() for v in line if v is not None]
     points = max((len(line) for line in series.values()), default=0)
@@ -104,8 +154,10 @@ def draw_line_chart(
             run.append((to_x(i), to_y(v)))
         if len(run) > 1:
             pygame.draw.lines(surface, colour, False, run, width)
-        elif len(run) == 1:
-            pygame.draw.circle(surface, colour, run[0], width + 1)
+        every = max(1, -(-points // MARKED_POINTS))
+        for i, v in enumerate(line):
+            if v is not None and (i % every == 0 or i == len(line) - 1):
+                draw_marker(surface, shape[name], colour, (to_x(i), to_y(v)), mark_r)
     if add_tip is not None:
         col_w = max(4, plot.width // max(1, points))
         for i in range(points):

@@ -314,8 +314,11 @@ class GameScene(Scene):
             title = "Keys"
         else:
             html = (
-                "The match goes on without you if you leave: the AI plays your seat "
-                "until you come back with the same seat (online games keep it)."
+                "This game is kept after every turn: Continue on the title screen goes on "
+                "from where you leave it."
+                if self.live is not None and self.live.local
+                else "The match goes on without you if you leave: the AI plays your seat "
+                "until you come back with Rejoin in the server's room list."
             )
             title = "Menu"
         label(
@@ -340,6 +343,13 @@ class GameScene(Scene):
                 self.leave_game,
                 style="@danger",
                 name="#leave",
+            )
+            button(
+                self.ui,
+                pygame.Rect(rect.x + px(226), rect.bottom - px(54), px(150), px(42)),
+                "Settings",
+                lambda: self.app.router.settings(back=lambda: self.app.show(self)),
+                name="#settings",
             )
         if self.model.outcome is not None and self.overlay == "report":
             button(

@@ -1,13 +1,18 @@
 """Online play before the match: connect to a server, browse and create rooms, take a seat.
 
 `BrowserScene` has three stages: the address form, the server's room list (with the lobby
-chat and a form to create a room), and a room's lobby (seats, who is ready, the room chat,
-ready / start). When the match starts - the server sends the first turn - it hands its
-connection to the game screen.
+chat, the rooms this player holds a seat in, a field to open a room by its id and key, and a
+form to create a room), and a room's lobby (seats, who is ready, the room chat, ready /
+start). The list and the room stay current by themselves: the scene follows them (`follow`
+in docs/protocol.md). Every seat token, host token and room key the server hands over is
+written down in the `SeatBook` at once, so that "Rejoin" brings the player back to the seat
+after a crash or a restart. When the match starts - the server sends the first turn - the
+scene hands its connection to the game screen.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -16,8 +21,9 @@ import pygame
 import pygame_gui
 
 from game.client import theme
-from game.client.net_link import LinkError, NetLink
+from game.client.net_link import ONLINE, LinkError, NetLink
 from game.client.scene import Scene
+from game.client.seat_book import HeldRoom, SeatBook
 from game.client.widgets import (
     Backdrop,
     back_and_go,
@@ -31,6 +37,7 @@ from game.client.widgets import (
     text_box,
 )
 from game.net.client import SeatKey
+from game.protocol.errors import ErrorCode
 
 if TYPE_CHECKING:
     from game.client.app import App
@@ -38,6 +45,18 @@ if TYPE_CHECKING:
 DEADLINES = (("1 min", 60.0), ("2 min", 120.0), ("5 min", 300.0), ("1 day", 86400.0))
 TURNS: tuple[tuple[str, int | None], ...] = (("10 turns", 10), ("20 turns", 20), ("to 2040", None))
 LEVELS = ("easy", "normal", "hard")
+VISIBILITY: tuple[tuple[str, str], ...] = (
+    ("In the room list", "public"),
+    ("Id only", "unlisted"),
+    ("Id and key", "private"),
+)
+VISIBILITY_TIPS = {
+    "public": "Listed on the server: anyone can see the room and join it.",
+    "unlisted": "Not listed: players join with the room's id.",
+    "private": "Not listed: players join with the room's id and its key.",
+}
+POLL_ROOMS = 2.0  # seconds between room lists, for a server that cannot be followed
+SHOWN_HELD = 3  # rooms held shown on the list page
 
 
 class BrowserScene(Scene):
@@ -68,7 +87,18 @@ class BrowserScene(Scene):
         self.chat: list[str] = []
         self.status = ""
         self.creating = False
-        self.form = {"deadline": 120.0, "turns": 20, "level": "normal", "public": True}
+        self.form: dict[str, Any] = {
+            "deadline": 120.0,
+            "turns": 20,
+            "level": "normal",
+            "visibility": "public",
+        }
+        self.book = SeatBook()
+        self.room_key: str | None = None  # the key of the private room shown
+        self.follows = True  # False: the server does not know `follow`; ask now and then
+        self._poll_timer = POLL_ROOMS
+        self.room_id_entry: pygame_gui.elements.UITextEntryLine | None = None
+        self.key_entry: pygame_gui.elements.UITextEntryLine | None = None
         self.backdrop = Backdrop()
         self._dt = 0.0
         self._pending_turn: dict[str, Any] | None = None
@@ -87,7 +117,29 @@ class BrowserScene(Scene):
             return "address"
         return "room" if self.room is not None else "rooms"
 
+    _ENTRIES = ("chat_entry", "room_id_entry", "key_entry", "room_name_entry")
+
     def build(self) -> None:
+        # The list and the room change by themselves, and each change builds the widgets
+        # again: what the player was typing, and where, carries over to the new fields.
+        typed = {
+            name: (entry.get_text(), entry.is_focused)
+            for name in self._ENTRIES
+            if (entry := getattr(self, name)) is not None
+        }
+        for name in self._ENTRIES:
+            setattr(self, name, None)
+        self._build_widgets()
+        for name, (text, focused) in typed.items():
+            entry = getattr(self, name)
+            if entry is None:
+                continue
+            if text:
+                entry.set_text(text)
+            if focused:
+                entry.focus()
+
+    def _build_widgets(self) -> None:
         w, h = self.size
         px = self.px
         self.panel = pygame.Rect(px(40), px(30), min(w - px(80), px(1100)), h - px(60))
@@ -142,15 +194,77 @@ class BrowserScene(Scene):
     def _build_rooms(self, x: int, y: int) -> None:
         px = self.px
         list_w = px(620)
-        if not self.rooms:
+        held = self.held()
+        if held:
+            label(self.ui, pygame.Rect(x, y, list_w, px(26)), "Your seats here", style="@muted")
+            y += px(28)
+            for room in held[:SHOWN_HELD]:
+                self._held_row(room, x, y, list_w)
+                y += px(40)
+            y += px(6)
+        if self.creating:
+            self._build_create(x, y)
+        else:
+            y = self._build_list(x, y, list_w, held)
+            y = self._build_join_by_id(x, y)
+            button(
+                self.ui,
+                pygame.Rect(x, y, px(180), px(40)),
+                "Create a room  [C]",
+                self.open_create,
+                style="@primary",
+                name="#create",
+            )
+            button(
+                self.ui, pygame.Rect(x + px(190), y, px(150), px(40)), "Disconnect", self.disconnect
+            )
+        self._build_chat(x + list_w + px(30), self.panel.y + px(66), "Lobby chat")
+
+    def _held_row(self, held: HeldRoom, x: int, y: int, width: int) -> None:
+        px = self.px
+        agency = held.seat.seat if held.seat else None
+        what = f"seat {self._agency_name(agency)}" if agency else "you made it"
+        label(
+            self.ui,
+            pygame.Rect(x, y, width - px(250), px(34)),
+            f"{held.name}  ({held.room})  -  {what}",
+        )
+        button(
+            self.ui,
+            pygame.Rect(x + width - px(246), y, px(140), px(32)),
+            "Rejoin" if held.seat else "Open",
+            partial(self.rejoin, held.room),
+            style="@primary",
+            name=f"#rejoin_{held.room}",
+            tip="Take your seat back with the token kept on this computer."
+            if held.seat
+            else "Open the room you made (you may start it).",
+        )
+        button(
+            self.ui,
+            pygame.Rect(x + width - px(96), y, px(96), px(32)),
+            "Forget",
+            partial(self.forget, held.room),
+            name=f"#forget_{held.room}",
+            tip="Cross this room out of the list kept on this computer.",
+        )
+
+    def _build_list(self, x: int, y: int, list_w: int, held: list[HeldRoom]) -> int:
+        px = self.px
+        mine = {h.room for h in held if h.seat}
+        room_rows = max(1, (self.panel.bottom - y - px(240)) // px(40))
+        if self.rooms:
+            label(self.ui, pygame.Rect(x, y, list_w, px(26)), "Public rooms", style="@muted")
+            y += px(28)
+        else:
             label(
                 self.ui,
                 pygame.Rect(x, y, list_w, px(30)),
-                "No public rooms yet: create one.",
+                "No public rooms yet: create one, or open one by its id.",
                 style="@muted",
             )
             y += px(36)
-        for room in self.rooms[:9]:
+        for room in self.rooms[:room_rows]:
             seats = room.get("seats", [])
             humans = sum(1 for s in seats if s.get("control") == "human")
             open_seats = [s["agency"] for s in seats if s.get("control") == "open"]
@@ -160,14 +274,25 @@ class BrowserScene(Scene):
             )
             label(self.ui, pygame.Rect(x, y, list_w - px(200), px(34)), text)
             room_id = room["id"]
-            button(
-                self.ui,
-                pygame.Rect(x + list_w - px(196), y, px(96), px(32)),
-                "Enter",
-                partial(self.enter_room, room_id),
-                name=f"#enter_{room_id}",
-                tip="See the seats; take one or watch.",
-            )
+            if room_id in mine:
+                button(
+                    self.ui,
+                    pygame.Rect(x + list_w - px(196), y, px(96), px(32)),
+                    "Rejoin",
+                    partial(self.rejoin, room_id),
+                    style="@primary",
+                    name=f"#enter_{room_id}",
+                    tip="You hold a seat here: take it back.",
+                )
+            else:
+                button(
+                    self.ui,
+                    pygame.Rect(x + list_w - px(196), y, px(96), px(32)),
+                    "Enter",
+                    partial(self.enter_room, room_id),
+                    name=f"#enter_{room_id}",
+                    tip="See the seats; take one or watch.",
+                )
             button(
                 self.ui,
                 pygame.Rect(x + list_w - px(96), y, px(96), px(32)),
@@ -178,21 +303,34 @@ class BrowserScene(Scene):
                 disabled=not room.get("spectators", True),
             )
             y += px(40)
-        y += px(10)
-        button(self.ui, pygame.Rect(x, y, px(150), px(40)), "Refresh  [F5]", self.refresh)
+        return y + px(10)
+
+    def _build_join_by_id(self, x: int, y: int) -> int:
+        """A room that is not listed: its id (and key, for a private one) opens it."""
+        px = self.px
+        label(self.ui, pygame.Rect(x, y, px(400), px(26)), "Open a room by its id", style="@muted")
+        y += px(28)
+        self.room_id_entry = pygame_gui.elements.UITextEntryLine(
+            pygame.Rect(x, y, px(200), px(34)),
+            self.ui,
+            object_id="#room_id",
+            placeholder_text="room id",
+        )
+        self.key_entry = pygame_gui.elements.UITextEntryLine(
+            pygame.Rect(x + px(208), y, px(250), px(34)),
+            self.ui,
+            object_id="#room_key",
+            placeholder_text="key (private rooms)",
+        )
         button(
             self.ui,
-            pygame.Rect(x + px(160), y, px(180), px(40)),
-            "Create a room  [C]",
-            self.open_create,
-            style="@primary",
-            name="#create",
+            pygame.Rect(x + px(466), y, px(154), px(34)),
+            "Open  [Enter]",
+            self.open_by_id,
+            name="#open_by_id",
+            tip="Enter a room someone gave you the id of.",
         )
-        button(self.ui, pygame.Rect(x + px(350), y, px(150), px(40)), "Disconnect", self.disconnect)
-        y += px(54)
-        if self.creating:
-            self._build_create(x, y)
-        self._build_chat(x + list_w + px(30), self.panel.y + px(66), "Lobby chat")
+        return y + px(50)
 
     def _build_create(self, x: int, y: int) -> None:
         px = self.px
@@ -222,20 +360,34 @@ class BrowserScene(Scene):
                 partial(self._set, key),
             )
             y += px(36)
-        button(
+        label(self.ui, pygame.Rect(x, y, px(120), px(30)), "Who can join", style="@muted")
+        choices(
             self.ui,
-            pygame.Rect(x + px(120), y, px(220), px(30)),
-            "Listed publicly" if f["public"] else "Unlisted (id only)",
-            lambda: self._set("public", not f["public"]),
+            pygame.Rect(x + px(120), y, px(160), px(30)),
+            (px(164), 0),
+            VISIBILITY,
+            f["visibility"],
+            partial(self._set, "visibility"),
+            prefix="visibility",
+            tips=VISIBILITY_TIPS,
         )
-        y += px(42)
-        button(
+        y += px(36)
+        label(
             self.ui,
-            pygame.Rect(x + px(120), y, px(220), px(40)),
+            pygame.Rect(x + px(120), y, px(500), px(26)),
+            VISIBILITY_TIPS[f["visibility"]],
+            style="@muted",
+        )
+        y += px(36)
+        back_and_go(
+            self.ui,
+            (x + px(120), y),
+            (px(150), px(220), px(40)),
+            self.open_create,
             "Create and enter",
             self.create,
-            style="@primary",
             name="#create_go",
+            tip="Open the room and go in; take a seat there.",
         )
 
     def _build_room(self, x: int, y: int) -> None:
@@ -249,10 +401,26 @@ class BrowserScene(Scene):
             self.ui,
             pygame.Rect(x, y - px(8), px(560), px(24)),
             f"Room id {room.get('id', '?')}  -  {turns} turns  -  {pace} a turn  -  "
-            f"AI {room.get('ai_level', '?')}  -  {room.get('visibility', '')}",
+            f"AI {room.get('ai_level', '?')}",
             style="@muted",
         )
         y += px(22)
+        visibility = str(room.get("visibility", "public"))
+        label(
+            self.ui,
+            pygame.Rect(x, y - px(6), px(580), px(24)),
+            VISIBILITY_TIPS.get(visibility, ""),
+            style="@muted",
+        )
+        y += px(24)
+        if visibility == "private" and self.room_key:
+            label(
+                self.ui,
+                pygame.Rect(x, y - px(6), px(580), px(24)),
+                f"Key: {self.room_key}",
+                style="@muted",
+            )
+            y += px(24)
         for seat in room.get("seats", []):
             aid = seat["agency"]
             colour = hex_colour(theme.agency_colour(aid))
@@ -364,6 +532,12 @@ class BrowserScene(Scene):
         self.link = link
         self.app.on_quit.append(self._close_link)
         self.status = f"Connected as {self.name}."
+        settings = self.app.settings
+        if (settings.server, settings.name) != (self.url, self.name):
+            settings.server, settings.name = self.url, self.name
+            # The settings file is a convenience: playing goes on without it.
+            with contextlib.suppress(OSError):
+                settings.save()
         self.refresh()
 
     def _close_link(self) -> None:
@@ -381,14 +555,40 @@ class BrowserScene(Scene):
         self.app.rebuild()
 
     def refresh(self) -> None:
+        """The room list now, and (on a server that can) as it changes from now on."""
         if self.link is None:
             return
 
-        def got(rooms: list[dict[str, Any]]) -> None:
-            self.rooms = rooms
-            self.app.rebuild()
+        def got(reply: dict[str, Any]) -> None:
+            self.rooms = list(reply["rooms"])
+            if self.stage == "rooms":
+                self.app.rebuild()
 
-        self.link.call(lambda c: c.rooms(), got, self._fail)
+        def old_server(error: LinkError) -> None:
+            if error.code is not ErrorCode.UNKNOWN_TYPE:
+                self._fail(error)
+                return
+            self.follows = False
+            self.link_call(lambda c: c.rooms(), lambda rooms: got({"rooms": rooms}))
+
+        if self.follows:
+            self.link.call(lambda c: c.follow(), got, old_server)
+        else:
+            self.link_call(lambda c: c.rooms(), lambda rooms: got({"rooms": rooms}))
+
+    def link_call(self, make: Any, done: Any) -> None:
+        if self.link is not None:
+            self.link.call(make, done, self._fail)
+
+    def held(self) -> list[HeldRoom]:
+        """The rooms of this server the player holds a seat in (or made)."""
+        return self.book.held(self.url)
+
+    def _agency_name(self, agency: str | None) -> str:
+        if agency is None:
+            return ""
+        known = self.content.agencies.get(agency)
+        return known.name if known is not None else agency
 
     def open_create(self) -> None:
         self.creating = not self.creating
@@ -403,45 +603,118 @@ class BrowserScene(Scene):
             "deadline": f["deadline"],
             "turns": f["turns"],
             "ai_level": f["level"],
-            "visibility": "public" if f["public"] else "unlisted",
+            "visibility": f["visibility"],
         }
 
         def made(reply: dict[str, Any]) -> None:
             self.host_token = reply["host_token"]
+            self.room_key = reply.get("key")
             self.room = reply["info"]
             self.creating = False
             self.chat = []
+            self.book.keep(
+                self.url,
+                reply["room"],
+                name=self.room["name"],
+                host_token=self.host_token,
+                key=self.room_key,
+            )
             self.status = f"Room {self.room['id']} created: take a seat, get ready, start."
+            self._follow_room(reply["room"], self.room_key)
             self.app.rebuild()
 
         self.link.call(lambda c: c.create_room(name or "Lunar race", **settings), made, self._fail)
 
-    def enter_room(self, room_id: str) -> None:
-        self.room = next(
-            (r for r in self.rooms if r["id"] == room_id), {"id": room_id, "name": room_id}
-        )
-        self.chat = []
-        self.app.rebuild()
+    def enter_room(self, room_id: str, key: str | None = None) -> None:
+        """Show a room's seats, kept current as they change."""
+        if self.link is None:
+            return
+        held = self.book.get(self.url, room_id)
+        key = key or (held.key if held else None)
+
+        def shown(reply: dict[str, Any]) -> None:
+            self.room = reply["info"]
+            self.room_key = key
+            self.host_token = held.host_token if held else None
+            self.chat = []
+            self.status = ""
+            self.app.rebuild()
+
+        if self.follows:
+            self.link.call(lambda c: c.follow(room_id, key=key), shown, self._fail)
+            return
+        listed = next((r for r in self.rooms if r["id"] == room_id), None)
+        if listed is None:
+            self.app.toast("This server finds rooms by id only once you join them.", theme.WARN)
+            return
+        shown({"info": listed})
+
+    def _follow_room(self, room_id: str, key: str | None) -> None:
+        if self.link is not None and self.follows:
+            self.link.call(lambda c: c.follow(room_id, key=key), None, None)
+
+    def open_by_id(self) -> None:
+        room_id = self.room_id_entry.get_text().strip() if self.room_id_entry else ""
+        key = self.key_entry.get_text().strip() if self.key_entry else ""
+        if not room_id:
+            self.app.toast("Type the room id first.", theme.WARN)
+            return
+        self.enter_room(room_id, key or None)
 
     def take_seat(self, agency: str) -> None:
         if self.link is None or self.room is None:
             return
-        room_id = self.room["id"]
+        room_id, name, key = self.room["id"], str(self.room.get("name", "")), self.room_key
 
-        def seated(key: SeatKey) -> None:
-            self.seat = key
-            name = self.content.agencies[agency].name if agency in self.content.agencies else agency
-            self.status = f"You hold {name}. Press Ready when you are."
+        def seated(seat: SeatKey) -> None:
+            self.seat = seat
+            self.book.keep(self.url, room_id, name=name, seat=seat, key=key)
+            self.status = f"You hold {self._agency_name(agency)}. Press Ready when you are."
             self.app.rebuild()
 
-        self.link.call(lambda c: c.join(room_id, agency), seated, self._fail)
+        self.link.call(lambda c: c.join(room_id, agency, key=key), seated, self._fail)
 
     def leave_seat(self) -> None:
         if self.link is None or self.seat is None:
             return
         key = self.seat
         self.seat = None
+        self.book.drop_seat(self.url, key.room)
         self.link.call(lambda c: c.leave(key), lambda _r: self.app.rebuild(), self._fail)
+
+    def rejoin(self, room_id: str) -> None:
+        """Back to a room held: the seat with its token, or (a room made) the room itself."""
+        held = self.book.get(self.url, room_id)
+        if self.link is None or held is None:
+            return
+        if held.seat is None:
+            self.enter_room(room_id, held.key)
+            return
+        seat = held.seat
+
+        def back(reply: dict[str, Any]) -> None:
+            self.seat = seat
+            self.room = reply["info"]
+            self.room_key = held.key
+            self.host_token = held.host_token
+            self.spectating = False
+            self.status = f"You hold {self._agency_name(seat.seat)} again."
+            self.app.rebuild()
+
+        def refused(error: LinkError) -> None:
+            if error.code is ErrorCode.UNAUTHORISED:
+                self.book.drop_seat(self.url, room_id)
+                error = LinkError("that seat is no longer yours (given up or taken back)")
+            elif error.code is ErrorCode.UNKNOWN_ROOM:
+                self.book.forget(self.url, room_id)
+                error = LinkError("the room is gone from the server")
+            self._fail(error)
+
+        self.link.call(lambda c: c.rejoin(seat), back, refused)
+
+    def forget(self, room_id: str) -> None:
+        self.book.forget(self.url, room_id)
+        self.app.rebuild()
 
     def set_ready(self, ready: bool) -> None:
         if self.link is None or self.seat is None:
@@ -465,7 +738,8 @@ class BrowserScene(Scene):
             self.status = "Watching: the match shows as soon as it starts."
             self.app.rebuild()
 
-        self.link.call(lambda c: c.spectate(room_id), watching, self._fail)
+        key = self.room_key if self.room is not None and self.room.get("id") == room_id else None
+        self.link.call(lambda c: c.spectate(room_id, key=key), watching, self._fail)
 
     def back_to_rooms(self) -> None:
         if self.seat is not None:
@@ -475,7 +749,10 @@ class BrowserScene(Scene):
             self.link.call(lambda c: c.unwatch(room_id), None, None)
         self.spectating = False
         self.room = None
+        self.room_key = None
+        self.host_token = None
         self.chat = []
+        self.app.rebuild()  # the list as last seen; the server's answer brings it up to date
         self.refresh()
 
     def back(self) -> None:
@@ -503,12 +780,17 @@ class BrowserScene(Scene):
                 self.send_chat()
             elif event.ui_element in (self.url_entry, self.name_entry):
                 self.connect()
+            elif event.ui_element in (self.room_id_entry, self.key_entry):
+                self.open_by_id()
 
     def handle_event(self, event: pygame.event.Event) -> bool:
         if event.type != pygame.KEYDOWN:
             return False
         stage = self.stage
         if event.key == pygame.K_ESCAPE:
+            if stage == "rooms" and self.creating:
+                self.open_create()
+                return True
             {"address": self.back, "rooms": self.disconnect, "room": self.back_to_rooms}[stage]()
             return True
         if stage == "address" and event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
@@ -536,8 +818,17 @@ class BrowserScene(Scene):
         if self.link is None or self._handed_over:
             return
         changed = False
+        if not self.follows and self.stage == "rooms":
+            self._poll_timer -= dt
+            if self._poll_timer <= 0:
+                self._poll_timer = POLL_ROOMS
+                self.refresh()
         for message in self.link.poll():
             kind = message.get("t")
+            if kind == "rooms":
+                self.rooms = list(message.get("rooms", []))
+                changed = changed or self.stage == "rooms"
+                continue
             if kind == "chat":
                 if (message.get("room") or None) == (self.room or {}).get("id"):
                     self.chat.append(f"{message.get('from', '?')}: {message['text']}")
@@ -559,11 +850,33 @@ class BrowserScene(Scene):
             ):
                 self._start_game(message)
                 return
+            elif kind == "kicked" and self.seat is not None:
+                if message.get("room") == self.seat.room and message.get("reason") != "replaced":
+                    self.book.drop_seat(self.url, self.seat.room)
+                    self.seat = None
+                    self.status = f"Seat lost: {message.get('text', '')}"
+                    changed = True
             elif kind == "link":
                 self.status = f"Connection {message.get('state')}."
+                if message.get("state") == ONLINE:
+                    self._pick_up_again()
                 changed = True
         if changed:
             self.app.rebuild()
+
+    def _pick_up_again(self) -> None:
+        """After a reconnection: the seat back, and follow again what was followed."""
+        if self.room is None:
+            self.refresh()
+            return
+        if self.seat is not None and self.link is not None:
+            seat = self.seat
+            self.link.call(lambda c: c.rejoin(seat), None, self._fail)
+        elif self.spectating and self.link is not None:
+            room_id = self.room["id"]
+            self.link.call(lambda c: c.spectate(room_id, key=self.room_key), None, self._fail)
+        else:
+            self._follow_room(self.room["id"], self.room_key)
 
     def _start_game(self, first_turn: dict[str, Any]) -> None:
         from game.client.match import MatchModel

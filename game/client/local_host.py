@@ -3,13 +3,15 @@
 The client never builds a server itself (the import graph runs one way: the server and the
 client sit side by side, and only the command line, `game.cli.play`, knows both). The command
 line hands the `App` a `LocalHostFactory`; each local game calls it for a fresh `LocalHost`,
-starts it, connects to the address it returns, and stops it when the game is closed.
+given the folder the game is kept in; it starts it, connects to the address it returns, and
+stops it when the game is closed. Continuing a kept game starts a server on the same folder.
 `server.local.LocalServer` is the one the game ships with.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Protocol
 
 
@@ -28,4 +30,6 @@ class LocalHost(Protocol):
         ...
 
 
-LocalHostFactory = Callable[[], LocalHost]
+# Called with the folder the game is kept in (its store lives there), or None for a game
+# that is not kept.
+LocalHostFactory = Callable[[Path | None], LocalHost]

@@ -73,7 +73,9 @@ class NewGameScene(Scene):
 
         self.content = load_content("2021")
         agencies = list(self.content.agencies)
-        self.setup = setup or GameSetup(rivals=[a for a in agencies if a != "nasa"])
+        self.setup = setup or GameSetup(
+            rivals=[a for a in agencies if a != "nasa"], name=app.settings.name
+        )
         self.backdrop = Backdrop()
         self._dt = 0.0
         self.seed_entry: pygame_gui.elements.UITextEntryLine | None = None

@@ -11,6 +11,8 @@ seat, and the start. Showing the game is the router's part: this module builds n
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 
 from game.client.match import MatchModel
@@ -20,6 +22,7 @@ from game.net.client import SeatKey
 if TYPE_CHECKING:
     from game.client.local_host import LocalHost
     from game.client.new_game import GameSetup
+    from game.client.saves import SavedGame
 
 DRAFT_CHECK_DELAY = 0.35  # seconds after the last edit before the draft goes to the server
 LOCAL_DEADLINE = 7 * 86400.0  # a local game waits for the player
@@ -50,6 +53,8 @@ class MatchSession:
         self._draft_timer: float | None = None
         self._draft_sent_version = -1
         self.local = server is not None
+        # Told of every turn update and the outcome (a local game's save follows them).
+        self.on_progress: Callable[[MatchModel, str], None] | None = None
 
     # -- each frame -------------------------------------------------------------------------
     def poll(self, dt: float = 0.0) -> list[str]:
@@ -70,6 +75,8 @@ class MatchSession:
                 continue
             self.model.apply(message)
             kinds.append(str(kind))
+            if kind in ("turn", "over") and self.on_progress is not None:
+                self.on_progress(self.model, str(kind))
         if self._draft_timer is not None:
             self._draft_timer -= dt
             if self._draft_timer <= 0:
@@ -211,3 +218,39 @@ def open_local_game(setup: GameSetup, host: LocalHost) -> MatchSession:
         raise
     model = MatchModel(load_content(setup.scenario), setup.agency, room)
     return MatchSession(link, model, seat, host_token=host_token, server=host)
+
+
+def resume_local_game(saved: SavedGame, host: LocalHost, timeout: float = 15.0) -> MatchSession:
+    """Start `host` on a saved game's folder, take the seat back with its token and wait for
+    the seat's turn update: the match goes on from the last resolved turn.
+
+    Raises RuntimeError or OSError (LinkError among them) with the reason when something
+    failed; the host is stopped again then.
+    """
+    from game.rules import load_content
+
+    seat = saved.seat
+    if seat is None:
+        raise RuntimeError("this game has no seat to go back to")
+    link: NetLink | None = None
+    try:
+        url = host.start()
+        link = NetLink(url, str(saved.setup.get("name") or "Player"))
+        link.open()
+        link.request(lambda c: c.rejoin(seat))
+        content = load_content(str(saved.setup.get("scenario") or "2021"))
+        model = MatchModel(content, seat.seat, seat.room)
+        end = time.monotonic() + timeout
+        while not model.history:
+            if time.monotonic() > end:
+                raise RuntimeError("the saved match did not send its turn")
+            for message in link.poll():
+                if _room_of(message) in (None, model.room):
+                    model.apply(message)
+            time.sleep(0.01)
+    except BaseException:
+        if link is not None:
+            link.close()
+        host.stop()
+        raise
+    return MatchSession(link, model, seat, host_token=saved.host_token, server=host)

@@ -56,6 +56,28 @@ AGENCY_COLOURS: dict[str, tuple[int, int, int]] = {
     "commercial": (190, 190, 190),
 }
 
+# The colour-blind-safe palette (after Okabe and Ito's eight colours, lightened where the
+# dark background needs it): told apart with any common kind of colour vision.
+COLOUR_BLIND_AGENCY_COLOURS: dict[str, tuple[int, int, int]] = {
+    "nasa": (86, 180, 233),
+    "roscosmos": (213, 94, 0),
+    "cnsa": (240, 228, 66),
+    "esa": (0, 158, 115),
+    "jaxa": (204, 121, 167),
+    "csa": (230, 159, 0),
+    "isro": (40, 130, 200),
+    "uae": (235, 235, 235),
+    "commercial": (150, 150, 150),
+}
+_colour_blind = False
+
+
+def use_colour_blind_palette(on: bool) -> None:
+    """Draw agencies in the colour-blind-safe palette (the settings switch it)."""
+    global _colour_blind
+    _colour_blind = on
+
+
 BRANCH_COLOURS: dict[str, tuple[int, int, int]] = {
     "launchers": (232, 120, 72),
     "crew": (72, 140, 255),
@@ -72,6 +94,8 @@ def agency_colour(agency: str | None) -> tuple[int, int, int]:
     """The colour an agency is drawn in everywhere (markers, charts, names)."""
     if agency is None:
         return SPECTATOR
+    if _colour_blind and agency in COLOUR_BLIND_AGENCY_COLOURS:
+        return COLOUR_BLIND_AGENCY_COLOURS[agency]
     if agency in AGENCY_COLOURS:
         return AGENCY_COLOURS[agency]
     # An agency a mod adds still gets a stable colour of its own.

@@ -1,4 +1,5 @@
-"""The title screen: start a local game, join a server, watch a replay, or quit."""
+"""The title screen: continue the last local game, start one, open the list of kept games,
+join a server, watch a replay, change the settings, or quit."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pygame
 import pygame_gui
 
 from game.client import theme
+from game.client.saves import SavedGame, latest_in_progress
 from game.client.scene import Scene
 from game.client.widgets import Backdrop, button, label
 
@@ -17,7 +19,7 @@ if TYPE_CHECKING:
 
 
 class TitleScene(Scene):
-    """The first screen: four choices, each with a key (N, J, R, Q)."""
+    """The first screen: each choice with a key (C, N, L, J, R, S, Q)."""
 
     title = "Lunar Race"
 
@@ -26,6 +28,7 @@ class TitleScene(Scene):
         self.backdrop = Backdrop()
         self._dialog: pygame_gui.windows.UIFileDialog | None = None
         self._dt = 0.0
+        self.last_game: SavedGame | None = latest_in_progress()
 
     def build(self) -> None:
         h = self.size[1]
@@ -41,15 +44,34 @@ class TitleScene(Scene):
             "Run a space agency in the new race to the Moon, 2021-2040",
             style="@subtitle",
         )
-        bw, bh, gap = px(330), px(46), px(14)
-        y = top + px(140)
+        bw, bh, gap = px(330), px(42), px(10)
+        y = top + px(130)
         entries = [
-            ("New local game   [N]", self.new_game, "Play against AI agencies on this machine."),
-            ("Join a server   [J]", self.join, "Connect to a game server, pick a room and a seat."),
-            ("Watch a replay   [R]", self.pick_replay, "Step through a recorded match."),
-            ("Quit   [Q]", self.app.quit, "Close Lunar Race."),
+            (
+                "New local game   [N]",
+                self.new_game,
+                "Play against AI agencies on this machine.",
+                "title_0",
+            ),
+            (
+                "Your games   [L]",
+                self.saved_games,
+                "Local games in progress, and finished ones.",
+                "games",
+            ),
+            (
+                "Join a server   [J]",
+                self.join,
+                "Connect to a game server, pick a room and a seat.",
+                "title_1",
+            ),
+            ("Watch a replay   [R]", self.pick_replay, "Step through a recorded match.", "title_2"),
+            ("Settings   [S]", self.settings, "Name, screen, sound, colours.", "settings"),
+            ("Quit   [Q]", self.app.quit, "Close Lunar Race.", "title_3"),
         ]
-        for n, (text, command, tip) in enumerate(entries):
+        if self.last_game is not None:
+            entries.insert(0, ("Continue   [C]", self.resume, self._continue_tip(), "continue"))
+        for n, (text, command, tip, name) in enumerate(entries):
             button(
                 self.ui,
                 pygame.Rect(left, y, bw, bh),
@@ -57,9 +79,16 @@ class TitleScene(Scene):
                 command,
                 tip=tip,
                 style="@primary" if n == 0 else None,
-                name=f"#title_{n}",
+                name=f"#{name}",
             )
             y += bh + gap
+        if self.last_game is not None:
+            label(
+                self.ui,
+                pygame.Rect(left + bw + px(16), top + px(130), px(420), bh),
+                self._continue_tip(),
+                style="@muted",
+            )
         label(
             self.ui,
             pygame.Rect(left, h - px(40), px(700), px(24)),
@@ -68,9 +97,29 @@ class TitleScene(Scene):
         )
         self._dialog = None
 
+    def _continue_tip(self) -> str:
+        game = self.last_game
+        if game is None:
+            return ""
+        from game.rules import load_content
+
+        agencies = load_content(str(game.setup.get("scenario") or "2021")).agencies
+        name = agencies[game.agency].name if game.agency in agencies else game.agency
+        return f"{name}, {game.date or 'the first turn'}"
+
     # -- actions ----------------------------------------------------------------------------
     def new_game(self) -> None:
         self.app.router.new_game()
+
+    def resume(self) -> None:
+        if self.last_game is not None and not self.app.router.continue_game(self.last_game):
+            self.app.rebuild()
+
+    def saved_games(self) -> None:
+        self.app.router.saved_games()
+
+    def settings(self) -> None:
+        self.app.router.settings()
 
     def join(self) -> None:
         self.app.router.browser()
@@ -100,6 +149,9 @@ class TitleScene(Scene):
         if event.type != pygame.KEYDOWN or (self._dialog is not None and self._dialog.alive()):
             return False
         keys = {
+            pygame.K_c: self.resume,
+            pygame.K_l: self.saved_games,
+            pygame.K_s: self.settings,
             pygame.K_n: self.new_game,
             pygame.K_j: self.join,
             pygame.K_r: self.pick_replay,

@@ -401,6 +401,11 @@ class Client:
     async def rooms(self) -> list[dict[str, Any]]:
         return list((await self.request("rooms"))["rooms"])
 
+    async def follow(self, room: str | None = None, *, key: str | None = None) -> dict[str, Any]:
+        """Keep the public room list (no `room`) or one room current: the reply is the list
+        (`rooms`) or the room (`room`), and the same messages arrive unasked as they change."""
+        return await self.request("follow", room=room, key=key)
+
     async def create_room(self, name: str, **settings: Any) -> dict[str, Any]:
         """Create a room; the reply holds `room` (its id), `info` (its summary),
         `host_token` and, for a private room, `key`."""

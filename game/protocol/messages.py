@@ -49,6 +49,7 @@ class ClientType(StrEnum):
     CHAT = "chat"
     REPLAY = "replay"
     ADMIN = "admin"
+    FOLLOW = "follow"
 
 
 class ServerType(StrEnum):
@@ -185,6 +186,7 @@ SCHEMAS: dict[ClientType, dict[str, Field]] = {
         "address": Field(str, False, None, 1, MAX_ID),
         "text": Field(str, False, None, 1, MAX_NOTICE),
     },
+    ClientType.FOLLOW: {"room": _id(required=False), "key": _id(required=False)},
 }
 
 # Every key a message of each type may have.

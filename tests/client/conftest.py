@@ -3,7 +3,8 @@
 The tests run with SDL's dummy video driver, post real `pygame.event.Event`s (mouse clicks at
 a widget's centre, key presses) and step the app frame by frame. Screenshots go to the folder
 in LUNAR_RACE_SHOTS (default: /tmp/lr-shots) so a person can look at them. Local games run on
-`server.local.LocalServer`, handed to the app as `lunar-race play` does.
+`server.local.LocalServer`, handed to the app as `lunar-race play` does. Every test has a
+home folder of its own (LUNAR_RACE_HOME) for settings, saved games and seat tokens.
 """
 
 from __future__ import annotations
@@ -24,6 +25,15 @@ from server.local import LocalServer
 
 SHOTS = Path(os.environ.get("LUNAR_RACE_SHOTS", "/tmp/lr-shots"))
 FRAME = 1 / 60
+
+
+@pytest.fixture(autouse=True)
+def own_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Settings, saved games and seat tokens go to a folder of the test's own, never to
+    the user's real folders."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("LUNAR_RACE_HOME", str(home))
+    return home
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ CLIENT_MODULES = sorted(CLIENT.glob("*.py"))
 SCENE_MODULES = {
     f"game.client.{name}"
     for name in ("title", "new_game", "lobby", "session", "game_screen", "end_screen")
-} | {"game.client.replay_viewer"}
+} | {"game.client.replay_viewer", "game.client.settings_screen", "game.client.saved_games"}
 ROUTER = "router.py"
 
 
