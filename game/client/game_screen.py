@@ -47,6 +47,7 @@ HELP = [
     ("C", "type in the chat (Enter sends, Esc leaves)"),
     ("Arrows, wheel, drag", "turn and zoom the Moon, or move around the tech tree"),
     ("Home / F / P", "near side / far side / south pole, close up"),
+    ("Ctrl+M", "sound off / on (M on screens where M is free)"),
     ("PageUp / PageDown", "replays: a turn back / forward (Ctrl: to the start / end)"),
     ("V", "replays: change whose view you watch"),
     ("F11 / F12", "full screen / screenshot"),
@@ -527,6 +528,8 @@ class GameScene(Scene):
         self.session.notices.clear()
         model = self.model
         self.moon.update(dt)
+        if "turn" in kinds and model.turn > 0 and not self.replay:
+            self.app.sounds.turn_resolved(model.room, model.turn, model.events, model.seat)
         if (
             "turn" in kinds
             and model.turn > 0
