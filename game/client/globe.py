@@ -556,7 +556,9 @@ class MoonGlobe:
         tex_h, tex_w = self.albedo.shape
         v = (1.0 - (np.arcsin(np.clip(pz, -1.0, 1.0)) / (math.pi / 2))) * 0.5 * tex_h
         u = (np.arctan2(py, px) / (2 * math.pi) + 0.5) * tex_w
-        smooth = self.smooth or (step == 1 and self.camera.zoom >= SMOOTH_FROM_ZOOM)
+        # Zoomed in, even a draft (while dragging) samples smoothly and uses the polar map,
+        # so the close-up keeps its look as it moves.
+        smooth = self.smooth or self.camera.zoom >= SMOOTH_FROM_ZOOM
         if smooth:
             # Bilinear sampling: close-ups (the polar views) magnify the map a lot.
             v = np.clip(v - 0.5, 0.0, tex_h - 1.001)
