@@ -155,7 +155,7 @@ class SoundBoard:
         self._apply_volume()
 
     def _apply_volume(self) -> None:
-        if not self.available:
+        if not self.available or pygame.mixer.get_init() is None:
             return
         pygame.mixer.music.set_volume(self._music_volume())
         if not self.audible:
@@ -174,7 +174,7 @@ class SoundBoard:
         self._due = still
 
     def _sound(self, cue: str) -> None:
-        if not self.audible:
+        if not self.audible or pygame.mixer.get_init() is None:
             return
         sound = self.sounds.get(cue)
         if sound is None:
@@ -185,6 +185,6 @@ class SoundBoard:
         del self.played[:-50]
 
     def close(self) -> None:
-        if self.available:
+        if self.available and pygame.mixer.get_init() is not None:
             pygame.mixer.music.stop()
             pygame.mixer.stop()

@@ -161,3 +161,13 @@ def test_a_turn_resolved_in_a_local_game_sounds_its_chime(app):
     press(app, pygame.K_e)
     wait_until(app, lambda: model.turn == 1, 20)
     wait_until(app, lambda: "turn" in app.sounds.played, 2)
+
+
+def test_the_board_closes_quietly_after_the_mixer_has_stopped():
+    board = SoundBoard(SoundSettings())
+    board.play("turn")
+    pygame.mixer.quit()
+    board.update(1.0)  # the cue falls silent instead of raising
+    board.toggle_mute()
+    board.close()
+    assert board.played == []
