@@ -105,11 +105,6 @@ class SoundBoard:
         self._due: list[tuple[float, str]] = []  # (seconds from now, cue)
         self._last_turn: tuple[str, int] | None = None
         if self.available:
-            for cue in CUES:
-                try:
-                    self.sounds[cue] = pygame.mixer.Sound(str(self.folder / f"{cue}.ogg"))
-                except (pygame.error, FileNotFoundError):
-                    continue  # a missing file is one silent cue, not a crash
             self._start_music()
 
     @property
@@ -176,13 +171,22 @@ class SoundBoard:
     def _sound(self, cue: str) -> None:
         if not self.audible or pygame.mixer.get_init() is None:
             return
-        sound = self.sounds.get(cue)
+        sound = self._load(cue)
         if sound is None:
             return
         sound.set_volume(self.settings.volume)
         sound.play()
         self.played.append(cue)
         del self.played[:-50]
+
+    def _load(self, cue: str) -> pygame.mixer.Sound | None:
+        """A cue's sound, read when it is first played (startup stays quick)."""
+        if cue not in self.sounds:
+            try:
+                self.sounds[cue] = pygame.mixer.Sound(str(self.folder / f"{cue}.ogg"))
+            except (pygame.error, FileNotFoundError):
+                return None  # a missing file is one silent cue, not a crash
+        return self.sounds[cue]
 
     def close(self) -> None:
         if self.available and pygame.mixer.get_init() is not None:

@@ -171,3 +171,10 @@ def test_the_board_closes_quietly_after_the_mixer_has_stopped():
     board.toggle_mute()
     board.close()
     assert board.played == []
+
+
+def test_every_shipped_cue_plays_through_pygame():
+    SoundBoard(SoundSettings())  # starts the mixer
+    for cue in CUES:
+        length = pygame.mixer.Sound(str(asset_file("sounds", f"{cue}.ogg"))).get_length()
+        assert 0.5 < length < 5.0, cue
