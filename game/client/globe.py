@@ -306,6 +306,9 @@ def shared_albedo(width: int = ALBEDO_WIDTH, seed: int = 2021) -> np.ndarray:
 
 
 POLAR_CAP_LAT = -80.0  # south of this, the close-up polar map is used
+# Where the Sun is seen from the pole, in the cap's (x, y) plane: toward the near side and a
+# little west, which the south-pole view shows as the upper left, like the globe's light.
+POLAR_SUN = (0.774, -0.633)
 POLAR_CAP_SIZE = 1280  # about a texel a pixel in the south-pole view
 
 
@@ -364,7 +367,14 @@ def make_polar_cap(albedo: np.ndarray, size: int = POLAR_CAP_SIZE, seed: int = 2
         sl_lat, sl_lon = lat_r[r0:r1, c0:c1], lon_r[r0:r1, c0:c1]
         cos_d = np.sin(sl_lat) * math.sin(la) + np.cos(sl_lat) * math.cos(la) * np.cos(sl_lon - lo)
         d = np.degrees(np.arccos(np.clip(cos_d, -1.0, 1.0))) / radius
-        cap[r0:r1, c0:c1] += crater_profile(d, floor, 0.10)
+        # The Sun stands low over the pole: the inner wall facing it is lit, the one in front
+        # of it is in shade, and the outer slopes the other way round.
+        off_x, off_y = x[r0:r1, c0:c1] - cx, y[r0:r1, c0:c1] - cy
+        lit = -(off_x * POLAR_SUN[0] + off_y * POLAR_SUN[1]) / (np.hypot(off_x, off_y) + 1e-9)
+        walls = 0.12 * np.exp(-(((d - 0.72) / 0.22) ** 2)) - 0.05 * np.exp(
+            -(((d - 1.2) / 0.25) ** 2)
+        )
+        cap[r0:r1, c0:c1] += crater_profile(d, floor, 0.10) + (lit * walls).astype(np.float32)
     return np.clip(cap, 0.05, 1.0)
 
 
