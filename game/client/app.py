@@ -24,6 +24,7 @@ from game.client.local_host import LocalHostFactory
 from game.client.router import Router
 from game.client.scene import Scene
 from game.client.settings import Settings
+from game.client.sound import SoundBoard
 from game.client.theme import Fonts
 
 TOOLTIP_DELAY = 0.35  # seconds the mouse rests on a number before its explanation shows
@@ -137,6 +138,7 @@ class App:
         self.frames = 0
         self.time = 0.0
         self.on_quit: list[Callable[[], None]] = []
+        self.sounds = SoundBoard(self.settings)
         self.router = Router(self, local_host)
 
     # -- scenes -----------------------------------------------------------------------------
@@ -206,14 +208,31 @@ class App:
             if event.key == pygame.K_F12:
                 self.save_screenshot()
                 return
+            if self._mute_key(event, ctrl=True):
+                return
         consumed = self.ui.process_events(event)
         if self.scene is None:
             return
         if event.type >= pygame.USEREVENT and hasattr(event, "ui_element"):
             self.scene.on_ui_event(event)
             return
-        if not consumed:
-            self.scene.handle_event(event)
+        if not consumed and not self.scene.handle_event(event) and event.type == pygame.KEYDOWN:
+            self._mute_key(event, ctrl=False)
+
+    def _mute_key(self, event: pygame.event.Event, *, ctrl: bool) -> bool:
+        """M mutes and unmutes where the screen gives M no other use, Ctrl+M everywhere;
+        never while a text field has the keys."""
+        if event.key != pygame.K_m or bool(event.mod & pygame.KMOD_CTRL) != ctrl:
+            return False
+        if any(
+            isinstance(e, pygame_gui.elements.UITextEntryLine | pygame_gui.elements.UITextEntryBox)
+            for e in self.ui.get_focus_set() or ()
+        ):
+            return False
+        on = self.sounds.toggle_mute()
+        self.settings.save()
+        self.toast("Sound on" if on else "Sound off (M or Ctrl+M turns it on)", theme.MUTED, 2.0)
+        return True
 
     def step(self, dt: float) -> bool:
         """One frame: every pending event, then update and draw. False once the app quits."""
@@ -229,6 +248,7 @@ class App:
 
     def update(self, dt: float) -> None:
         self.time += dt
+        self.sounds.update(dt)
         if self.scene is not None:
             self.scene.update(dt)
         self.ui.update(dt)
@@ -282,6 +302,7 @@ class App:
         for hook in self.on_quit:
             hook()
         self.on_quit.clear()
+        self.sounds.close()
 
     def save_screenshot(self, path: str | os.PathLike[str] | None = None) -> Path:
         if path is None:

@@ -46,12 +46,20 @@ HELP = [
     ("G", "charts: prestige, budget and science over time"),
     ("C", "type in the chat (Enter sends, Esc leaves)"),
     ("Arrows, wheel, drag", "turn and zoom the Moon, or move around the tech tree"),
-    ("Home / F / P", "near side / far side / south pole"),
+    ("Home / F / P", "near side / far side / south pole, close up"),
+    ("Ctrl+M", "sound off / on (M on screens where M is free)"),
     ("PageUp / PageDown", "replays: a turn back / forward (Ctrl: to the start / end)"),
     ("V", "replays: change whose view you watch"),
     ("F11 / F12", "full screen / screenshot"),
     ("Esc", "close a window; otherwise the menu"),
 ]
+LIVE_ONLY_KEYS = ("E  or  Ctrl+Enter", "C")  # keys of a match in play, not of a replay
+REPLAY_ONLY_KEYS = ("PageUp / PageDown", "V")
+# What the menu says over a replay (there is no seat to leave or keep).
+REPLAY_MENU = (
+    "You are watching a recorded match: nothing you do here changes it. Leave to go back "
+    "to the title screen; the replay file stays where it is, to watch again."
+)
 
 
 class GameScene(Scene):
@@ -139,6 +147,7 @@ class GameScene(Scene):
         self.layout = lay = self._layout()
         self.moon.fonts = self.tree.fonts = self.app.fonts
         self.moon.set_rect(lay["main"])
+        self.moon.keep_clear = [] if self.replay else [lay["chat"]]
         self.tree.set_rect(lay["main"])
         if not self.tree_fitted:
             self.tree.fit()
@@ -160,7 +169,8 @@ class GameScene(Scene):
                 tip=f"{name} panel ({n + 1} or {pygame.key.name(_k).upper()})",
             )
         self._build_orders_bar()
-        self._build_chat()
+        if not self.replay:  # a replay has no one to talk to
+            self._build_chat()
         self._build_panel(scroll)
         if self.chat_entry is not None and chat_text:
             self.chat_entry.set_text(chat_text)
@@ -309,9 +319,13 @@ class GameScene(Scene):
             title = f"Turn report: {self.model.date(max(0, self.report_turn - 1))}"
         elif self.overlay == "help":
             html = "<br>".join(
-                f"<font color='#f0c060'><b>{escape(k)}</b></font>   {escape(v)}" for k, v in HELP
+                f"<font color='#f0c060'><b>{escape(k)}</b></font>   {escape(v)}"
+                for k, v in HELP
+                if k not in (LIVE_ONLY_KEYS if self.replay else REPLAY_ONLY_KEYS)
             )
             title = "Keys"
+        elif self.replay:
+            html, title = REPLAY_MENU, "Menu"
         else:
             html = (
                 "This game is kept after every turn: Continue on the title screen goes on "
@@ -524,6 +538,8 @@ class GameScene(Scene):
         self.session.notices.clear()
         model = self.model
         self.moon.update(dt)
+        if "turn" in kinds and model.turn > 0 and not self.replay:
+            self.app.sounds.turn_resolved(model.room, model.turn, model.events, model.seat)
         if (
             "turn" in kinds
             and model.turn > 0

@@ -1,11 +1,12 @@
 """The Moon as a shaded globe drawn by code: an orthographic projection that rotates and zooms.
 
-The surface is a procedural albedo map made once from a seed - the real maria at their real
-positions (Imbrium, Serenitatis, Tranquillitatis, the far side's Moscoviense, the South
-Pole-Aitken basin...) and a seeded scatter of craters - so no imagery is downloaded. A view of
-the globe is a `Camera` (the latitude and longitude at the centre of the disk, and a zoom);
-`MoonGlobe.render` turns it into a surface with numpy, and `project` puts a latitude and
-longitude on that surface, which is how every site, landing and station is placed.
+The surface is an albedo map made once from data and a seed - the maria and the named craters
+at their published positions and sizes (`assets/moon/surface.toml`, read by
+game.client.moon_map), a seeded scatter of small craters, and a finer map of the south polar
+cap for close-ups - so no imagery is downloaded. Zoomed in, the maps are sampled bilinearly.
+A view of the globe is a `Camera` (the latitude and longitude at the centre of the disk, and
+a zoom); `MoonGlobe.render` turns it into a surface with numpy, and `project` puts a latitude
+and longitude on that surface, which is how every site, landing and station is placed.
 """
 
 from __future__ import annotations
@@ -16,53 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 import pygame
 
-# (latitude, longitude, radius in degrees, darkness 0..1) of the dark basaltic plains.
-MARIA: tuple[tuple[float, float, float, float], ...] = (
-    (12.0, -57.0, 17.0, 0.85),  # Oceanus Procellarum, in overlapping patches
-    (27.0, -52.0, 13.0, 0.85),
-    (-2.0, -42.0, 10.0, 0.8),
-    (40.0, -40.0, 8.0, 0.75),
-    (33.0, -16.0, 15.0, 0.95),  # Mare Imbrium
-    (28.0, 17.5, 9.0, 1.0),  # Mare Serenitatis
-    (8.5, 31.0, 10.0, 1.0),  # Mare Tranquillitatis
-    (17.0, 59.0, 6.5, 1.0),  # Mare Crisium
-    (-7.8, 51.3, 8.5, 0.85),  # Mare Fecunditatis
-    (-15.2, 35.0, 5.0, 0.85),  # Mare Nectaris
-    (-21.0, -17.0, 9.0, 0.8),  # Mare Nubium
-    (-24.4, -38.6, 5.0, 0.9),  # Mare Humorum
-    (-10.0, -23.0, 5.0, 0.7),  # Mare Cognitum
-    (7.5, -30.9, 6.0, 0.75),  # Mare Insularum
-    (13.3, 3.6, 4.0, 0.8),  # Mare Vaporum
-    (2.0, 1.0, 3.0, 0.6),  # Sinus Medii
-    (56.0, -25.0, 5.0, 0.7),  # Mare Frigoris, a long thin band
-    (57.0, -5.0, 5.0, 0.7),
-    (56.0, 15.0, 5.0, 0.7),
-    (55.0, 35.0, 4.0, 0.6),
-    (-19.0, -93.0, 4.0, 0.7),  # Mare Orientale, on the western limb
-    (27.3, 147.9, 4.0, 0.85),  # Mare Moscoviense, far side
-    (-33.7, 163.5, 3.0, 0.6),  # Mare Ingenii
-    (-21.2, 128.9, 2.0, 0.9),  # Tsiolkovskiy's dark floor
-    (-53.0, -169.0, 22.0, 0.25),  # South Pole-Aitken basin: broad and only slightly darker
-)
+from game.client.moon_map import Crater, MoonMap, load_moon_map
 
-# Named craters: (latitude, longitude, radius in degrees, bright rays?).
-BRIGHT_CRATERS: tuple[tuple[float, float, float, bool], ...] = (
-    (-43.3, -11.2, 2.8, True),  # Tycho
-    (9.6, -20.1, 2.5, True),  # Copernicus
-    (8.1, -38.0, 1.0, False),  # Kepler
-    (23.7, -47.4, 0.9, False),  # Aristarchus
-)
-
-# The south pole's permanently shadowed craters, where the ice is: dark floors.
-POLAR_CRATERS: tuple[tuple[float, float, float], ...] = (
-    (-89.9, 0.0, 0.35),  # Shackleton
-    (-88.5, -87.1, 0.55),  # de Gerlache
-    (-88.1, 44.9, 0.85),  # Shoemaker
-    (-87.4, -5.0, 0.85),  # Haworth
-    (-87.3, 77.0, 0.65),  # Faustini
-    (-85.3, -42.1, 1.6),  # Cabeus
-    (-85.2, 53.5, 1.2),  # Nobile
-)
+MAX_ZOOM = 16.0  # close enough that the south pole's craters fill the panel
+SMOOTH_FROM_ZOOM = 1.3  # from this zoom on, the map is sampled bilinearly: no blocky pixels
 
 
 @dataclass
@@ -78,7 +36,7 @@ class Camera:
         self.lat = max(-90.0, min(90.0, self.lat + d_lat))
 
     def zoom_by(self, factor: float) -> None:
-        self.zoom = max(0.6, min(4.0, self.zoom * factor))
+        self.zoom = max(0.6, min(MAX_ZOOM, self.zoom * factor))
 
     def key(self) -> tuple[float, float, float]:
         return (round(self.lat, 2), round(self.lon, 2), round(self.zoom, 3))
@@ -93,72 +51,219 @@ def _basis(lat0: float, lon0: float) -> tuple[np.ndarray, np.ndarray, np.ndarray
     return east, north, forward
 
 
-def make_albedo(width: int = 1024, seed: int = 2021) -> np.ndarray:
-    """The Moon's brightness (0..1) as an equirectangular map, rows from north to south."""
+MARE_DARKNESS = 0.44  # how much the darkest basalt takes from the highlands' brightness
+ALBEDO_WIDTH = 2048  # about a texel a pixel for the whole disc at 1280x800
+
+
+def make_albedo(
+    width: int = ALBEDO_WIDTH, seed: int = 2021, moon: MoonMap | None = None
+) -> np.ndarray:
+    """The Moon's brightness (0..1) as an equirectangular map, rows from north to south.
+
+    The maria and the named craters come from `moon` (the game's surface file by default),
+    at their real positions and sizes; a seeded scatter of small craters and a gentle
+    mottling of the highlands fill in the rest.
+    """
+    moon = moon or load_moon_map()
     height = width // 2
     rng = np.random.default_rng(seed)
-    lat = np.linspace(90.0, -90.0, height, dtype=np.float32)[:, None]
-    lon = np.linspace(-180.0, 180.0, width, endpoint=False, dtype=np.float32)[None, :]
-    lat_r, lon_r = np.radians(lat), np.radians(lon)
-    cos_lat = np.cos(lat_r)
-    xyz = (cos_lat * np.cos(lon_r), cos_lat * np.sin(lon_r), np.sin(lat_r) + 0 * lon_r)
 
     # Highlands: bright, with a gentle large-scale mottling.
-    albedo = np.full((height, width), 0.74, dtype=np.float32)
+    sphere = CoarseSphere((height, width))
+    mottle = np.zeros_like(sphere.x)
     for _ in range(14):
         clat, clon = rng.uniform(-80, 80), rng.uniform(-180, 180)
-        albedo -= 0.05 * _blob(xyz, clat, clon, rng.uniform(15, 40))
+        mottle += sphere.disc(clat, clon, rng.uniform(15, 40))
+    albedo = 0.74 - 0.05 * sphere.expand(mottle)
     # Mare shorelines are ragged: a sum of seeded waves bends each disc's edge.
-    wobble = np.zeros((height, width), dtype=np.float32)
-    for _ in range(10):
-        wave = rng.normal(0.0, 6.0, 3)
-        wobble += np.sin(
-            wave[0] * xyz[0] + wave[1] * xyz[1] + wave[2] * xyz[2] + rng.uniform(0, 6.3)
+    wobble = Wobble(sphere, sphere.waves(rng))
+    cover = np.zeros_like(albedo)
+    # How dark the basalt is at each cell: where maria (or a mare's lobes) overlap, the
+    # darker one counts, not the sum of both.
+    plains = np.zeros_like(albedo)
+    for mare in moon.maria:
+        blobs = [
+            _blob(albedo.shape, d.lat, d.lon, d.radius, soft=0.3, wobble=wobble) for d in mare.discs
+        ]
+        found = [blob for blob in blobs if blob is not None]
+        if not found:
+            continue
+        band = slice(
+            min(int(p.rows[0]) for p, _ in found), max(int(p.rows[-1]) for p, _ in found) + 1
         )
-    wobble /= 10**0.5
-    for clat, clon, radius, dark in MARIA:
-        albedo -= 0.36 * dark * _blob(xyz, clat, clon, radius, soft=0.3, wobble=wobble)
+        cover[band] = 0.0
+        for patch, value in found:
+            cover[patch.index] = np.maximum(cover[patch.index], value)
+        np.maximum(plains[band], mare.tone * cover[band], out=plains[band])
+    albedo -= MARE_DARKNESS * plains
 
     # Craters, more of them on the old far-side highlands, sizes following a power law.
-    count = 700
+    count = 900
     sizes = 0.35 * (1.0 - rng.random(count)) ** -0.55
-    sizes = np.minimum(sizes, 6.0)
+    sizes = np.minimum(sizes, 5.0)
     lats = np.degrees(np.arcsin(rng.uniform(-1.0, 1.0, count)))
     lons = rng.uniform(-180.0, 180.0, count)
-    for clat, clon, radius in zip(lats, lons, sizes, strict=True):
+    px_per_deg = width / 360.0
+    keep = rng.random(count)
+    for clat, clon, radius, chance in zip(lats, lons, sizes, keep, strict=True):
+        # The maria are younger than the highlands: far fewer craters on them.
+        row = min(height - 1, int((90.0 - clat) * px_per_deg))
+        col = int((clon + 180.0) * px_per_deg) % width
+        if plains[row, col] > 0.4 and chance > 0.25:
+            continue
         _crater(albedo, clat, clon, radius, strength=0.9)
-    for clat, clon, radius, rays in BRIGHT_CRATERS:
-        _crater(albedo, clat, clon, radius, strength=1.6, rays=rays)
-    for clat, clon, radius in POLAR_CRATERS:
-        _crater(albedo, clat, clon, radius, strength=1.2, floor=0.3)
+    for crater in moon.craters:
+        _named_crater(albedo, crater)
 
     # A faint graticule every 30 degrees helps the eye follow a rotation.
     step_y = height / 6
     step_x = width / 12
     for k in range(1, 6):
-        albedo[int(k * step_y), :] *= 0.9
+        albedo[int(k * step_y), :] *= 0.93
     for k in range(12):
-        albedo[:, int(k * step_x)] *= 0.9
+        albedo[:, int(k * step_x)] *= 0.93
     return np.clip(albedo, 0.05, 1.0)
 
 
+def _named_crater(albedo: np.ndarray, crater: Crater) -> None:
+    """Stamp a named crater as it looks: rayed, lava-flooded or in permanent shadow."""
+    look = crater.look
+    if look == "rays":
+        _crater(albedo, crater.lat, crater.lon, crater.radius, strength=1.6, rays=True)
+    elif look in ("dark", "shadowed"):
+        _crater(albedo, crater.lat, crater.lon, crater.radius, strength=1.2, floor=0.3)
+    else:
+        _crater(albedo, crater.lat, crater.lon, crater.radius, strength=1.2, floor=0.05)
+
+
+class CoarseSphere:
+    """A map a quarter of the albedo's size for the long-wave parts of the surface (the
+    highlands' mottling, the waves that bend the maria's shores): cheap to work out, then
+    read cell by cell or stretched to the full map."""
+
+    COARSE = 4
+
+    def __init__(self, shape: tuple[int, ...]) -> None:
+        self.full = (shape[0], shape[1])
+        height, width = shape[0] // self.COARSE, shape[1] // self.COARSE
+        lat = np.radians(np.linspace(90.0, -90.0, height, dtype=np.float32))[:, None]
+        lon = np.radians(np.linspace(-180.0, 180.0, width, endpoint=False, dtype=np.float32))
+        cos_lat = np.cos(lat)
+        self.x = cos_lat * np.cos(lon[None, :])
+        self.y = cos_lat * np.sin(lon[None, :])
+        self.z = np.sin(lat) + 0 * self.x
+
+    def disc(self, lat: float, lon: float, radius: float, soft: float = 0.5) -> np.ndarray:
+        """A smooth disc of angular `radius` degrees (1 inside, fading to 0)."""
+        la, lo = math.radians(lat), math.radians(lon)
+        dot = (
+            self.x * (math.cos(la) * math.cos(lo))
+            + self.y * (math.cos(la) * math.sin(lo))
+            + self.z * math.sin(la)
+        )
+        angle = np.degrees(np.arccos(np.clip(dot, -1.0, 1.0)))
+        edge = radius * soft
+        return np.clip((radius + edge - angle) / (2 * edge), 0.0, 1.0)
+
+    def waves(self, rng: np.random.Generator, count: int = 10) -> np.ndarray:
+        """A sum of `count` seeded waves over the sphere, about -2..2."""
+        total = np.zeros_like(self.x)
+        for _ in range(count):
+            a, b, c = (float(v) for v in rng.normal(0.0, 6.0, 3))
+            total += np.sin(a * self.x + b * self.y + c * self.z + float(rng.uniform(0, 6.3)))
+        return total / count**0.5
+
+    def expand(self, grid: np.ndarray) -> np.ndarray:
+        out = np.repeat(np.repeat(grid, self.COARSE, axis=0), self.COARSE, axis=1)
+        return out[: self.full[0], : self.full[1]]
+
+    def at(self, grid: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        return grid[np.ix_(rows // self.COARSE, cols // self.COARSE)]
+
+
+@dataclass
+class Wobble:
+    """Waves on a coarse map, read at the cells of a patch of the full map."""
+
+    sphere: CoarseSphere
+    grid: np.ndarray
+
+    def at(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        return self.sphere.at(self.grid, rows, cols)
+
+
+@dataclass
+class _Patch:
+    """The cells of an equirectangular map near a point: their rows and columns, latitudes
+    and longitudes (radians), and great-circle angle from the point (degrees)."""
+
+    rows: np.ndarray
+    cols: np.ndarray
+    lat_r: np.ndarray  # a column vector, one a row
+    lon_r: np.ndarray  # a row vector, one a column
+    angle: np.ndarray
+
+    @property
+    def index(self) -> tuple[np.ndarray, ...]:
+        return np.ix_(self.rows, self.cols)
+
+
+def _region(shape: tuple[int, ...], lat: float, lon: float, reach: float) -> _Patch | None:
+    """The cells of an equirectangular map within `reach` degrees of a point."""
+    height, width = shape[0], shape[1]
+    px_per_deg = width / 360.0
+    row0 = max(0, int((90.0 - lat - reach) * px_per_deg))
+    row1 = min(height, int((90.0 - lat + reach) * px_per_deg) + 1)
+    rows = np.arange(row0, row1)
+    if rows.size == 0:
+        return None
+    nearest_pole = max(abs(lat) + reach, 0.0)
+    if nearest_pole >= 89.0:
+        cols = np.arange(width)
+    else:
+        cos_lat = math.cos(math.radians(nearest_pole))
+        half_cols = min(width // 2, int(reach / cos_lat * px_per_deg) + 1)
+        centre_col = int((lon + 180.0) * px_per_deg)
+        cols = np.arange(centre_col - half_cols, centre_col + half_cols + 1) % width
+    row_lat = np.radians(90.0 - (rows + 0.5) / px_per_deg).astype(np.float32)[:, None]
+    col_lon = np.radians((cols + 0.5) / px_per_deg - 180.0).astype(np.float32)[None, :]
+    la, lo = math.radians(lat), math.radians(lon)
+    cos_d = np.sin(row_lat) * math.sin(la) + np.cos(row_lat) * math.cos(la) * np.cos(col_lon - lo)
+    angle = np.degrees(np.arccos(np.clip(cos_d, -1.0, 1.0)))
+    return _Patch(rows, cols, row_lat, col_lon, angle)
+
+
 def _blob(
-    xyz: tuple[np.ndarray, ...],
+    shape: tuple[int, ...],
     lat: float,
     lon: float,
     radius: float,
     soft: float = 0.5,
-    wobble: np.ndarray | None = None,
-) -> np.ndarray:
-    """A smooth disc of angular `radius` degrees on the sphere (1 inside, fading to 0)."""
-    la, lo = math.radians(lat), math.radians(lon)
-    c = (math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo), math.sin(la))
-    dot = xyz[0] * c[0] + xyz[1] * c[1] + xyz[2] * c[2]
-    ang = np.degrees(np.arccos(np.clip(dot, -1.0, 1.0)))
-    if wobble is not None:
-        ang = ang + wobble * radius * 0.3
+    wobble: Wobble | None = None,
+) -> tuple[_Patch, np.ndarray] | None:
+    """A smooth disc of angular `radius` degrees on the sphere (1 inside, fading to 0): the
+    patch of the map it covers and its value there."""
     edge = radius * soft
-    return np.clip((radius + edge - ang) / (2 * edge), 0.0, 1.0).astype(np.float32)
+    bend = radius * 0.3
+    reach = radius + edge + (2.0 * bend if wobble is not None else 0.0)
+    patch = _region(shape, lat, lon, reach)
+    if patch is None:
+        return None
+    angle = patch.angle
+    if wobble is not None:
+        angle = angle + wobble.at(patch.rows, patch.cols) * bend
+    return patch, np.clip((radius + edge - angle) / (2 * edge), 0.0, 1.0)
+
+
+def crater_profile(d: np.ndarray, floor: float, rim: float) -> np.ndarray:
+    """A crater's change to the brightness at `d` crater radii from its centre: a floor
+    darker by `floor` (its edge softened over a tenth of the radius, so close-ups show no
+    stair-steps), a bright rim, and faint ejecta."""
+    return (
+        -floor * np.clip((0.9 - d) / 0.1, 0.0, 1.0)
+        + rim * np.exp(-(((d - 0.95) / 0.12) ** 2))
+        + 0.3 * rim * np.clip(1.8 - d, 0.0, 0.8) * (d > 1.0)
+    ).astype(np.float32)
 
 
 def _crater(
@@ -175,44 +280,24 @@ def _crater(
 
     Distances are great-circle angles, so craters keep their shape up to the poles.
     """
-    height, width = albedo.shape
-    px_per_deg = width / 360.0
-    reach = radius * (6.0 if rays else 2.2)
-    row0 = max(0, int((90.0 - lat - reach) * px_per_deg))
-    row1 = min(height, int((90.0 - lat + reach) * px_per_deg) + 1)
-    rows = np.arange(row0, row1)
-    if rows.size == 0:
+    patch = _region(albedo.shape, lat, lon, radius * (6.0 if rays else 2.2))
+    if patch is None:
         return
-    nearest_pole = max(abs(lat) + reach, 0.0)
-    if nearest_pole >= 89.0:
-        cols = np.arange(width)
-    else:
-        cos_lat = math.cos(math.radians(nearest_pole))
-        half_cols = min(width // 2, int(reach / cos_lat * px_per_deg) + 1)
-        centre_col = int((lon + 180.0) * px_per_deg)
-        cols = np.arange(centre_col - half_cols, centre_col + half_cols + 1) % width
-    row_lat = np.radians(90.0 - (rows + 0.5) / px_per_deg)[:, None]
-    col_lon = np.radians((cols + 0.5) / px_per_deg - 180.0)[None, :]
-    la, lo = math.radians(lat), math.radians(lon)
-    cos_d = np.sin(row_lat) * math.sin(la) + np.cos(row_lat) * math.cos(la) * np.cos(col_lon - lo)
-    d = np.degrees(np.arccos(np.clip(cos_d, -1.0, 1.0))) / radius
-    effect = np.zeros_like(d, dtype=np.float32)
-    effect -= floor * strength * (d < 0.85)
-    effect += 0.10 * strength * np.exp(-(((d - 0.95) / 0.12) ** 2))
-    effect += 0.03 * strength * np.clip(1.8 - d, 0.0, 0.8) * (d > 1.0)
+    d = patch.angle / radius
+    effect = crater_profile(d, floor * strength, 0.10 * strength)
     if rays:
-        dy = np.degrees(row_lat) - lat
-        dx = ((np.degrees(col_lon) - lon + 180.0) % 360.0 - 180.0) * np.cos(row_lat)
+        dy = np.degrees(patch.lat_r) - lat
+        dx = ((np.degrees(patch.lon_r) - lon + 180.0) % 360.0 - 180.0) * np.cos(patch.lat_r)
         angle = np.arctan2(dy, dx)
         ray = np.maximum(0.0, np.cos(angle * 7.0)) ** 8 + np.maximum(0.0, np.sin(angle * 5.0)) ** 8
         effect += 0.07 * ray * np.exp(-d / 3.0) * (d > 1.0)
-    albedo[np.ix_(rows, cols)] += effect
+    albedo[patch.index] += effect
 
 
 _ALBEDO_CACHE: dict[tuple[int, int], np.ndarray] = {}
 
 
-def shared_albedo(width: int = 1024, seed: int = 2021) -> np.ndarray:
+def shared_albedo(width: int = ALBEDO_WIDTH, seed: int = 2021) -> np.ndarray:
     """The albedo map, made once per process (about a tenth of a second)."""
     key = (width, seed)
     if key not in _ALBEDO_CACHE:
@@ -221,7 +306,10 @@ def shared_albedo(width: int = 1024, seed: int = 2021) -> np.ndarray:
 
 
 POLAR_CAP_LAT = -80.0  # south of this, the close-up polar map is used
-POLAR_CAP_SIZE = 384
+# Where the Sun is seen from the pole, in the cap's (x, y) plane: toward the near side and a
+# little west, which the south-pole view shows as the upper left, like the globe's light.
+POLAR_SUN = (0.774, -0.633)
+POLAR_CAP_SIZE = 1280  # about a texel a pixel in the south-pole view
 
 
 def make_polar_cap(albedo: np.ndarray, size: int = POLAR_CAP_SIZE, seed: int = 2021) -> np.ndarray:
@@ -234,24 +322,38 @@ def make_polar_cap(albedo: np.ndarray, size: int = POLAR_CAP_SIZE, seed: int = 2
     z = -np.sqrt(np.clip(1.0 - x * x - y * y, 0.0, 1.0))
     lat = np.degrees(np.arcsin(z))
     lon = np.degrees(np.arctan2(y, x))
+    # The equirectangular map has few rows this near the pole: only its broad tones are
+    # kept (sampled coarsely, smoothed and stretched), and the detail is drawn anew below at
+    # the cap's own scale.
+    coarse = size // 16
+    pick = np.linspace(0, size - 1, coarse).astype(np.int32)
     tex_h, tex_w = albedo.shape
-    rows = np.clip(((90.0 - lat) / 180.0 * tex_h).astype(np.int32), 0, tex_h - 1)
-    cols = (((lon + 180.0) / 360.0) * tex_w).astype(np.int32) % tex_w
-    cap = albedo[rows, cols].copy()
-    # Smooth the blocky rows of the coarse map, then add detail at the cap's own scale.
-    for _ in range(3):
-        cap[1:-1, 1:-1] = (
-            cap[1:-1, 1:-1] * 4 + cap[:-2, 1:-1] + cap[2:, 1:-1] + cap[1:-1, :-2] + cap[1:-1, 2:]
+    coarse_lat, coarse_lon = lat[np.ix_(pick, pick)], lon[np.ix_(pick, pick)]
+    rows = np.clip(((90.0 - coarse_lat) / 180.0 * tex_h).astype(np.int32), 0, tex_h - 1)
+    cols = (((coarse_lon + 180.0) / 360.0) * tex_w).astype(np.int32) % tex_w
+    base = albedo[rows, cols].copy()
+    for _ in range(4):
+        base[1:-1, 1:-1] = (
+            base[1:-1, 1:-1] * 4
+            + base[:-2, 1:-1]
+            + base[2:, 1:-1]
+            + base[1:-1, :-2]
+            + base[1:-1, 2:]
         ) / 8.0
+    cap = _stretch(base, size)
     rng = np.random.default_rng(seed + 1)
-    craters = [(c_lat, c_lon, r, 0.3) for c_lat, c_lon, r in POLAR_CRATERS]
-    for _ in range(140):
+    craters = [
+        (c.lat, c.lon, c.radius, 0.3 if c.look == "shadowed" else 0.06)
+        for c in load_moon_map().craters
+        if c.lat < POLAR_CAP_LAT
+    ]
+    for _ in range(220):
         c_lat = -90.0 + 10.0 * math.sqrt(rng.random())
         craters.append((c_lat, rng.uniform(-180, 180), 0.08 * (1 - rng.random()) ** -0.6, 0.08))
     lat_r, lon_r = np.radians(lat), np.radians(lon)
     cell = 2 * reach / (size - 1)
-    for c_lat, c_lon, radius, floor in craters:
-        radius = min(radius, 1.8)
+    for c_lat, c_lon, c_radius, floor in craters:
+        radius = min(float(c_radius), 1.8)
         la, lo = math.radians(c_lat), math.radians(c_lon)
         # Only the crater's neighbourhood on the cap's grid: (x, y) is the cap's plane.
         cx, cy = math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo)
@@ -265,13 +367,25 @@ def make_polar_cap(albedo: np.ndarray, size: int = POLAR_CAP_SIZE, seed: int = 2
         sl_lat, sl_lon = lat_r[r0:r1, c0:c1], lon_r[r0:r1, c0:c1]
         cos_d = np.sin(sl_lat) * math.sin(la) + np.cos(sl_lat) * math.cos(la) * np.cos(sl_lon - lo)
         d = np.degrees(np.arccos(np.clip(cos_d, -1.0, 1.0))) / radius
-        effect = (
-            -floor * (d < 0.85)
-            + 0.10 * np.exp(-(((d - 0.95) / 0.12) ** 2))
-            + 0.03 * np.clip(1.8 - d, 0.0, 0.8) * (d > 1.0)
+        # The Sun stands low over the pole: the inner wall facing it is lit, the one in front
+        # of it is in shade, and the outer slopes the other way round.
+        off_x, off_y = x[r0:r1, c0:c1] - cx, y[r0:r1, c0:c1] - cy
+        lit = -(off_x * POLAR_SUN[0] + off_y * POLAR_SUN[1]) / (np.hypot(off_x, off_y) + 1e-9)
+        walls = 0.12 * np.exp(-(((d - 0.72) / 0.22) ** 2)) - 0.05 * np.exp(
+            -(((d - 1.2) / 0.25) ** 2)
         )
-        cap[r0:r1, c0:c1] += effect.astype(np.float32)
+        cap[r0:r1, c0:c1] += crater_profile(d, floor, 0.10) + (lit * walls).astype(np.float32)
     return np.clip(cap, 0.05, 1.0)
+
+
+def _stretch(grid: np.ndarray, size: int) -> np.ndarray:
+    """A square grid resized to `size` x `size` by bilinear interpolation."""
+    n = grid.shape[0]
+    f = np.linspace(0.0, n - 1.001, size, dtype=np.float32)
+    i = f.astype(np.int32)
+    t = (f - i)[None, :]
+    rows = grid[i] * (1 - (f - i))[:, None] + grid[i + 1] * (f - i)[:, None]
+    return (rows[:, i] * (1 - t) + rows[:, i + 1] * t).astype(np.float32)
 
 
 _CAP_CACHE: dict[int, np.ndarray] = {}
@@ -358,6 +472,16 @@ class MoonGlobe:
         r = self.radius
         return (cx + x * r, cy - y * r, z > 0.0)
 
+    def facing(self, lat: float, lon: float) -> float:
+        """How squarely a point faces the viewer: 1 at the centre of the disc, 0 at the limb."""
+        la, lo = math.radians(lat), math.radians(lon)
+        forward = self._basis[2]
+        return float(
+            math.cos(la) * math.cos(lo) * forward[0]
+            + math.cos(la) * math.sin(lo) * forward[1]
+            + math.sin(la) * forward[2]
+        )
+
     def unproject(self, px: float, py: float) -> tuple[float, float] | None:
         """Latitude and longitude under a pixel, or None off the disc."""
         cx, cy = self.centre
@@ -442,8 +566,11 @@ class MoonGlobe:
         tex_h, tex_w = self.albedo.shape
         v = (1.0 - (np.arcsin(np.clip(pz, -1.0, 1.0)) / (math.pi / 2))) * 0.5 * tex_h
         u = (np.arctan2(py, px) / (2 * math.pi) + 0.5) * tex_w
-        if self.smooth:
-            # Bilinear sampling: close-ups (the polar inset) magnify the map a lot.
+        # Zoomed in, even a draft (while dragging) samples smoothly and uses the polar map,
+        # so the close-up keeps its look as it moves.
+        smooth = self.smooth or self.camera.zoom >= SMOOTH_FROM_ZOOM
+        if smooth:
+            # Bilinear sampling: close-ups (the polar views) magnify the map a lot.
             v = np.clip(v - 0.5, 0.0, tex_h - 1.001)
             u = u - 0.5
             r0 = v.astype(np.int32)
@@ -459,7 +586,7 @@ class MoonGlobe:
             row = np.clip(v.astype(np.int32), 0, tex_h - 1)
             col = u.astype(np.int32) % tex_w
             sample = self.albedo[row, col]
-        if self.smooth:
+        if smooth:
             sample = self._polar_close_up(sample, px, py, pz)
         # One byte a pixel, a shade of the tint from the palette; 0 is off the disc.
         level = np.zeros(ch * cw, dtype=np.uint8)

@@ -4,8 +4,10 @@
 the named sites, landings, rovers, crashes, surface stations with their owners' colours,
 missions in flight, and stations in lunar orbit on an orbit ring. Drag or the arrow keys
 rotate it, the wheel zooms, and Home / F / P jump to the near side, the far side and the
-south pole. The inset in the corner always looks straight down at the south pole, where the
-race is run. Hovering a marker explains it.
+south-pole view, zoomed in until the craters where the race is run stand apart. The inset in
+the corner always looks straight down at the south pole. Labels are laid out so that none
+covers another (game.client.labels); every site at the pole is named, and the maria and the
+polar craters carry faint names where there is room. Hovering a marker explains it.
 """
 
 from __future__ import annotations
@@ -13,11 +15,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pygame
 
 from game.client import theme
 from game.client.globe import Camera, MoonGlobe, starfield
+from game.client.labels import LabelRequest, inside_circle, place_labels
+from game.client.moon_map import load_moon_map
 from game.client.theme import Fonts
 
 # Kinds of markers, in drawing order (later ones on top).
@@ -29,8 +34,12 @@ SITE, LANDING, ROVER, CRASH, STATION, FLIGHT = (
     "station",
     "flight",
 )
-INSET_ZOOM = 9.0
-VIEWS = {"near": (8.0, 0.0), "far": (8.0, 180.0), "pole": (-90.0, 0.0)}
+# The south-pole view looks from below at a point a little toward the near side, where the
+# polar sites lie, close enough that they stand apart: (lat, lon, zoom).
+POLE_VIEW = (-87.9, 12.0, 12.5)
+INSET_ZOOM = 11.0
+VIEWS = {"near": (8.0, 0.0, 1.0), "far": (8.0, 180.0, 1.0), "pole": POLE_VIEW}
+FEATURE_LABEL = (150, 158, 176)  # the maria's and craters' names: quieter than the sites'
 
 
 @dataclass
@@ -54,7 +63,11 @@ class MoonView:
         self.rect = pygame.Rect(0, 0, 400, 400)
         self.globe = MoonGlobe((400, 400), Camera(lat=-30.0, lon=10.0, zoom=1.0))
         # Seen from below, close enough that the craters around the pole stand apart.
-        self.inset = MoonGlobe((160, 160), Camera(lat=-90.0, lon=0.0, zoom=INSET_ZOOM), smooth=True)
+        self.inset = MoonGlobe(
+            (160, 160),
+            Camera(lat=POLE_VIEW[0], lon=POLE_VIEW[1], zoom=INSET_ZOOM),
+            smooth=True,
+        )
         self.markers: list[Marker] = []
         self.orbit: list[Marker] = []  # stations and craft in lunar orbit
         self.on_pick = on_pick
@@ -69,6 +82,10 @@ class MoonView:
         self._placed_cache: dict[tuple[object, ...], list[tuple[Marker, tuple[float, float]]]] = {}
         self._labels: dict[tuple[str, int, tuple[int, int, int]], pygame.Surface] = {}
         self.clock = 0.0
+        self.keep_clear: list[pygame.Rect] = []  # screen areas covered by widgets: no labels
+        # The labels drawn last frame on the "globe" and in the "inset": (text, rect).
+        self.drawn_labels: dict[str, list[tuple[str, pygame.Rect]]] = {}
+        self._layouts: dict[str, tuple[object, list[Any]]] = {}
 
     # -- layout -----------------------------------------------------------------------------
     def set_rect(self, rect: pygame.Rect) -> None:
@@ -85,8 +102,14 @@ class MoonView:
         return pygame.Rect(self.rect.right - side - pad, self.rect.bottom - side - pad, side, side)
 
     def look_at(self, name: str) -> None:
-        lat, lon = VIEWS[name]
-        self.globe.camera.lat, self.globe.camera.lon = lat, lon
+        cam = self.globe.camera
+        cam.lat, cam.lon, cam.zoom = VIEWS[name]
+
+    @property
+    def at_pole(self) -> bool:
+        """The main view is the south-pole close-up (the inset would repeat it)."""
+        cam = self.globe.camera
+        return cam.lat <= -80.0 and cam.zoom >= 4.0
 
     def set_markers(self, markers: list[Marker], orbit: list[Marker]) -> None:
         if markers is self._given:
@@ -150,7 +173,7 @@ class MoonView:
             self.selected_site = marker.site
             if self.on_pick is not None:
                 self.on_pick(marker.site)
-        elif self.inset_rect.collidepoint(pos):
+        elif not self.at_pole and self.inset_rect.collidepoint(pos):
             self.look_at("pole")
 
     def marker_at(self, pos: tuple[int, int]) -> Marker | None:
@@ -161,7 +184,7 @@ class MoonView:
             if d <= best_d:
                 best, best_d = marker, d
         inset = self.inset_rect
-        if best is None and inset.collidepoint(pos):
+        if best is None and not self.at_pole and inset.collidepoint(pos):
             for marker, (x, y) in self._placed(self.inset, inset.topleft, pole_only=True):
                 d = (x - pos[0]) ** 2 + (y - pos[1]) ** 2
                 if d <= best_d:
@@ -231,7 +254,8 @@ class MoonView:
         surface.set_clip(self.rect)
         self._draw_orbit(surface, add_tip)
         self._draw_markers(surface, self.globe, self.rect.topleft, add_tip, labels=True)
-        self._draw_inset(surface, add_tip)
+        if not self.at_pole:
+            self._draw_inset(surface, add_tip)
         self._draw_hud(surface)
         surface.set_clip(clip)
 
@@ -300,7 +324,7 @@ class MoonView:
         within: tuple[tuple[int, int], float] | None = None,
     ) -> None:
         k = self.fonts.scale * (0.75 if pole_only else 1.0)
-        taken: list[pygame.Rect] = []
+        named: list[tuple[Marker, tuple[float, float]]] = []
         for marker, (x, y) in self._placed(globe, origin, pole_only=pole_only):
             if within is not None:
                 (cx, cy), r = within
@@ -352,17 +376,135 @@ class MoonView:
                 pygame.draw.circle(surface, colour, (x, y), 8 * k, 1)
             area = pygame.Rect(x - 9 * k, y - 18 * k, 18 * k, 26 * k)
             add_tip(area, marker.tip or marker.label)
-            if labels and marker.label and marker.kind in (SITE, STATION):
-                text = marker.label.split()[0] if pole_only else marker.label
+            in_view = within is not None or self.rect.collidepoint(x, y)
+            if labels and marker.label and marker.kind in (SITE, STATION) and in_view:
+                named.append((marker, (x, y)))
+        if labels:
+            self._draw_labels(surface, globe, origin, named, k, pole_only=pole_only, within=within)
+
+    def _draw_labels(
+        self,
+        surface: pygame.Surface,
+        globe: MoonGlobe,
+        origin: tuple[int, int],
+        named: list[tuple[Marker, tuple[float, float]]],
+        k: float,
+        *,
+        pole_only: bool,
+        within: tuple[tuple[int, int], float] | None,
+    ) -> None:
+        """Names of the sites and stations, then, where room is left, of the maria and
+        craters, laid out so that none covers another or a marker (the layout is kept while
+        nothing moves)."""
+        where = "inset" if within is not None else "globe"
+        key = (
+            globe.camera.key(),
+            globe.size,
+            origin,
+            id(self.markers),
+            self.selected_site,
+            tuple(map(tuple, self.keep_clear)),
+            self.fonts.scale,
+        )
+        layout = self._layouts.get(where)
+        if layout is None or layout[0] != key:
+            layout = (key, self._lay_out_labels(globe, origin, named, k, pole_only, within))
+            self._layouts[where] = layout
+        drawn = []
+        for text, img, request, spot in layout[1]:
+            if spot is None:
+                continue
+            drawn.append((text, spot))
+            if not request.centred:
+                x, y = request.anchor
+                near_x = min(max(x, spot.left), spot.right)
+                near_y = min(max(y, spot.top), spot.bottom)
+                if (near_x - x) ** 2 + (near_y - y) ** 2 > (14 * k) ** 2:
+                    pygame.draw.aaline(surface, (150, 160, 185), (x, y), (near_x, near_y))
+            surface.blit(img, spot)
+        self.drawn_labels[where] = drawn
+
+    def _lay_out_labels(
+        self,
+        globe: MoonGlobe,
+        origin: tuple[int, int],
+        named: list[tuple[Marker, tuple[float, float]]],
+        k: float,
+        pole_only: bool,
+        within: tuple[tuple[int, int], float] | None,
+    ) -> list[tuple[str, pygame.Surface, LabelRequest, pygame.Rect | None]]:
+        close_up = pole_only or self.at_pole
+        # Sites first (the selected one before all), then stations; all of them must show
+        # in a close-up of the pole, where the race is; on the whole globe, crowded polar
+        # names give way and the south-pole view names them.
+        order = sorted(
+            named,
+            key=lambda mx: (mx[0].site != self.selected_site, mx[0].kind != SITE),
+        )
+        texts: list[str] = []
+        images: list[pygame.Surface] = []
+        requests: list[LabelRequest] = []
+        for marker, (x, y) in order:
+            if marker.kind == SITE:
+                text = short_site_name(marker.label) if pole_only else marker.label
                 img = self._label(
-                    text,
-                    (10 if pole_only else 12) if marker.kind == SITE else 13,
-                    theme.MUTED if marker.kind == SITE else colour,
+                    text, 10 if pole_only else 12, theme.TEXT if close_up else theme.MUTED
                 )
-                spot = img.get_rect(midleft=(x + 8 * k, y))
-                if spot.collidelist(taken) < 0:
-                    surface.blit(img, spot)
-                    taken.append(spot)
+            else:
+                text = marker.label
+                colour = marker.colours[0] if marker.colours else theme.TEXT
+                img = self._label(text, 11 if pole_only else 13, colour)
+            texts.append(text)
+            images.append(img)
+            requests.append(LabelRequest((x, y), img.get_size(), optional=not close_up))
+        features = [] if pole_only else self._feature_names(globe, origin, close_up=close_up)
+        for name, (x, y) in features:
+            img = self._label(name, 11, FEATURE_LABEL)
+            texts.append(name)
+            images.append(img)
+            # A feature's name sits on the feature: its anchor is the label's centre.
+            requests.append(LabelRequest((x, y), img.get_size(), optional=True, centred=True))
+        if within is not None:
+            inside = inside_circle(*within)
+            clear: list[pygame.Rect] = []
+        else:
+            inside = self.rect.contains
+            clear = [*self.keep_clear, self._hud_rect()]
+            if not self.at_pole:
+                clear.append(self.inset_rect.inflate(12, 40))
+        spots = place_labels(requests, inside, gap=8 * k, dot=5 * k, keep_clear=clear)
+        return list(zip(texts, images, requests, spots, strict=True))
+
+    def _feature_names(
+        self, globe: MoonGlobe, origin: tuple[int, int], *, close_up: bool
+    ) -> list[tuple[str, tuple[float, float]]]:
+        """The maria (on the whole globe) or the polar craters (close up) facing the viewer,
+        with their screen positions; craters that share a site's name are left to the site."""
+        moon = load_moon_map()
+        out = []
+        if close_up:
+            sites = {short_site_name(m.label).lower() for m in self.markers if m.kind == SITE}
+            for crater in moon.craters:
+                if crater.lat > -78.0 or crater.name.lower() in sites:
+                    continue
+                x, y, visible = globe.project(crater.lat, crater.lon)
+                if visible:
+                    out.append((crater.name, (origin[0] + x, origin[1] + y)))
+            return out
+        sites = {m.label for m in self.markers if m.kind == SITE}
+        for mare in moon.maria:
+            if mare.name in sites:
+                continue  # the site of that name says it
+            if mare.radius + sum(d.radius for d in mare.lobes) < 3.5:
+                continue  # the small bays would crowd the big plains' names
+            x, y, visible = globe.project(mare.lat, mare.lon)
+            if visible and globe.facing(mare.lat, mare.lon) > 0.35:
+                out.append((mare.name, (origin[0] + x, origin[1] + y)))
+        return out
+
+    def _hud_rect(self) -> pygame.Rect:
+        pad = round(8 * self.fonts.scale)
+        return pygame.Rect(self.rect.x, self.rect.y, round(470 * self.fonts.scale), pad + 34)
 
     def _inset_image(self) -> pygame.Surface:
         """The polar close-up cut to a disc (cached with the render it comes from)."""
@@ -424,3 +566,11 @@ class MoonView:
             "drag / arrows rotate - wheel zooms - Home near - F far - P pole", 11, (100, 110, 135)
         )
         surface.blit(hint, (self.rect.x + pad, self.rect.y + pad + img.get_height()))
+
+
+def short_site_name(name: str) -> str:
+    """A site's name without its kind, for tight spaces: "de Gerlache crater" -> "de Gerlache"."""
+    words = name.split()
+    if len(words) > 1 and words[-1].lower() in ("crater", "basin"):
+        words = words[:-1]
+    return " ".join(words)

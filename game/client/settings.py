@@ -144,6 +144,7 @@ _CHECKS = {
 def apply(app: App, settings: Settings) -> None:
     """Put `settings` into effect on a running window: size, full screen, palette, scale."""
     app.settings = settings
+    app.sounds.use(settings)
     theme.use_colour_blind_palette(settings.colour_blind)
     flags = pygame.RESIZABLE | (pygame.FULLSCREEN if settings.fullscreen else 0)
     fullscreen_now = bool(app.window.get_flags() & pygame.FULLSCREEN)

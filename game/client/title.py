@@ -17,6 +17,11 @@ from game.client.widgets import Backdrop, button, label
 if TYPE_CHECKING:
     from game.client.app import App
 
+# The replay dialog's title: the names the game gives replays (`match --replay NAME.json.gz`
+# in the README; `tournament --replays` writes .jsonl.gz). Any name is read, compressed or
+# not: readers go by the file's first bytes (docs/replays.md).
+REPLAY_FILES = "Open a replay (.json.gz or .jsonl.gz)"
+
 
 class TitleScene(Scene):
     """The first screen: each choice with a key (C, N, L, J, R, S, Q)."""
@@ -133,7 +138,7 @@ class TitleScene(Scene):
         self._dialog = pygame_gui.windows.UIFileDialog(
             rect,
             self.ui,
-            window_title="Open a replay (.jsonl or .jsonl.gz)",
+            window_title=REPLAY_FILES,
             initial_file_path=str(Path.cwd()),
             allow_existing_files_only=True,
         )
