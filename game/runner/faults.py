@@ -12,12 +12,12 @@ from typing import Any
 
 
 class FaultKind(StrEnum):
-    """Why a seat's orders were thrown away for a turn."""
+    """What went wrong with a seat's turn."""
 
     TIMEOUT = "timeout"  # no reply within the turn's time limit plus the overage bank
     CRASH = "crash"  # the bot's process ended, or an in-process bot raised an exception
     MALFORMED = "malformed"  # the reply is not a list of well-formed commands
-    ILLEGAL = "illegal"  # well-formed commands the rules refuse (see `validate`)
+    ILLEGAL = "illegal"  # orders the rules refuse (`validate`): dropped, the others stand
 
 
 @dataclass(frozen=True, slots=True)
