@@ -93,6 +93,7 @@ def installed_size_mb(venv: Path) -> float:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)
 @pytest.mark.skipif(os.environ.get("LR_SLOW") != "1", reason="installs a package; LR_SLOW=1")
 def test_a_plain_pip_install_serves_plays_and_seats_bots_in_under_60_mb(tmp_path: Path):
     source = tmp_path / "source"
