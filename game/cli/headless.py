@@ -3,7 +3,8 @@
     lunar-race match [AGENCY=BOT ...] [--bot BOT] [--seed N] [--turns N] [--replay FILE]
                      [--json]
     lunar-race tournament BOT [BOT ...] [--games N] [--workers N] [--seed N] [--out FILE]
-                          [--export FILE.csv|FILE.json ...]
+                          [--export FILE.csv|FILE.json ...] [--backend local|ray]
+                          [--address HOST:PORT] [--shard K/N] [--merge FILE ...]
     lunar-race replay verify FILE | show FILE | view FILE [--as AGENCY]
 
 `replay view` opens the game's window, which is `game.cli.play`'s business: this module hands
@@ -120,6 +121,34 @@ def _register_tournament(sub: Any) -> None:
         help="what ratings rank: each seat's bots on the same seed (board, the default), "
         "seats against the agency's par, or the match result (score)",
     )
+    p.add_argument(
+        "--backend",
+        choices=("local", "ray"),
+        default="local",
+        help="where games are played: local worker processes (default) or a Ray cluster",
+    )
+    p.add_argument(
+        "--address",
+        metavar="HOST:PORT",
+        default=None,
+        help="the Ray cluster to join (default: start Ray on this machine)",
+    )
+    p.add_argument(
+        "--shard",
+        type=_shard,
+        default=None,
+        metavar="K/N",
+        help="play only shard K of N (games numbered K-1 modulo N), e.g. one job of a "
+        "Slurm array; put the shards together with --merge",
+    )
+    p.add_argument(
+        "--merge",
+        nargs="+",
+        default=[],
+        metavar="FILE",
+        help="add the games of these results files (shards of one tournament) to --out, "
+        "then report on them all, without playing",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=_tournament)
 
@@ -175,6 +204,17 @@ def _non_negative(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be 0 or more, not {text}")
     return value
+
+
+def _shard(text: str) -> tuple[int, int]:
+    k, _, n = text.partition("/")
+    try:
+        shard = int(k), int(n)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not K/N, e.g. 3/8") from None
+    if not 1 <= shard[0] <= shard[1]:
+        raise argparse.ArgumentTypeError(f"{text!r}: K must be 1 to N")
+    return shard
 
 
 def _agency_list(text: str) -> list[str]:
@@ -322,8 +362,20 @@ def _tournament(args: argparse.Namespace) -> int:
     from game.runner.ratings import agency_table, export, render_agencies, render_standings
     from game.runner.results import ResultsMismatch, ResultsStore
     from game.runner.seats import COMMAND_PREFIX
-    from game.runner.tournament import TournamentPlan, run_tournament
+    from game.runner.tournament import TournamentPlan, TournamentRun, run_tournament
 
+    if args.merge:
+        added = 0
+        with ResultsStore(args.out) as store:
+            for path in args.merge:
+                if not Path(path).exists():
+                    return _fail(f"no results file {path}")
+                with ResultsStore(path) as shard:
+                    try:
+                        added += store.merge(shard)
+                    except ResultsMismatch as exc:
+                        return _fail(str(exc))
+        print(f"merged {added} games into {args.out}", file=sys.stderr)
     stored: dict[str, Any] = {}
     if Path(args.out).exists():
         with ResultsStore(args.out) as store:
@@ -355,6 +407,7 @@ def _tournament(args: argparse.Namespace) -> int:
         scenario=pick(args.scenario, "scenario", "2021"),
         turns=pick(args.turns, "turns", None),
         agencies=tuple(agencies) if agencies else None,
+        shard=args.shard or (tuple(stored["shard"]) if "shard" in stored else None),
         limits=TimeLimits(
             turn=args.time_limit / 1000 if args.time_limit else limits.get("turn", 1.0),
             overage=args.overage / 1000
@@ -377,15 +430,26 @@ def _tournament(args: argparse.Namespace) -> int:
         if progress is not None:
             progress.advance(note=f"game {record.game} won by {','.join(record.winners) or '-'}")
 
+    executor = None
+    if args.backend == "ray" and not args.merge:
+        from game.runner.cluster import RayExecutor
+
+        executor = RayExecutor(args.address, num_cpus=args.workers)
     try:
-        run = run_tournament(
-            plan,
-            args.out,
-            workers=workers,
-            replays=args.replays,
-            on_game=on_game,
-            on_start=on_start,
-        )
+        if args.merge:  # report on the merged games; play none
+            with ResultsStore(args.out) as store:
+                done_games = store.records()
+                run = TournamentRun(len(done_games), 0, done_games, store.plan(), 0.0)
+        else:
+            run = run_tournament(
+                plan,
+                args.out,
+                workers=workers,
+                executor=executor,
+                replays=args.replays,
+                on_game=on_game,
+                on_start=on_start,
+            )
     except ResultsMismatch as exc:
         return _fail(str(exc))
     except KeyboardInterrupt:
@@ -399,6 +463,9 @@ def _tournament(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 130
+    finally:
+        if executor is not None:
+            executor.shutdown()
     if progress is not None:
         progress.finish()
     from game.runner.ratings import standings
@@ -407,7 +474,7 @@ def _tournament(args: argparse.Namespace) -> int:
     agencies_rows = agency_table(run.records)
     print(
         f"{len(run.records)} games ({run.played_now} played now in {run.wall_time:.1f} s, "
-        f"{workers} worker{'s' if workers != 1 else ''}), results in {args.out}"
+        f"{_backend(args, workers)}), results in {args.out}"
     )
     print()
     ranked = {
@@ -424,6 +491,12 @@ def _tournament(args: argparse.Namespace) -> int:
         export(path, table, agencies_rows, run.plan)
         print(f"exported {path}")
     return 0
+
+
+def _backend(args: argparse.Namespace, workers: int) -> str:
+    if args.backend == "ray":
+        return f"on Ray at {args.address}" if args.address else "on Ray on this machine"
+    return f"{workers} worker{'s' if workers != 1 else ''}"
 
 
 # -- replay -----------------------------------------------------------------------------------
