@@ -6,6 +6,7 @@
                           [--export FILE.csv|FILE.json ...] [--backend local|ray]
                           [--address HOST:PORT] [--shard K/N] [--merge FILE ...]
     lunar-race replay verify FILE | show FILE | view FILE [--as AGENCY]
+                      | export FILE --html OUT [--as AGENCY]
 
 `replay view` opens the game's window, which is `game.cli.play`'s business: this module hands
 it the file and never imports pygame or `game.client` itself.
@@ -149,6 +150,13 @@ def _register_tournament(sub: Any) -> None:
         help="add the games of these results files (shards of one tournament) to --out, "
         "then report on them all, without playing",
     )
+    p.add_argument(
+        "--report",
+        metavar="FILE.html",
+        default=None,
+        help="also write the tables, a crosstable and the games as a web page (with "
+        "--replays, each game's replay page is linked)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=_tournament)
 
@@ -178,6 +186,22 @@ def _register_replay(sub: Any) -> None:
     )
     show.add_argument("--any-version", action="store_true")
     show.set_defaults(handler=_replay_show)
+    export = actions.add_parser(
+        "export",
+        help="write the replay as a web page",
+        description="Write one self-contained HTML page of the match - timeline, the Moon "
+        "with its sites and stations, the prestige chart, the news - that opens in any "
+        "browser, without the game and after its content changes.",
+    )
+    export.add_argument("file")
+    export.add_argument("--html", required=True, metavar="FILE", help="the page to write")
+    export.add_argument(
+        "--as",
+        dest="perspective",
+        metavar="AGENCY",
+        help="what this agency saw, its own money and programs included (default: the public view)",
+    )
+    export.set_defaults(handler=_replay_export)
     view = actions.add_parser("view", help="watch the replay in the game's window")
     view.add_argument("file")
     view.add_argument(
@@ -490,6 +514,15 @@ def _tournament(args: argparse.Namespace) -> int:
     for path in args.export:
         export(path, table, agencies_rows, run.plan)
         print(f"exported {path}")
+    if args.report:
+        from game.runner.pages import tournament_page, write_replay_pages
+
+        report = Path(args.report)
+        links = write_replay_pages(Path(args.replays), run.records, report) if args.replays else {}
+        report.write_text(
+            tournament_page(run.plan, table, agencies_rows, run.records, links), encoding="utf-8"
+        )
+        print(f"wrote {report}")
     return 0
 
 
@@ -593,6 +626,23 @@ def _print_replay(args: argparse.Namespace) -> int:
 def _order_text(wire: dict[str, Any]) -> str:
     fields = " ".join(f"{k}={v}" for k, v in wire.items() if k != "kind" and v not in ("", False))
     return f"{wire.get('kind')} {fields}".strip()
+
+
+def _replay_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from game.replay import ReplayError
+    from game.runner.pages import replay_page
+
+    try:
+        text = replay_page(_load(args.file), args.perspective)
+    except (OSError, ReplayError) as exc:
+        return _fail(f"replay export: {args.file}: {exc}", 1)
+    except ValueError as exc:
+        return _fail(f"replay export: {exc}")
+    Path(args.html).write_text(text, encoding="utf-8")
+    print(f"wrote {args.html}")
+    return 0
 
 
 def _replay_view(args: argparse.Namespace) -> int:
