@@ -147,3 +147,16 @@ def test_a_plain_pip_install_serves_plays_and_seats_bots_in_under_60_mb(tmp_path
     )
     assert online.returncode == 0, online.stdout + online.stderr
     assert "outcome" in online.stdout
+
+
+def test_the_documents_and_the_example_bots_come_with_the_game(tmp_path: Path, capsys):
+    from game.cli import main
+
+    assert main(["docs"]) == 0
+    listed = capsys.readouterr().out.split()
+    assert {"rules", "protocol", "bots", "schema"} <= set(listed)
+    assert main(["docs", "schema"]) == 0
+    assert "$defs" in json.loads(capsys.readouterr().out)
+    assert main(["docs", "no-such-page"]) == 2
+    assert main(["example-bot", "--lang", "js", "--out", str(tmp_path)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["README.md", "bot.js", "kit.js"]
