@@ -56,6 +56,7 @@ _SLOT = len(KINDS) + 2  # features of each slot: kind, cost, whether it carries 
 OBSERVATION_SIZE = _OWN + MAX_SEATS * _SEAT + SLOTS * _SLOT
 ACTIONS = 1 + SLOTS * len(BUCKETS)
 _AMOUNT_KINDS = (rules.Research, rules.Fund)
+_KIND_INDEX = {kind: i for i, kind in enumerate(KINDS)}
 
 
 class _AgentTurn:
@@ -73,28 +74,35 @@ class _AgentTurn:
         self.base: np.ndarray | None = None  # the observation's parts fixed for the turn
         n = len(self.legal)
         buckets = len(BUCKETS)
+        # Orders that act on the same thing share a group: the sheet says which clash.
+        probe = rules.OrderSheet.for_state(state, agency)
+        first: dict[rules.Command, int] = {}
+        groups: list[int] = []
+        costs: list[tuple[float, ...]] = []
+        full: list[int] = []
+        for i, cmd in enumerate(self.legal):
+            other = probe.clash(cmd)
+            if other is None:
+                first[cmd] = i
+                probe.take(cmd, 0)
+            groups.append(i if other is None else first[other])
+            full.append(probe.cost(cmd))
+            if isinstance(cmd, _AMOUNT_KINDS):
+                costs.append(tuple(_share(cmd.amount, b) for b in BUCKETS))
+            else:
+                costs.append((np.inf,) * (buckets - 1) + (full[-1],))
+        rows = np.arange(n)
         self.cost = np.full((SLOTS, buckets), np.inf)
         self.group = np.full(SLOTS, -1, dtype=np.int64)
         self.starts = np.zeros(SLOTS, dtype=bool)
         self.slots = np.zeros((SLOTS, _SLOT), dtype=np.float32)
-        # Orders that act on the same thing share a group: the sheet says which clash.
-        probe = rules.OrderSheet.for_state(state, agency)
-        groups: dict[rules.Command, int] = {}
-        for i, cmd in enumerate(self.legal):
-            other = probe.clash(cmd)
-            if other is None:
-                groups[cmd] = i
-                probe.take(cmd, 0)
-            self.group[i] = groups.get(other, i) if other is not None else i
-            full = probe.cost(cmd)
-            if isinstance(cmd, _AMOUNT_KINDS):
-                self.cost[i] = [_share(cmd.amount, b) for b in BUCKETS]
-                self.slots[i, -1] = 1.0
-            else:
-                self.cost[i, -1] = full
-            self.starts[i] = isinstance(cmd, rules.StartMission)
-            self.slots[i, KINDS.index(cmd.KIND)] = 1.0
-            self.slots[i, len(KINDS)] = min(LIMIT, full / MONEY)
+        if n:
+            self.cost[:n] = costs
+            self.group[:n] = groups
+            self.starts[:n] = [isinstance(c, rules.StartMission) for c in self.legal]
+            self.slots[rows, [_KIND_INDEX[c.KIND] for c in self.legal]] = 1.0
+            self.slots[:n, len(KINDS)] = np.minimum(LIMIT, np.asarray(full) / MONEY)
+            self.slots[:n, -1] = [isinstance(c, _AMOUNT_KINDS) for c in self.legal]
         self.allowed = np.zeros((SLOTS, buckets), dtype=bool)
         self.allowed[:n] = np.isfinite(self.cost[:n])
         self._refresh()
