@@ -1,7 +1,9 @@
 """Faults: what a bot did wrong in a turn, recorded instead of stopping the match.
 
-A faulty bot gets no orders for that turn and the match goes on. The four kinds are part of
-the match report, the replay file and the tournament results, so their names never change.
+A bot that times out, crashes or answers with something that is not orders gets no orders
+for that turn; one whose orders the rules refuse loses only those orders. Either way the
+match goes on. The four kinds are part of the match report, the replay file and the
+tournament results, so their names never change.
 """
 
 from __future__ import annotations
