@@ -20,7 +20,19 @@ COMMAND_MODULES = (
     "game.cli.host",  # backup, admin
     "game.cli.bot",  # bot
     "game.cli.headless",  # match, tournament, replay
+    "game.cli.kit",  # rules, docs, example-bot
 )
+
+
+# Libraries that come with an optional part of the install (pyproject's extras), by extra.
+EXTRAS = {
+    "pygame": "client",
+    "pygame_gui": "client",
+    "numpy": "client",
+    "pettingzoo": "rl",
+    "gymnasium": "rl",
+    "ray": "cluster",
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,7 +64,19 @@ def main(argv: list[str] | None = None) -> int:
     if handler is None:
         parser.print_help()
         return 2
-    result = handler(args)
+    try:
+        result = handler(args)
+    except ModuleNotFoundError as exc:
+        root = (exc.name or "").split(".")[0]
+        if root not in EXTRAS:
+            raise
+        extra = EXTRAS[root]
+        print(
+            f"lunar-race {args.command}: needs {root}, part of the {extra!r} extra: "
+            f"pip install 'lunar-race[{extra}]'",
+            file=sys.stderr,
+        )
+        return 2
     return int(result or 0)
 
 

@@ -27,8 +27,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument(
         "--bot",
         default="greedy",
-        help="bot spec: random, greedy, planner, easy/normal/hard or "
-        "package.module:Class (default greedy)",
+        help="bot spec: random, greedy, planner, easy/normal/hard, "
+        "package.module:Class or 'cmd:PROGRAM ARGS' (default greedy)",
     )
     parser.add_argument("--seat", default=None, help="the agency to take (default: any open)")
     parser.add_argument("--key", default=None, help="the room key of a private room")
@@ -46,22 +46,35 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run_bot(args: argparse.Namespace) -> int:
     import asyncio
 
-    from game.ai import BotSpecError, create_bot
+    from game.ai import BotSpecError
     from game.net.client import Disconnected, Refused
     from game.net.play import SeatLost, run_remote_bot
+    from game.runner.host import TimeLimits
+    from game.runner.seats import SeatBot, open_seat
 
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    bots: list[SeatBot] = []
+
+    def seated(agency: str) -> SeatBot:
+        """The bot for the seat the server gave: built in, or a program (`cmd:`)."""
+        bot = SeatBot(open_seat(args.bot, agency, args.seed, TimeLimits()))
+        bots.append(bot)
+        return bot
+
     try:
-        create_bot(args.bot, args.seat or "nasa", args.seed)  # a bad spec fails before joining
+        if not args.bot.startswith("cmd:"):  # a bad spec fails before joining
+            seated(args.seat or "nasa").close(None)
+            bots.clear()
     except BotSpecError as exc:
         print(f"lunar-race bot: {exc}", file=sys.stderr)
         return 2
+    outcome = None
     try:
         outcome = asyncio.run(
             run_remote_bot(
                 args.connect,
                 args.room,
-                lambda agency: create_bot(args.bot, agency, args.seed),
+                seated,
                 name=args.name or args.bot[:32],
                 seat=args.seat,
                 key=args.key,
@@ -76,5 +89,8 @@ def run_bot(args: argparse.Namespace) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    finally:
+        for bot in bots:
+            bot.close(outcome)
     print(json.dumps(outcome, indent=2, sort_keys=True))
     return 0

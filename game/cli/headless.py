@@ -3,8 +3,10 @@
     lunar-race match [AGENCY=BOT ...] [--bot BOT] [--seed N] [--turns N] [--replay FILE]
                      [--json]
     lunar-race tournament BOT [BOT ...] [--games N] [--workers N] [--seed N] [--out FILE]
-                          [--export FILE.csv|FILE.json ...]
+                          [--export FILE.csv|FILE.json ...] [--backend local|ray]
+                          [--address HOST:PORT] [--shard K/N] [--merge FILE ...]
     lunar-race replay verify FILE | show FILE | view FILE [--as AGENCY]
+                      | export FILE --html OUT [--as AGENCY]
 
 `replay view` opens the game's window, which is `game.cli.play`'s business: this module hands
 it the file and never imports pygame or `game.client` itself.
@@ -120,6 +122,41 @@ def _register_tournament(sub: Any) -> None:
         help="what ratings rank: each seat's bots on the same seed (board, the default), "
         "seats against the agency's par, or the match result (score)",
     )
+    p.add_argument(
+        "--backend",
+        choices=("local", "ray"),
+        default="local",
+        help="where games are played: local worker processes (default) or a Ray cluster",
+    )
+    p.add_argument(
+        "--address",
+        metavar="HOST:PORT",
+        default=None,
+        help="the Ray cluster to join (default: start Ray on this machine)",
+    )
+    p.add_argument(
+        "--shard",
+        type=_shard,
+        default=None,
+        metavar="K/N",
+        help="play only shard K of N (games numbered K-1 modulo N), e.g. one job of a "
+        "Slurm array; put the shards together with --merge",
+    )
+    p.add_argument(
+        "--merge",
+        nargs="+",
+        default=[],
+        metavar="FILE",
+        help="add the games of these results files (shards of one tournament) to --out, "
+        "then report on them all, without playing",
+    )
+    p.add_argument(
+        "--report",
+        metavar="FILE.html",
+        default=None,
+        help="also write the tables, a crosstable and the games as a web page (with "
+        "--replays, each game's replay page is linked)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=_tournament)
 
@@ -149,6 +186,22 @@ def _register_replay(sub: Any) -> None:
     )
     show.add_argument("--any-version", action="store_true")
     show.set_defaults(handler=_replay_show)
+    export = actions.add_parser(
+        "export",
+        help="write the replay as a web page",
+        description="Write one self-contained HTML page of the match - timeline, the Moon "
+        "with its sites and stations, the prestige chart, the news - that opens in any "
+        "browser, without the game and after its content changes.",
+    )
+    export.add_argument("file")
+    export.add_argument("--html", required=True, metavar="FILE", help="the page to write")
+    export.add_argument(
+        "--as",
+        dest="perspective",
+        metavar="AGENCY",
+        help="what this agency saw, its own money and programs included (default: the public view)",
+    )
+    export.set_defaults(handler=_replay_export)
     view = actions.add_parser("view", help="watch the replay in the game's window")
     view.add_argument("file")
     view.add_argument(
@@ -175,6 +228,17 @@ def _non_negative(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be 0 or more, not {text}")
     return value
+
+
+def _shard(text: str) -> tuple[int, int]:
+    k, _, n = text.partition("/")
+    try:
+        shard = int(k), int(n)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not K/N, e.g. 3/8") from None
+    if not 1 <= shard[0] <= shard[1]:
+        raise argparse.ArgumentTypeError(f"{text!r}: K must be 1 to N")
+    return shard
 
 
 def _agency_list(text: str) -> list[str]:
@@ -322,8 +386,20 @@ def _tournament(args: argparse.Namespace) -> int:
     from game.runner.ratings import agency_table, export, render_agencies, render_standings
     from game.runner.results import ResultsMismatch, ResultsStore
     from game.runner.seats import COMMAND_PREFIX
-    from game.runner.tournament import TournamentPlan, run_tournament
+    from game.runner.tournament import TournamentPlan, TournamentRun, run_tournament
 
+    if args.merge:
+        added = 0
+        with ResultsStore(args.out) as store:
+            for path in args.merge:
+                if not Path(path).exists():
+                    return _fail(f"no results file {path}")
+                with ResultsStore(path) as shard:
+                    try:
+                        added += store.merge(shard)
+                    except ResultsMismatch as exc:
+                        return _fail(str(exc))
+        print(f"merged {added} games into {args.out}", file=sys.stderr)
     stored: dict[str, Any] = {}
     if Path(args.out).exists():
         with ResultsStore(args.out) as store:
@@ -355,6 +431,7 @@ def _tournament(args: argparse.Namespace) -> int:
         scenario=pick(args.scenario, "scenario", "2021"),
         turns=pick(args.turns, "turns", None),
         agencies=tuple(agencies) if agencies else None,
+        shard=args.shard or (tuple(stored["shard"]) if "shard" in stored else None),
         limits=TimeLimits(
             turn=args.time_limit / 1000 if args.time_limit else limits.get("turn", 1.0),
             overage=args.overage / 1000
@@ -377,15 +454,26 @@ def _tournament(args: argparse.Namespace) -> int:
         if progress is not None:
             progress.advance(note=f"game {record.game} won by {','.join(record.winners) or '-'}")
 
+    executor = None
+    if args.backend == "ray" and not args.merge:
+        from game.runner.cluster import RayExecutor
+
+        executor = RayExecutor(args.address, num_cpus=args.workers)
     try:
-        run = run_tournament(
-            plan,
-            args.out,
-            workers=workers,
-            replays=args.replays,
-            on_game=on_game,
-            on_start=on_start,
-        )
+        if args.merge:  # report on the merged games; play none
+            with ResultsStore(args.out) as store:
+                done_games = store.records()
+                run = TournamentRun(len(done_games), 0, done_games, store.plan(), 0.0)
+        else:
+            run = run_tournament(
+                plan,
+                args.out,
+                workers=workers,
+                executor=executor,
+                replays=args.replays,
+                on_game=on_game,
+                on_start=on_start,
+            )
     except ResultsMismatch as exc:
         return _fail(str(exc))
     except KeyboardInterrupt:
@@ -399,6 +487,9 @@ def _tournament(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 130
+    finally:
+        if executor is not None:
+            executor.shutdown()
     if progress is not None:
         progress.finish()
     from game.runner.ratings import standings
@@ -407,7 +498,7 @@ def _tournament(args: argparse.Namespace) -> int:
     agencies_rows = agency_table(run.records)
     print(
         f"{len(run.records)} games ({run.played_now} played now in {run.wall_time:.1f} s, "
-        f"{workers} worker{'s' if workers != 1 else ''}), results in {args.out}"
+        f"{_backend(args, workers)}), results in {args.out}"
     )
     print()
     ranked = {
@@ -423,7 +514,22 @@ def _tournament(args: argparse.Namespace) -> int:
     for path in args.export:
         export(path, table, agencies_rows, run.plan)
         print(f"exported {path}")
+    if args.report:
+        from game.runner.pages import tournament_page, write_replay_pages
+
+        report = Path(args.report)
+        links = write_replay_pages(Path(args.replays), run.records, report) if args.replays else {}
+        report.write_text(
+            tournament_page(run.plan, table, agencies_rows, run.records, links), encoding="utf-8"
+        )
+        print(f"wrote {report}")
     return 0
+
+
+def _backend(args: argparse.Namespace, workers: int) -> str:
+    if args.backend == "ray":
+        return f"on Ray at {args.address}" if args.address else "on Ray on this machine"
+    return f"{workers} worker{'s' if workers != 1 else ''}"
 
 
 # -- replay -----------------------------------------------------------------------------------
@@ -520,6 +626,23 @@ def _print_replay(args: argparse.Namespace) -> int:
 def _order_text(wire: dict[str, Any]) -> str:
     fields = " ".join(f"{k}={v}" for k, v in wire.items() if k != "kind" and v not in ("", False))
     return f"{wire.get('kind')} {fields}".strip()
+
+
+def _replay_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from game.replay import ReplayError
+    from game.runner.pages import replay_page
+
+    try:
+        text = replay_page(_load(args.file), args.perspective)
+    except (OSError, ReplayError) as exc:
+        return _fail(f"replay export: {args.file}: {exc}", 1)
+    except ValueError as exc:
+        return _fail(f"replay export: {exc}")
+    Path(args.html).write_text(text, encoding="utf-8")
+    print(f"wrote {args.html}")
+    return 0
 
 
 def _replay_view(args: argparse.Namespace) -> int:

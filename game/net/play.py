@@ -85,8 +85,9 @@ async def play_seat(
 
 
 async def _submit(client: Client, seat: SeatKey, version: int, orders: list[Command]) -> bool:
-    """Send a turn's orders, or pass the turn if the rules refuse them. False when the
-    turn moved on first (stale, or the match ended): there is nothing left to answer."""
+    """Send a turn's orders. If the rules refuse some, drop those and send the rest (the
+    rule of docs/rules.md, section 1); if they refuse the turn as a whole, pass it. False when
+    the turn moved on first (stale, or the match ended): there is nothing left to answer."""
     try:
         await client.submit(seat, version, orders)
         return True
@@ -95,8 +96,17 @@ async def _submit(client: Client, seat: SeatKey, version: int, orders: list[Comm
             return False
         if refused.code is not ErrorCode.ILLEGAL or not orders:
             raise
-        logger.warning("orders refused (%s); passing the turn", refused.reason)
-    return await _submit(client, seat, version, [])
+        dropped = {e.get("index", -1) for e in refused.errors}
+        kept = [] if -1 in dropped else [c for i, c in enumerate(orders) if i not in dropped]
+        if len(kept) >= len(orders):
+            kept = []  # the refusals name no order of ours: pass rather than loop
+        logger.warning(
+            "%d of %d orders refused (%s); sending the rest",
+            len(orders) - len(kept),
+            len(orders),
+            refused.reason,
+        )
+    return await _submit(client, seat, version, kept)
 
 
 async def run_remote_bot(

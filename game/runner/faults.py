@@ -1,7 +1,9 @@
 """Faults: what a bot did wrong in a turn, recorded instead of stopping the match.
 
-A faulty bot gets no orders for that turn and the match goes on. The four kinds are part of
-the match report, the replay file and the tournament results, so their names never change.
+A bot that times out, crashes or answers with something that is not orders gets no orders
+for that turn; one whose orders the rules refuse loses only those orders. Either way the
+match goes on. The four kinds are part of the match report, the replay file and the
+tournament results, so their names never change.
 """
 
 from __future__ import annotations
@@ -12,12 +14,12 @@ from typing import Any
 
 
 class FaultKind(StrEnum):
-    """Why a seat's orders were thrown away for a turn."""
+    """What went wrong with a seat's turn."""
 
     TIMEOUT = "timeout"  # no reply within the turn's time limit plus the overage bank
     CRASH = "crash"  # the bot's process ended, or an in-process bot raised an exception
     MALFORMED = "malformed"  # the reply is not a list of well-formed commands
-    ILLEGAL = "illegal"  # well-formed commands the rules refuse (see `validate`)
+    ILLEGAL = "illegal"  # orders the rules refuse (`validate`): dropped, the others stand
 
 
 @dataclass(frozen=True, slots=True)

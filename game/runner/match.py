@@ -2,9 +2,11 @@
 
 Each turn every seat is shown its agency's view and legal commands; subprocess seats are
 asked first so they think while in-process bots decide. A seat's orders are checked with
-`validate` as a whole; a seat that faults (timeout, crash, malformed or illegal orders) gets
-no orders that turn and is told why the next turn. Then `resolve_turn` runs, and the orders
-and the state hash go into the replay. The runner holds no rule of its own.
+`validate`: an order the rules refuse is dropped and the rest stand (an `illegal` fault says
+which and why); a seat that times out, crashes or answers with something that is not orders
+gets no orders that turn. Either way the seat is told what went wrong the next turn. Then
+`resolve_turn` runs, and the orders and the state hash go into the replay. The runner holds
+no rule of its own.
 """
 
 from __future__ import annotations
@@ -226,7 +228,8 @@ def run_match(
 
 
 def _checked(state: Any, agency: str, turn: int, reply: SeatReply) -> SeatReply:
-    """A reply whose orders the rules refuse becomes an `illegal` fault with no orders."""
+    """A reply some of whose orders the rules refuse: those orders are dropped and the rest
+    stand (as `resolve_turn` does), and an `illegal` fault tells the seat which and why."""
     from game import rules
 
     if reply.fault is not None or not reply.orders:
@@ -234,9 +237,12 @@ def _checked(state: Any, agency: str, turn: int, reply: SeatReply) -> SeatReply:
     errors = rules.validate(state, agency, reply.orders)
     if not errors:
         return reply
+    refused = {e.index for e in errors}
+    whole = -1 in refused  # a refusal of the whole turn (too many orders), not of one order
+    good = [] if whole else [c for i, c in enumerate(reply.orders) if i not in refused]
     reasons = "; ".join(
         f"order {e.index}: {e.code}: {e.message}" if e.index >= 0 else f"{e.code}: {e.message}"
         for e in errors[:5]
     )
     more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
-    return SeatReply([], Fault(turn, FaultKind.ILLEGAL, reasons + more), reply.think)
+    return SeatReply(good, Fault(turn, FaultKind.ILLEGAL, reasons + more), reply.think)

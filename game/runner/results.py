@@ -178,3 +178,42 @@ class ResultsStore:
                 "SELECT * FROM games ORDER BY game"
             )
         ]
+
+    # -- shards -------------------------------------------------------------------------
+
+    def merge(self, other: ResultsStore) -> int:
+        """Add the games of another results file of the same tournament (a shard of it, or
+        a copy played elsewhere); returns how many were new. The plans must agree but for
+        the shard; a game already here must have the same result there."""
+        theirs = {k: v for k, v in other.plan().items() if k != "shard"}
+        if not theirs:
+            return 0
+        ours = {k: v for k, v in self.plan().items() if k != "shard"}
+        settings = {k: v for k, v in theirs.items() if k != "games"}
+        if ours:
+            self.adopt_plan({k: v for k, v in settings.items() if k in ours}, theirs["games"])
+        else:
+            self.adopt_plan(settings, int(theirs["games"]))
+        mine = {r.game: r for r in self.records()}
+        added = 0
+        for record in other.records():
+            known = mine.get(record.game)
+            if known is None:
+                self.add(record)
+                added += 1
+            elif _outcome(known) != _outcome(record):
+                raise ResultsMismatch(
+                    f"game {record.game} has another result in {other.path} than in {self.path}"
+                )
+        return added
+
+
+def _outcome(record: GameRecord) -> tuple[Any, ...]:
+    """What a game's result is, leaving out how long it took to play."""
+    return (
+        record.seed,
+        record.termination,
+        record.turns,
+        record.winners,
+        [(s.agency, s.bot, s.score, s.won, s.faults, s.breakdown) for s in record.seats],
+    )

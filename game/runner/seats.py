@@ -79,3 +79,23 @@ def open_seat(spec: str, agency: str, seed: int, limits: TimeLimits) -> Seat:
             raise BotSpecError(f"{spec!r}: no command after {COMMAND_PREFIX!r}")
         return BotProcess(command, agency, seed, limits, game_version=__version__)
     return BotSeat(create_bot(spec, agency, seed), agency, spec)
+
+
+class SeatBot:
+    """Any seat as a bot that is asked `decide(view, legal)`: how a program bot (`cmd:`)
+    plays a seat on a server through `lunar-race bot`. Its faults are told to the program
+    with the next turn, as in a headless match; `close` ends the program."""
+
+    def __init__(self, seat: Seat) -> None:
+        self.seat = seat
+        self.name = seat.name
+        self._feedback: list[Fault] = []
+
+    def decide(self, view: View, legal: list[Command]) -> list[Command]:
+        self.seat.begin(int(view["turn"]), view, legal, self._feedback)
+        reply = self.seat.collect()
+        self._feedback = [reply.fault] if reply.fault else []
+        return reply.orders
+
+    def close(self, outcome: Mapping[str, Any] | None) -> None:
+        self.seat.close(outcome)

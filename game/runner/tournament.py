@@ -8,6 +8,12 @@ events in each agency's seat, so luck weighs less on the comparison. Seeds deriv
 tournament seed and the block's number, so a game is the same whichever worker plays it and
 whenever; an interrupted tournament resumes by playing only the games missing from its
 results file (`game.runner.results`).
+
+Games are played by any `concurrent.futures.Executor` (a Ray cluster's included,
+`game.runner.cluster`), by a pool of local worker processes, or one by one. A tournament can
+also be cut into shards (`TournamentPlan.shard`): shard K of N plays the games whose number
+is K-1 modulo N, each into its own results file, which `ResultsStore.merge` puts together;
+a game's number and seed come from the plan alone, so shards never collide.
 """
 
 from __future__ import annotations
@@ -17,7 +23,8 @@ import multiprocessing
 import random
 import signal
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,9 +44,14 @@ class TournamentPlan:
     turns: int | None = None
     agencies: tuple[str, ...] | None = None
     limits: TimeLimits = field(default_factory=TimeLimits)
+    shard: tuple[int, int] | None = None  # (K, N): only the games g with g % N == K - 1
+
+    def __post_init__(self) -> None:
+        if self.shard is not None and not 1 <= self.shard[0] <= self.shard[1]:
+            raise ValueError(f"shard {self.shard[0]}/{self.shard[1]}: K must be 1 to N")
 
     def settings(self) -> dict[str, Any]:
-        return {
+        out = {
             "bots": list(self.bots),
             "seed": self.seed,
             "scenario": self.scenario,
@@ -47,6 +59,13 @@ class TournamentPlan:
             "agencies": list(self.agencies) if self.agencies else None,
             "limits": asdict(self.limits),
         }
+        if self.shard is not None:
+            out["shard"] = list(self.shard)
+        return out
+
+    def plays(self, game: int) -> bool:
+        """Whether this plan (or its shard) plays game number `game`."""
+        return self.shard is None or game % self.shard[1] == self.shard[0] - 1
 
 
 def game_seed(seed: int, block: int) -> int:
@@ -160,8 +179,34 @@ def plan_jobs(
             replays=replays,
         )
         for g in range(total)
-        if g not in done
+        if g not in done and plan.plays(g)
     ]
+
+
+def _played(jobs: list[GameJob], workers: int, executor: Executor | None) -> Iterator[GameRecord]:
+    """The records of the jobs' games as they finish."""
+    if executor is not None:
+        futures = [executor.submit(play_game, job) for job in jobs]
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+        finally:
+            for future in futures:
+                future.cancel()  # interrupted: drop the games not yet started
+        return
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            yield play_game(job)
+        return
+    pool = _context().Pool(min(workers, len(jobs)), initializer=_quiet_worker)
+    try:
+        yield from pool.imap_unordered(play_game, jobs)
+        pool.close()  # every game is in: let the workers leave on their own
+    except BaseException:
+        pool.terminate()  # interrupted: stop the games under way
+        raise
+    finally:
+        pool.join()
 
 
 @dataclass
@@ -180,12 +225,14 @@ def run_tournament(
     out: str | Path,
     *,
     workers: int = 1,
+    executor: Executor | None = None,
     replays: str | Path | None = None,
     on_game: Callable[[GameRecord, int, int], None] | None = None,
     on_start: Callable[[int, int], None] | None = None,
 ) -> TournamentRun:
     """Play the games of `plan` missing from the results file `out`, then return them all.
 
+    Games are played by `executor` if one is given, else by `workers` local processes.
     `on_start(total, already_done)` is called once before play, `on_game(record, done,
     total)` after each game is stored. Interrupting (KeyboardInterrupt) leaves every finished
     game in the file; calling again with the same plan plays the rest.
@@ -196,9 +243,11 @@ def run_tournament(
     with ResultsStore(out) as store:
         store.adopt_plan(plan.settings(), plan.games)
         stored_plan = store.plan()
-        total = int(stored_plan["games"])
+        total = sum(1 for g in range(int(stored_plan["games"])) if plan.plays(g))
         done = store.finished()
-        jobs = plan_jobs(plan, total, done, str(replays) if replays is not None else None)
+        jobs = plan_jobs(
+            plan, int(stored_plan["games"]), done, str(replays) if replays is not None else None
+        )
         if on_start is not None:
             on_start(total, len(done))
         finished = len(done)
@@ -210,20 +259,8 @@ def run_tournament(
             if on_game is not None:
                 on_game(record, finished, total)
 
-        if workers <= 1 or len(jobs) <= 1:
-            for job in jobs:
-                keep(play_game(job))
-        else:
-            pool = _context().Pool(min(workers, len(jobs)), initializer=_quiet_worker)
-            try:
-                for record in pool.imap_unordered(play_game, jobs):
-                    keep(record)
-                pool.close()  # every game is in: let the workers leave on their own
-            except BaseException:
-                pool.terminate()  # interrupted: stop the games under way
-                raise
-            finally:
-                pool.join()
+        for record in _played(jobs, workers, executor):
+            keep(record)
         return TournamentRun(
             total=total,
             played_now=len(jobs),

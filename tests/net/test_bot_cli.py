@@ -7,11 +7,20 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from game.net.client import Client
 from tests.server.conftest import run, scaled, start_server
 
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "json_lines_bot.py"
 
-def test_a_remote_bot_joins_gets_ready_and_plays_to_the_outcome(tmp_path: Path) -> None:
+
+@pytest.mark.parametrize(
+    "spec",
+    ["random", f"cmd:{sys.executable} {EXAMPLE}"],
+    ids=["built-in", "program"],
+)
+def test_a_remote_bot_joins_gets_ready_and_plays_to_the_outcome(tmp_path: Path, spec) -> None:
     server = start_server(tmp_path)
     try:
 
@@ -36,7 +45,7 @@ def test_a_remote_bot_joins_gets_ready_and_plays_to_the_outcome(tmp_path: Path) 
                     "--room",
                     room,
                     "--bot",
-                    "random",
+                    spec,
                     "--seat",
                     "csa",
                     "--seat-file",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -82,6 +83,17 @@ def test_the_example_program_bot_plays_a_match_to_the_end():
     verify_replay(result.replay)
 
 
+@pytest.mark.skipif(shutil.which("node") is None, reason="node (Node.js) is not installed")
+def test_the_javascript_starter_kit_plays_a_match_to_the_end():
+    bot = f"cmd:node {ROOT / 'examples' / 'js' / 'bot.js'}"
+    result = run_match({"cnsa": bot}, bot="random", seed=3, turns=SHORT)
+    assert faults_of(result, "cnsa") == []
+    assert result.seats["cnsa"].name == "example-js-bot"
+    kinds = {c["kind"] for t in result.replay.turns for c in t.orders["cnsa"]}
+    assert {"research", "fund"} <= kinds
+    verify_replay(result.replay)
+
+
 def test_hanging_crashing_and_garbage_bots_are_faults_and_the_match_goes_on():
     seats = {
         "nasa": f"cmd:{MISBEHAVING} hang",
@@ -103,12 +115,15 @@ def test_hanging_crashing_and_garbage_bots_are_faults_and_the_match_goes_on():
     verify_replay(result.replay)
 
 
-def test_orders_the_rules_refuse_are_an_illegal_fault_naming_the_reason():
+def test_a_refused_order_is_dropped_the_rest_stand_and_an_illegal_fault_names_the_reason():
     result = run_match({"jaxa": f"{__name__}:DoubleOrderBot"}, bot="random", seed=4, turns=2)
     faults = result.seats["jaxa"].faults
     assert [str(f.kind) for f in faults] == ["illegal", "illegal"]
     assert "order 1: duplicate" in faults[0].detail
-    assert all(t.orders["jaxa"] == [] for t in result.replay.turns)
+    # The first research order stood; only the duplicate was dropped.
+    for turn in result.replay.turns:
+        assert len(turn.orders["jaxa"]) == 1 and turn.orders["jaxa"][0]["kind"] == "research"
+    verify_replay(result.replay)
 
 
 def test_an_exception_in_an_in_process_bot_is_a_crash_fault():
