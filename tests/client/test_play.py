@@ -66,6 +66,8 @@ def test_local_match_played_through_the_ui_to_the_end_screen(app):
     while model.outcome is None:
         turn = model.turn
         press(app, pygame.K_e)
+        if scene.overlay == "confirm":  # no orders, or money to waste: yes, end it
+            press(app, pygame.K_RETURN)
         wait_until(app, lambda t=turn: model.turn != t or model.outcome is not None, 20)
         turns_played += 1
         if scene.overlay == "report" and model.outcome is None:
