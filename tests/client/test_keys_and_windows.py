@@ -238,3 +238,20 @@ def test_money_the_turn_would_waste_is_named_before_ending(app):
     assert bool(named) == (after > cap)
     if named:
         assert f"${min(treasury - spent, after - cap):,}M" in named[0]
+
+
+# -- bug 8: idle costs nothing ---------------------------------------------------------------
+def test_an_idle_game_screen_stops_drawing(app, played, monkeypatch):
+    import time
+
+    scene = _replay(app, played, at=-3)
+    assert not scene.moon.animated  # nothing on this screen moves by itself
+    flips: list[float] = []
+    flip = pygame.display.flip
+    monkeypatch.setattr(pygame.display, "flip", lambda: flips.append(time.monotonic()) or flip())
+    hover(app, scene.layout["main"].center)
+    start = time.monotonic()
+    app.run(seconds=3.0)
+    settled = [t for t in flips if t - start > 2.0]
+    assert len(flips) >= 20, "the frames right after the mouse moved were not drawn"
+    assert len(settled) <= 2, f"{len(settled)} frames drawn in the last second of idling"
