@@ -87,15 +87,18 @@ def hover(app: App, pos: tuple[int, int], settle: int = 1) -> None:
     frames(app, settle)
 
 
-def wait_until(app: App, condition: Callable[[], bool], seconds: float = 10.0) -> None:
-    """Step frames (in real time, the network works meanwhile) until `condition` holds."""
+def wait_until(
+    app: App, condition: Callable[[], bool], seconds: float = 10.0, *, every_frame: bool = True
+) -> None:
+    """Step frames (in real time, the network works meanwhile) until `condition` holds.
+    With `every_frame` False the app draws only the frames it would draw by itself."""
     import time
 
     end = time.monotonic() + seconds
     while not condition():
         if time.monotonic() > end:
             raise AssertionError("timed out waiting for the client")
-        app.step(FRAME)
+        app.step(FRAME, always_draw=every_frame)
         time.sleep(0.005)
 
 
