@@ -315,7 +315,8 @@ class GameScene(Scene):
             return
         w, h = self.size
         px = self.px
-        rect = pygame.Rect(0, 0, min(w - px(80), px(760)), min(h - px(100), px(600)))
+        tall = px(320) if self.overlay == "confirm" else px(600)  # a question is short
+        rect = pygame.Rect(0, 0, min(w - px(80), px(760)), min(h - px(100), tall))
         rect.center = (w // 2, h // 2 + px(20))
         self.layout["overlay"] = rect
         if self.overlay == "charts":
