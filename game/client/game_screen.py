@@ -676,7 +676,7 @@ class GameScene(Scene):
             return 0.0
         waits = []
         if self.overlay is None and self.tab != "tech" and self.moon.animated:
-            waits.append(1 / 20)
+            waits.append(1 / 10)
         if self._typing():
             waits.append(0.4)
         left = self.model.seconds_left()
