@@ -29,8 +29,8 @@ def _replay(app, played, at: int = -2) -> GameScene:
     return scene
 
 
-def _local_game(app, agency: str = "csa") -> GameScene:
-    setup = GameSetup(agency=agency, rivals=["nasa", "esa"], ai_level="easy", turns=4, seed=3)
+def _local_game(app, agency: str = "csa", turns: int = 4) -> GameScene:
+    setup = GameSetup(agency=agency, rivals=["nasa", "esa"], ai_level="easy", turns=turns, seed=3)
     assert app.router.local_game(setup)
     scene = app.scene
     assert isinstance(scene, GameScene)
@@ -219,25 +219,21 @@ def test_ending_a_turn_with_no_orders_asks_once_and_the_question_can_be_turned_o
     wait_until(app, lambda: model.turn == 2, 20)
 
 
-def test_money_the_turn_would_waste_is_named_before_ending(app):
-    scene = _local_game(app)
+def test_money_left_on_the_last_turn_is_named_before_ending(app):
+    scene = _local_game(app, turns=1)
     model = scene.model
-    worries = scene.end_turn_worries()
-    assert any("no orders" in w for w in worries)
     press(app, pygame.K_b, settle=2)
     click(app, find(app, "#act_research"), settle=2)
-    assert model.draft
     wait_until(app, lambda: model.draft_checked)
-    spend_all = [w for w in scene.end_turn_worries() if "no orders" in w]
-    assert not spend_all
-    treasury = model.view["me"]["treasury"]
-    spent = model.spending()
-    cap = int(model.content.rule("economy").treasury_cap * model.view["me"]["budget"])
-    after = treasury - spent + model.view["me"]["income"] - model.view["me"]["dues"]
-    named = [w for w in scene.end_turn_worries() if "lost" in w]
-    assert bool(named) == (after > cap)
-    if named:
-        assert f"${min(treasury - spent, after - cap):,}M" in named[0]
+    left = model.view["me"]["treasury"] - model.spending()
+    assert left > 0
+    press(app, pygame.K_e)
+    assert scene.overlay == "confirm" and not model.final
+    text = find(app, "#confirm_text").html_text
+    assert f"${left:,}M left unspent will be lost" in text and "last turn" in text
+    assert "no orders" not in text
+    click(app, find(app, "#confirm_end_turn"))
+    wait_until(app, lambda: model.outcome is not None, 20)
 
 
 # -- bug 8: idle costs nothing ---------------------------------------------------------------
