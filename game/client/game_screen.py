@@ -478,7 +478,8 @@ class GameScene(Scene):
                 + (
                     "this is the match's last turn."
                     if last
-                    else "the treasury cannot hold more than two yearly budgets once this "
+                    else "the treasury holds at most "
+                    f"{model.content.rule('economy').treasury_cap:g} yearly budgets once this "
                     "turn's income arrives."
                 )
             )

@@ -247,7 +247,8 @@ def test_an_idle_game_screen_stops_drawing(app, played, monkeypatch):
     monkeypatch.setattr(pygame.display, "flip", lambda: flips.append(time.monotonic()) or flip())
     hover(app, scene.layout["main"].center)
     start = time.monotonic()
-    app.run(seconds=3.0)
-    settled = [t for t in flips if t - start > 2.0]
-    assert len(flips) >= 20, "the frames right after the mouse moved were not drawn"
+    app.run(seconds=4.0)
+    # Right after the mouse moved it draws (hover effects and tips settle), then nothing.
+    assert flips and flips[0] - start < 1.0, "the frame after the mouse moved was not drawn"
+    settled = [t for t in flips if t - start > 3.0]
     assert len(settled) <= 2, f"{len(settled)} frames drawn in the last second of idling"
