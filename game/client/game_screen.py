@@ -99,6 +99,7 @@ class GameScene(Scene):
         self._text_scroll: TextScroller | None = None  # the open window's text
         self._text_shown: tuple[str, int] | None = None  # (window, report turn) it shows
         self._seen_change = -1
+        self._shade: pygame.Surface | None = None  # dims the screen under a window
         self._worries: list[str] = []  # why ending the turn now asks first
         self._asked: tuple[int, tuple[str, ...]] | None = None  # (version, draft) asked about
         self._over_shown = False
@@ -784,9 +785,10 @@ class GameScene(Scene):
         its plots; the window's widgets (its Close button) are drawn on top."""
         rect = self.layout.get("overlay")
         if self.overlay is not None and rect is not None:
-            shade = pygame.Surface(surface.get_size(), pygame.SRCALPHA)
-            shade.fill((0, 0, 0, 140))
-            surface.blit(shade, (0, 0))
+            if self._shade is None or self._shade.get_size() != surface.get_size():
+                self._shade = pygame.Surface(surface.get_size(), pygame.SRCALPHA)
+                self._shade.fill((0, 0, 0, 140))
+            surface.blit(self._shade, (0, 0))
             pygame.draw.rect(surface, theme.PANEL, rect, border_radius=8)
             pygame.draw.rect(surface, theme.ACCENT, rect, 2, 8)
             if self.overlay == "charts":
