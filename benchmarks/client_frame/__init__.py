@@ -7,7 +7,9 @@ tooltips and hover outlines. Frame time is one whole `App.step`: events, update,
 globe, markers, panels and widgets, and the flip. A second measure drags the globe, which
 re-renders it every frame at draft quality. A third switches between the panel's tabs, each
 built anew from the state. Startup is measured in a fresh interpreter, from its start to the
-first drawn frame of the title screen.
+first drawn frame of the title screen. Idle is a quick local game (CSA against five normal
+AIs, its server in the same process) left alone once every rival has ended its first turn:
+the process's CPU time over the wall time of `App.run`, the loop a player's window runs.
 
 Run with SDL's dummy video driver (set here), so the flip costs what a software window
 costs; a desktop compositor may add to it.
@@ -27,6 +29,8 @@ SIZES = ((1280, 800), (2560, 1440))
 FRAME_GOAL_MS = 8.0
 TAB_GOAL_MS = 100.0  # a click answered within a tenth of a second feels immediate
 STARTUP_GOAL_S = 2.0
+IDLE_GOAL = 5.0  # % of one core while nothing happens on screen
+IDLE_SECONDS = 6.0
 MATCH_TURNS = 24
 
 
@@ -127,6 +131,28 @@ def _startup() -> float:
     return float(out.stdout.strip().splitlines()[-1])
 
 
+def _idle_share(seconds: float) -> float:
+    """% of a core the client (with its local server) uses while the player only looks."""
+    from game.client.app import App
+    from game.client.new_game import GameSetup
+    from server.local import LocalServer
+
+    app = App((1280, 800), local_host=LocalServer)
+    rivals = ["nasa", "roscosmos", "cnsa", "esa", "jaxa"]
+    assert app.router.local_game(GameSetup(agency="csa", rivals=rivals, seed=2021))
+    model = app.scene.model  # type: ignore[union-attr]
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (
+        model.history and sum(bool(s.get("submitted")) for s in model.seats) >= len(rivals)
+    ):
+        app.step(1 / 60)
+        time.sleep(0.01)
+    app.step(1 / 60)
+    wall, cpu = time.perf_counter(), time.process_time()
+    app.run(seconds=seconds)  # closes the window and the local server at the end
+    return 100 * (time.process_time() - cpu) / (time.perf_counter() - wall)
+
+
 def run(runs: int) -> list[Result]:
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
@@ -171,6 +197,18 @@ def run(runs: int) -> list[Result]:
             note=f"{slowest}; "
             + ", ".join(f"{k} {v * 1000:.0f}" for k, v in switches.items() if k != slowest)
             + f" ms; turn {MATCH_TURNS - 1}",
+        )
+    )
+    idle = statistics.median(_idle_share(IDLE_SECONDS) for _ in range(max(1, min(runs, 3))))
+    results.append(
+        Result(
+            "game screen idle CPU share",
+            idle,
+            "% core",
+            goal=f"<= {IDLE_GOAL:g}",
+            met=idle <= IDLE_GOAL,
+            note=f"local game, CSA vs 5 normal AIs, {IDLE_SECONDS:g} s untouched after their "
+            "turn, server included",
         )
     )
     startups = [_startup() for _ in range(max(1, min(runs, 5)))]

@@ -6,6 +6,11 @@ draw) so that tests and benchmarks can drive the client frame by frame with real
 `pygame.event.Event`s; `App.run()` is the same loop against the clock. Resizing the window
 rebuilds the scene's widgets, and when the UI scale changes (quarter steps from 1280x800),
 the theme is reloaded at the new size.
+
+Idle costs nothing: `run()` draws at full rate only for a moment after input (hover effects
+and tooltips settle meanwhile), when the scene says it moves (`Scene.next_frame`) or when
+something asked for a frame (`wake`); otherwise it sleeps in short slices, still reading input
+and news, and draws nothing.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ from game.client.sound import SoundBoard
 from game.client.theme import Fonts
 
 TOOLTIP_DELAY = 0.35  # seconds the mouse rests on a number before its explanation shows
+AWAKE_AFTER_INPUT = 1.5  # seconds of full frame rate after any event (widget tips take 1 s)
+IDLE_SLICE = 1 / 30  # seconds slept at a time while nothing moves: input waits at most this
 
 
 @dataclass
@@ -136,7 +143,10 @@ class App:
         self.tooltips = Tooltips()
         self.toasts: list[Toast] = []
         self.frames = 0
+        self.frames_drawn = 0
         self.time = 0.0
+        self._awake_until = 0.0  # time.monotonic() until which every frame is drawn
+        self._drawn_at = 0.0
         self.on_quit: list[Callable[[], None]] = []
         self.sounds = SoundBoard(self.settings)
         self.router = Router(self, local_host)
@@ -169,6 +179,7 @@ class App:
         pygame.display.set_caption(scene.title)
         scene.enter()
         scene.build()
+        self.wake()
 
     def rebuild(self) -> None:
         """Throw the widgets away and let the scene build them again (after a resize)."""
@@ -183,10 +194,16 @@ class App:
             self.ui.clear_and_reset()
         if self.scene is not None:
             self.scene.build()
+        self.wake()
+
+    def wake(self, seconds: float = 0.0) -> None:
+        """Draw the next frame (and every frame for `seconds` more): the screen changed."""
+        self._awake_until = max(self._awake_until, time.monotonic() + seconds)
 
     def toast(self, text: str, colour: tuple[int, int, int] = theme.TEXT, seconds: float = 4.0):
         self.toasts.append(Toast(text, colour, seconds))
         del self.toasts[:-4]
+        self.wake()
 
     def quit(self, code: int = 0) -> None:
         self.running = False
@@ -194,6 +211,7 @@ class App:
 
     # -- the frame --------------------------------------------------------------------------
     def handle_event(self, event: pygame.event.Event) -> None:
+        self.wake(AWAKE_AFTER_INPUT)
         if event.type == pygame.QUIT:
             self.quit()
             return
@@ -210,6 +228,8 @@ class App:
                 return
             if self._mute_key(event, ctrl=True):
                 return
+        if self.scene is not None and self.scene.intercept(event):
+            return
         consumed = self.ui.process_events(event)
         if self.scene is None:
             return
@@ -234,17 +254,36 @@ class App:
         self.toast("Sound on" if on else "Sound off (M or Ctrl+M turns it on)", theme.MUTED, 2.0)
         return True
 
-    def step(self, dt: float) -> bool:
-        """One frame: every pending event, then update and draw. False once the app quits."""
+    def step(self, dt: float, *, always_draw: bool = True) -> bool:
+        """One frame: every pending event, then update and draw (unless `always_draw` is
+        False and nothing on screen would change). False once the app quits."""
         for event in pygame.event.get():
             self.handle_event(event)
             if not self.running:
                 return False
         self.update(dt)
-        self.draw(self.window)
-        pygame.display.flip()
+        if always_draw or self.frame_due():
+            self.draw(self.window)
+            pygame.display.flip()
+            self.frames_drawn += 1
+            self._drawn_at = time.monotonic()
         self.frames += 1
         return self.running
+
+    def frame_due(self) -> bool:
+        """Whether the next frame would show something new: input came lately, something
+        asked for a frame, or the scene moves by itself."""
+        now = time.monotonic()
+        if now <= self._awake_until:
+            return True
+        wait = self.scene.next_frame() if self.scene is not None else None
+        return wait is not None and now - self._drawn_at >= wait
+
+    def _moving(self) -> bool:
+        """Whether frames are wanted at the full rate now (or the app may sleep)."""
+        if time.monotonic() <= self._awake_until:
+            return True
+        return self.scene is not None and self.scene.next_frame() == 0.0
 
     def update(self, dt: float) -> None:
         self.time += dt
@@ -255,7 +294,10 @@ class App:
         self.tooltips.update(dt, pygame.mouse.get_pos())
         for toast in self.toasts:
             toast.remaining -= dt
+        shown = len(self.toasts)
         self.toasts = [t for t in self.toasts if t.remaining > 0]
+        if len(self.toasts) != shown:
+            self.wake()
 
     def draw(self, surface: pygame.Surface) -> None:
         self.tooltips.clear()
@@ -280,16 +322,24 @@ class App:
             surface.blit(img, img.get_rect(center=box.center))
             y = box.bottom + pad // 2
 
-    def run(self, *, max_frames: int | None = None, fps: int = 60) -> int:
-        """The frame loop against the clock, until the window closes (or `max_frames`)."""
+    def run(
+        self, *, max_frames: int | None = None, fps: int = 60, seconds: float | None = None
+    ) -> int:
+        """The frame loop against the clock, until the window closes (or `max_frames` frames
+        or `seconds` have passed). While nothing moves it sleeps instead of drawing."""
         clock = pygame.time.Clock()
         dt = 0.0
+        end = None if seconds is None else time.monotonic() + seconds
         try:
             while self.running:
-                if not self.step(dt):
+                if not self.step(dt, always_draw=False):
                     break
                 if max_frames is not None and self.frames >= max_frames:
                     break
+                if end is not None and time.monotonic() >= end:
+                    break
+                if not self._moving():
+                    time.sleep(IDLE_SLICE)
                 dt = min(0.1, clock.tick(fps) / 1000.0)
         finally:
             self.close()

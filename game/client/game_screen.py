@@ -8,6 +8,11 @@ left. The same screen shows a replay, read-only, with a step bar instead of the 
 
 Keys: 1-6 or B M T D S N switch panels; E or Ctrl+Enter ends the turn; C chats; R shows the
 last turn's report; G the charts; F1 this help; arrows / wheel / Home F P move the globe.
+While the chat line is focused it owns the keys; Enter sends, Esc or a click elsewhere leaves
+it and the shortcuts work again. A window (report, help) scrolls with the wheel, the arrows,
+PageUp / PageDown, Home / End and by dragging its text. Ending a turn with no orders, or with
+money the turn's end would take away, asks first (once; the `confirm_end_turn` setting
+turns it off).
 """
 
 from __future__ import annotations
@@ -22,7 +27,8 @@ from game.client import panels, readout, theme
 from game.client.moon_view import Marker, MoonView
 from game.client.scene import Scene
 from game.client.techtree import TechTreeView
-from game.client.widgets import button, escape, hex_colour, label, text_box
+from game.client.widgets import TextScroller, button, escape, hex_colour, label, text_box
+from game.rules import unspent_money_lost
 
 if TYPE_CHECKING:
     from game.client.app import App
@@ -42,6 +48,7 @@ TABS = (
 HELP = [
     ("1-6, B M T D S N", "switch panel: budget, missions, tech, diplomacy, stations, news"),
     ("E  or  Ctrl+Enter", "end the turn (again to take it back while others plan)"),
+    ("Up / Down, PageUp / PageDown", "scroll the turn report or this list (or drag the text)"),
     ("R", "the report of the last turn"),
     ("G", "charts: prestige, budget and science over time"),
     ("C", "type in the chat (Enter sends, Esc leaves)"),
@@ -82,7 +89,8 @@ class GameScene(Scene):
         self.tree_fitted = False
         self.selected_tech: str | None = None
         self.selected_site: str | None = None
-        self.overlay: str | None = None  # "report", "help", "menu", "charts" or None
+        # "report", "help", "menu", "charts", "confirm" (ending the turn) or None
+        self.overlay: str | None = None
         self.report_turn = -1
         self._built_change = -1
         self._built_view: tuple[int, int] = (-1, -1)  # (views received, version)
@@ -92,6 +100,17 @@ class GameScene(Scene):
         self.chat_entry: pygame_gui.elements.UITextEntryLine | None = None
         self._chat_box: pygame_gui.elements.UITextBox | None = None
         self._chat_count = -1
+        self._chat_text = ""  # a half-typed chat line, kept while a window is open
+        self._chat_focused = False
+        self._swallow_text: str | None = None  # the letter of the key that opened the chat
+        self._tab_scroll: dict[str, float] = {}  # each panel's own scroll position
+        self._panel_tab: str | None = None  # the tab the panel was built for
+        self._text_scroll: TextScroller | None = None  # the open window's text
+        self._text_shown: tuple[str, int] | None = None  # (window, report turn) it shows
+        self._seen_change = -1
+        self._shade: pygame.Surface | None = None  # dims the screen under a window
+        self._worries: list[str] = []  # why ending the turn now asks first
+        self._asked: tuple[int, tuple[str, ...]] | None = None  # (version, draft) asked about
         self._over_shown = False
         self._timer_text = ""
         self.layout: dict[str, pygame.Rect] = {}
@@ -136,14 +155,17 @@ class GameScene(Scene):
         }
 
     def build(self) -> None:
-        # What the player was doing survives the rebuild: a half-typed chat line, the
-        # panel's scroll position.
-        chat_text, chat_focus = "", False
-        if self.chat_entry is not None:
-            chat_text = self.chat_entry.get_text()
-            chat_focus = self.chat_entry.is_focused
-        scroll = self._panel_scroll()
+        # What the player was doing survives the rebuild: a half-typed chat line, each
+        # panel's scroll position, how far down the open window was read.
+        if self.chat_entry is not None:  # read even once the rebuild has let go of it
+            self._chat_text = self.chat_entry.get_text()
+            self._chat_focused = self.chat_entry.is_focused
+        if self._panel is not None and self._panel_tab is not None:
+            self._tab_scroll[self._panel_tab] = self._panel_scroll()
         self._panel = None
+        self._built_change = self.model.changed
+        self._built_view = self._view_key()
+        self._built_final = self.model.final
         self.layout = lay = self._layout()
         self.moon.fonts = self.tree.fonts = self.app.fonts
         self.moon.set_rect(lay["main"])
@@ -153,9 +175,13 @@ class GameScene(Scene):
             self.tree.fit()
             self.tree_fitted = True
         if self.overlay is not None:
-            # A window is open: only its widgets, so nothing draws over it.
+            # A window is open: only its widgets, so nothing draws over it; the chat line
+            # gives up the keys (its text waits).
+            self.chat_entry = None
+            self._chat_focused = False
             self._build_overlay()
             return
+        self._text_scroll = self._text_shown = None
         tab_w = lay["tabs"].width // len(TABS)
         for n, (key, name, _k) in enumerate(TABS):
             rect = pygame.Rect(lay["tabs"].x + n * tab_w, lay["tabs"].y, tab_w, lay["tabs"].height)
@@ -171,11 +197,11 @@ class GameScene(Scene):
         self._build_orders_bar()
         if not self.replay:  # a replay has no one to talk to
             self._build_chat()
-        self._build_panel(scroll)
-        if self.chat_entry is not None and chat_text:
-            self.chat_entry.set_text(chat_text)
-        if self.chat_entry is not None and chat_focus and self.overlay is None:
-            self.chat_entry.focus()
+        self._build_panel(self._tab_scroll.get(self.tab, 0.0))
+        if self.chat_entry is not None and self._chat_text:
+            self.chat_entry.set_text(self._chat_text)
+        if self._chat_focused and self.chat_entry is not None:
+            self.focus_chat()
 
     def _panel_scroll(self) -> float:
         bar = getattr(self._panel, "vert_scroll_bar", None)
@@ -196,6 +222,7 @@ class GameScene(Scene):
         bar = self._panel.vert_scroll_bar
         if bar is not None and scroll > 0:
             bar.set_scroll_from_start_percentage(scroll)
+        self._panel_tab = self.tab
         self._built_change = self.model.changed
         self._built_view = self._view_key()
         self._built_final = self.model.final
@@ -300,7 +327,8 @@ class GameScene(Scene):
             return
         w, h = self.size
         px = self.px
-        rect = pygame.Rect(0, 0, min(w - px(80), px(760)), min(h - px(100), px(600)))
+        tall = px(320) if self.overlay == "confirm" else px(600)  # a question is short
+        rect = pygame.Rect(0, 0, min(w - px(80), px(760)), min(h - px(100), tall))
         rect.center = (w // 2, h // 2 + px(20))
         self.layout["overlay"] = rect
         if self.overlay == "charts":
@@ -324,6 +352,9 @@ class GameScene(Scene):
                 if k not in (LIVE_ONLY_KEYS if self.replay else REPLAY_ONLY_KEYS)
             )
             title = "Keys"
+        elif self.overlay == "confirm":
+            html = "<br><br>".join(escape(line) for line in self._worries)
+            title = "End the turn?"
         elif self.replay:
             html, title = REPLAY_MENU, "Menu"
         else:
@@ -341,7 +372,7 @@ class GameScene(Scene):
             title,
             style="@heading",
         )
-        text_box(
+        box = text_box(
             self.ui,
             pygame.Rect(
                 rect.x + px(12), rect.y + px(46), rect.width - px(24), rect.height - px(110)
@@ -349,6 +380,12 @@ class GameScene(Scene):
             html,
             name=f"#{self.overlay}_text",
         )
+        shown = (self.overlay, self.report_turn)
+        position = self._text_scroll.position if self._text_scroll is not None else 0.0
+        self._text_scroll = TextScroller(box, px(20))
+        if shown == self._text_shown:
+            self._text_scroll.scroll_to(position)
+        self._text_shown = shown
         if self.overlay == "menu":
             button(
                 self.ui,
@@ -365,6 +402,16 @@ class GameScene(Scene):
                 lambda: self.app.router.settings(back=lambda: self.app.show(self)),
                 name="#settings",
             )
+        if self.overlay == "confirm":
+            button(
+                self.ui,
+                pygame.Rect(rect.x + px(16), rect.bottom - px(54), px(230), px(42)),
+                "End the turn  [Enter]",
+                self.confirm_end_turn,
+                style="@primary",
+                name="#confirm_end_turn",
+                tip="End the turn as it is; you will not be asked again for these orders.",
+            )
         if self.model.outcome is not None and self.overlay == "report":
             button(
                 self.ui,
@@ -376,8 +423,8 @@ class GameScene(Scene):
             )
         button(
             self.ui,
-            pygame.Rect(rect.right - px(146), rect.bottom - px(54), px(130), px(42)),
-            "Close  [Esc]",
+            pygame.Rect(rect.right - px(176), rect.bottom - px(54), px(160), px(42)),
+            "Keep planning  [Esc]" if self.overlay == "confirm" else "Close  [Esc]",
             self.close_overlay,
             name="#close_overlay",
         )
@@ -392,6 +439,7 @@ class GameScene(Scene):
 
     # -- actions ----------------------------------------------------------------------------
     def set_tab(self, tab: str) -> None:
+        """Show another panel, at the scroll position it was left at."""
         if tab != self.tab:
             self.tab = tab
             self.app.rebuild()
@@ -420,9 +468,50 @@ class GameScene(Scene):
             self.live.reopen_turn()
 
     def end_turn(self) -> None:
+        """End the turn; first ask, once for the same orders, if it gives none or lets money
+        go to waste (unless the player turned the question off)."""
         if not self.session.can_act:
             return
+        asked_about = (self.model.version, tuple(repr(c) for c in self.model.draft))
+        if self.app.settings.confirm_end_turn and asked_about != self._asked:
+            self._worries = self.end_turn_worries()
+            if self._worries:
+                self._asked = asked_about
+                self.open_overlay("confirm")
+                return
         self.session.end_turn()
+
+    def confirm_end_turn(self) -> None:
+        """The player saw what worried the question and ends the turn anyway."""
+        self._asked = (self.model.version, tuple(repr(c) for c in self.model.draft))
+        self.overlay = None
+        self.app.rebuild()
+        self.end_turn()
+
+    def end_turn_worries(self) -> list[str]:
+        """What the player may not mean by ending the turn now, in words; empty if nothing."""
+        model = self.model
+        worries = []
+        if not model.draft:
+            worries.append(
+                "You give no orders this turn: no research, no funding, no missions, no proposals."
+            )
+        lost = unspent_money_lost(model.content, model.view, model.draft) if model.view else 0
+        if lost > 0:
+            last = int(model.view.get("turn", 0)) >= int(model.view.get("last_turn", 10**9))
+            worries.append(
+                f"${lost:,}M left unspent will be lost: "
+                + (
+                    "this is the match's last turn."
+                    if last
+                    else "the treasury holds at most "
+                    f"{model.content.rule('economy').treasury_cap:g} yearly budgets once this "
+                    "turn's income arrives."
+                )
+            )
+        if worries:
+            worries.append("Enter or E ends the turn as it is; Esc goes back to planning.")
+        return worries
 
     def next_perspective(self) -> None:
         if self.replay_session is not None:
@@ -441,20 +530,54 @@ class GameScene(Scene):
             return
         text = self.chat_entry.get_text()
         self.chat_entry.set_text("")
-        self.chat_entry.unfocus()
+        self._chat_text = ""
+        self.leave_chat()
         self.session.chat(text)
+
+    def focus_chat(self) -> None:
+        """Give the chat line the keys (through the widget manager, so that it knows)."""
+        entry = self.chat_entry
+        if entry is not None and entry.alive() and entry.is_enabled and self.overlay is None:
+            self.ui.set_focus_set(entry)
+
+    def leave_chat(self) -> None:
+        """Take the keys back from the chat line: the shortcuts work again."""
+        self._chat_focused = False
+        if self._typing():
+            self.ui.set_focus_set(None)
 
     # -- events -----------------------------------------------------------------------------
     def on_ui_event(self, event: pygame.event.Event) -> None:
         if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and event.ui_element is self.chat_entry:
             self.send_chat()
 
+    def intercept(self, event: pygame.event.Event) -> bool:
+        if event.type == pygame.TEXTINPUT and self._swallow_text is not None:
+            # The letter of the key that opened the chat is not part of the message.
+            letter, self._swallow_text = self._swallow_text, None
+            if event.text.lower() == letter:
+                return True
+        if self._typing():
+            if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
+                self.leave_chat()
+                return True
+            entry = self.chat_entry
+            if event.type == pygame.MOUSEBUTTONDOWN and not (
+                entry is not None and entry.rect.collidepoint(event.pos)
+            ):
+                self.leave_chat()  # and the click goes where it was aimed
+            return False
+        confirms = (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_e)
+        if self.overlay == "confirm" and event.type == pygame.KEYDOWN and event.key in confirms:
+            self.confirm_end_turn()
+            return True
+        if self._text_scroll is not None and self.overlay is not None:
+            return self._text_scroll.handle(event)
+        return False
+
     def handle_event(self, event: pygame.event.Event) -> bool:
         if event.type == pygame.KEYDOWN:
             if self._typing():
-                if event.key == pygame.K_ESCAPE and self.chat_entry is not None:
-                    self.chat_entry.unfocus()
-                    return True
                 return False
             if self._key(event):
                 return True
@@ -464,8 +587,12 @@ class GameScene(Scene):
         return view.handle_event(event)
 
     def _typing(self) -> bool:
-        focused = self.ui.get_focus_set()
-        return any(isinstance(e, pygame_gui.elements.UITextEntryLine) for e in focused or ())
+        """Whether a text field has the keys (then no key is a shortcut)."""
+        focused = self.ui.get_focus_set() or ()
+        return any(
+            isinstance(e, pygame_gui.elements.UITextEntryLine) and e.alive() and e.is_focused
+            for e in focused
+        )
 
     def _key(self, event: pygame.event.Event) -> bool:
         key, mods = event.key, event.mod
@@ -492,8 +619,9 @@ class GameScene(Scene):
         if key == pygame.K_g:
             self.open_overlay("charts")
             return True
-        if key == pygame.K_c and self.chat_entry is not None:
-            self.chat_entry.focus()
+        if key == pygame.K_c and self.chat_entry is not None and self.overlay is None:
+            self.focus_chat()
+            self._swallow_text = (event.unicode or "c").lower()
             return True
         end = key == pygame.K_e or (
             key in (pygame.K_RETURN, pygame.K_KP_ENTER) and mods & pygame.KMOD_CTRL
@@ -529,6 +657,8 @@ class GameScene(Scene):
 
     # -- the frame --------------------------------------------------------------------------
     def update(self, dt: float) -> None:
+        # A key's letter arrives with the key, in the same batch of events, or not at all.
+        self._swallow_text = None
         kinds = self.session.poll(dt)
         for level, text in self.session.notices:
             colour = {"bad": theme.BAD, "good": theme.GOOD, "warn": theme.WARN}.get(
@@ -540,6 +670,9 @@ class GameScene(Scene):
         self.moon.update(dt)
         if "turn" in kinds and model.turn > 0 and not self.replay:
             self.app.sounds.turn_resolved(model.room, model.turn, model.events, model.seat)
+        if model.changed != self._seen_change:
+            self._seen_change = model.changed
+            self.app.wake()
         if (
             "turn" in kinds
             and model.turn > 0
@@ -565,6 +698,21 @@ class GameScene(Scene):
             self._built_change = model.changed
             self._refresh_dynamic()
 
+    def next_frame(self) -> float | None:
+        """The globe moving, a flight on its way, the deadline's clock and the chat line's
+        cursor change the picture by themselves; otherwise it waits for input or news."""
+        if self.moon.moving:
+            return 0.0
+        waits = []
+        if self.overlay is None and self.tab != "tech" and self.moon.animated:
+            waits.append(1 / 10)
+        if self._typing():
+            waits.append(0.4)
+        left = self.model.seconds_left()
+        if left is not None and left <= 86400 and self.model.outcome is None:
+            waits.append(1.0)
+        return min(waits, default=None)
+
     def _view_key(self) -> tuple[int, int]:
         return (len(self.model.history), self.model.version)
 
@@ -582,7 +730,8 @@ class GameScene(Scene):
 
     def draw(self, surface: pygame.Surface) -> None:
         surface.fill(theme.BACKGROUND)
-        add_tip = self.app.tooltips.add
+        # Under an open window nothing explains itself: its tips would cover the window.
+        add_tip = self.app.tooltips.add if self.overlay is None else _no_tip
         main = self.layout["main"]
         if self.tab == "tech":
             self.tree.set_status(readout.tech_status(self.model))
@@ -613,11 +762,11 @@ class GameScene(Scene):
             replay=self.replay,
             session=self.session,
         )
-        self._draw_orders_summary(surface)
+        self._draw_orders_summary(surface, add_tip)
         self._draw_connection(surface)
         self._draw_overlay_frame(surface)
 
-    def _draw_orders_summary(self, surface: pygame.Surface) -> None:
+    def _draw_orders_summary(self, surface: pygame.Surface, add_tip: readout.Tip) -> None:
         bar = self.layout["orders"]
         pygame.draw.rect(surface, (12, 17, 31), bar)
         pygame.draw.line(surface, theme.PANEL_EDGE, bar.topleft, bar.topright)
@@ -631,7 +780,7 @@ class GameScene(Scene):
             img = fonts.render(text, 13, colour)
             surface.blit(img, (bar.x + pad, y))
             y += img.get_height()
-        self.app.tooltips.add(
+        add_tip(
             pygame.Rect(bar.x, bar.y, bar.width - self.px(180), bar.height),
             readout.orders_tooltip(self.model),
         )
@@ -658,21 +807,22 @@ class GameScene(Scene):
         pygame.draw.rect(surface, (255, 107, 107), box, 2, 6)
         surface.blit(img, img.get_rect(center=box.center))
 
-    def draw_overlay(self, surface: pygame.Surface) -> None:
-        """Drawn over the widgets: the charts window's plots."""
-        if self.overlay == "charts":
-            rect = self.layout.get("overlay")
-            if rect is not None:
+    def _draw_overlay_frame(self, surface: pygame.Surface) -> None:
+        """Dims the screen under an overlay window and draws its frame and, for the charts,
+        its plots; the window's widgets (its Close button) are drawn on top."""
+        rect = self.layout.get("overlay")
+        if self.overlay is not None and rect is not None:
+            if self._shade is None or self._shade.get_size() != surface.get_size():
+                self._shade = pygame.Surface(surface.get_size(), pygame.SRCALPHA)
+                self._shade.fill((0, 0, 0, 140))
+            surface.blit(self._shade, (0, 0))
+            pygame.draw.rect(surface, theme.PANEL, rect, border_radius=8)
+            pygame.draw.rect(surface, theme.ACCENT, rect, 2, 8)
+            if self.overlay == "charts":
                 readout.draw_charts(
                     surface, rect, self.app.fonts, self.model, self.app.tooltips.add
                 )
 
-    def _draw_overlay_frame(self, surface: pygame.Surface) -> None:
-        """Dims the screen under an overlay window and draws its frame (widgets go on top)."""
-        rect = self.layout.get("overlay")
-        if self.overlay is not None and rect is not None:
-            shade = pygame.Surface(surface.get_size(), pygame.SRCALPHA)
-            shade.fill((0, 0, 0, 140))
-            surface.blit(shade, (0, 0))
-            pygame.draw.rect(surface, theme.PANEL, rect, border_radius=8)
-            pygame.draw.rect(surface, theme.ACCENT, rect, 2, 8)
+
+def _no_tip(rect: pygame.Rect, text: str) -> None:
+    """Where a tooltip would go for something hidden under a window: nowhere."""

@@ -167,6 +167,16 @@ class MoonView:
                 return True
         return False
 
+    @property
+    def moving(self) -> bool:
+        """Dragged, or turned a moment ago (the full-quality picture follows the draft)."""
+        return self._drag or self._interacting < 0.25
+
+    @property
+    def animated(self) -> bool:
+        """Something on the globe moves by itself: a flight on its way."""
+        return any(m.kind == FLIGHT for m in self.markers)
+
     def click(self, pos: tuple[int, int]) -> None:
         marker = self.marker_at(pos)
         if marker is not None and marker.site:

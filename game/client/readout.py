@@ -20,7 +20,7 @@ from game.client.moon_view import CRASH, FLIGHT, LANDING, ROVER, SITE, STATION, 
 from game.client.techtree import TechStatus
 from game.client.theme import Fonts
 from game.client.widgets import escape, hex_colour
-from game.rules import Content, Research
+from game.rules import PRESTIGE_CATEGORIES, Content, Research
 
 Tip = Callable[[pygame.Rect, str], None]
 
@@ -611,12 +611,11 @@ def standing_text(outcome: dict[str, Any], agency: str) -> str:
 
 
 def score_parts(outcome: dict[str, Any]) -> list[str]:
-    parts: list[str] = []
-    for _agency, _total, breakdown in score_rows(outcome):
-        for key in breakdown:
-            if key not in parts:
-                parts.append(key)
-    return parts
+    """The score's categories in the rules' order, whatever order the outcome's keys came in
+    (a replay file's differ from the server's message)."""
+    found = {key for _agency, _total, breakdown in score_rows(outcome) for key in breakdown}
+    ordered = [c for c in PRESTIGE_CATEGORIES if c in found]
+    return ordered + sorted(found - set(ordered))
 
 
 SCORE_TIPS = {

@@ -2,8 +2,10 @@
 
 A scene owns its model (what it shows) and builds its widgets from it in `build()`, so that a
 window resize or a change of UI scale can throw the widgets away and build them again. The
-app calls, every frame: `handle_event` for each event the widgets did not consume, then
-`update(dt)` and `draw(surface)`; the widgets are drawn on top by the app.
+app calls, every frame: `intercept` for each event before the widgets see it, `handle_event`
+for each event the widgets did not consume, then `update(dt)` and `draw(surface)`; the widgets
+are drawn on top by the app. Between frames the app asks `next_frame()` how soon the scene
+has something new to show, and sleeps when nothing moves.
 """
 
 from __future__ import annotations
@@ -47,6 +49,11 @@ class Scene:
     def leave(self) -> None:
         """Called once when another scene replaces this one."""
 
+    def intercept(self, event: pygame.event.Event) -> bool:
+        """See an event before the widgets do; True keeps it from them (and from
+        `handle_event`). For keys that mean something else while a window is open."""
+        return False
+
     def handle_event(self, event: pygame.event.Event) -> bool:
         """React to one event the widgets did not consume; True if it was used."""
         return False
@@ -56,6 +63,11 @@ class Scene:
 
     def update(self, dt: float) -> None:
         """Advance time by `dt` seconds."""
+
+    def next_frame(self) -> float | None:
+        """Seconds until the scene looks different by itself (0: it is moving, draw every
+        frame); None when it changes only on input or news. Input always wakes the app."""
+        return 0.0
 
     def draw(self, surface: pygame.Surface) -> None:
         """Draw everything that is not a widget."""

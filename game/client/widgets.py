@@ -194,3 +194,78 @@ def panel_rect(surface: pygame.Surface, rect: pygame.Rect, *, alpha: int = 215) 
     box.fill((*theme.PANEL, alpha))
     surface.blit(box, rect.topleft)
     pygame.draw.rect(surface, theme.PANEL_EDGE, rect, 1)
+
+
+class TextScroller:
+    """Wheel, keys and drag for a text box taller than its frame (a report, the key list).
+
+    The box's own scroll bar still works; this adds the wheel anywhere over the text, Up and
+    Down by a line, PageUp and PageDown by a frame, Home and End, and dragging the text itself.
+    """
+
+    def __init__(self, box: pygame_gui.elements.UITextBox, line: int) -> None:
+        self.box = box
+        self.line = line
+        self._grab: int | None = None  # the pointer's y where a drag of the text began
+
+    @property
+    def position(self) -> float:
+        """How far down the text is shown: 0 at the top, 1 at the bottom."""
+        bar = self.box.scroll_bar
+        if bar is None:
+            return 0.0
+        return min(1.0, bar.start_percentage / max(1e-9, 1.0 - bar.visible_percentage))
+
+    def scroll_to(self, position: float) -> None:
+        """Show the text from `position` (0 the top, 1 the bottom)."""
+        bar = self.box.scroll_bar
+        if bar is not None:
+            bar.set_scroll_from_start_percentage(position * (1.0 - bar.visible_percentage))
+
+    def scroll_by(self, pixels: float) -> None:
+        bar = self.box.scroll_bar
+        layout = self.box.text_box_layout
+        if bar is None or layout is None:
+            return
+        height = max(1, layout.layout_rect.height)
+        bar.set_scroll_from_start_percentage(bar.start_percentage + pixels / height)
+
+    def handle(self, event: pygame.event.Event) -> bool:
+        """Scroll for `event` if it is one of ours; True if it was used."""
+        if not self.box.alive():
+            return False
+        frame = self.box.rect
+        page = frame.height - 2 * self.line
+        if event.type == pygame.KEYDOWN:
+            steps = {
+                pygame.K_UP: -self.line,
+                pygame.K_DOWN: self.line,
+                pygame.K_PAGEUP: -page,
+                pygame.K_PAGEDOWN: page,
+            }
+            if event.key in steps:
+                self.scroll_by(steps[event.key])
+                return True
+            if event.key in (pygame.K_HOME, pygame.K_END):
+                self.scroll_to(0.0 if event.key == pygame.K_HOME else 1.0)
+                return True
+            return False
+        if event.type == pygame.MOUSEWHEEL:
+            if frame.collidepoint(pygame.mouse.get_pos()):
+                self.scroll_by(-event.y * 3 * self.line)
+                return True
+            return False
+        bar = self.box.scroll_bar
+        if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            on_bar = bar is not None and bar.rect.collidepoint(event.pos)
+            if frame.collidepoint(event.pos) and not on_bar:
+                self._grab = event.pos[1]
+                return True
+        elif event.type == pygame.MOUSEMOTION and self._grab is not None:
+            self.scroll_by(self._grab - event.pos[1])
+            self._grab = event.pos[1]
+            return True
+        elif event.type == pygame.MOUSEBUTTONUP and event.button == 1 and self._grab is not None:
+            self._grab = None
+            return True
+        return False

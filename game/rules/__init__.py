@@ -66,6 +66,7 @@ from game.rules.shapes import (
     View,
 )
 from game.rules.state import (
+    PRESTIGE_CATEGORIES,
     Event,
     Outcome,
     State,
@@ -73,7 +74,7 @@ from game.rules.state import (
     Termination,
     state_hash,
 )
-from game.rules.view import events_for, orders_cost, sample_state, view
+from game.rules.view import events_for, orders_cost, sample_state, unspent_money_lost, view
 
 
 def is_over(state: State) -> bool:
@@ -85,6 +86,7 @@ __all__ = [
     "COMMAND_KINDS",
     "INTEL_SECRET_BITS",
     "ORBIT",
+    "PRESTIGE_CATEGORIES",
     "AgreementWire",
     "Answer",
     "BuyService",
@@ -150,6 +152,7 @@ __all__ = [
     "state_hash",
     "step_bonus",
     "step_odds",
+    "unspent_money_lost",
     "validate",
     "view",
 ]

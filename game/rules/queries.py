@@ -176,6 +176,11 @@ def alliance_refusal(state: State, a: str, b: str) -> RuleError | None:
     return coalition_refusal(state, allies(state, a), allies(state, b))
 
 
+def treasury_cap(content: Content, budget: int) -> int:
+    """The most a treasury keeps after a turn's income: `treasury_cap` yearly budgets."""
+    return int(content.rule("economy").treasury_cap * budget)
+
+
 def dues(state: State, agency: str) -> int:
     """$M this agency pays each turn for the agreements it is in: each one's `dues` share
     of its half-year income."""

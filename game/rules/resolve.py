@@ -1218,7 +1218,7 @@ def _economy(t: _Turn) -> None:
                 support=ag.support,
                 budget=ag.budget,
             )
-        cap = int(economy.treasury_cap * ag.budget)
+        cap = q.treasury_cap(content, ag.budget)
         dues = q.dues(s, a)
         if dues:
             t.emit(

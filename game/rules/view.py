@@ -15,7 +15,7 @@ from typing import Any, cast
 
 from game.rules import queries as q
 from game.rules.commands import Command
-from game.rules.content import Objective
+from game.rules.content import Content, Objective
 from game.rules.flight import flight_odds
 from game.rules.legal import ViewPrices, launch_problem, order_cost, service_prices
 from game.rules.setup import new_match
@@ -359,3 +359,21 @@ def orders_cost(v: Mapping[str, Any], orders: list[Command]) -> int:
     """What a list of orders would take from the treasury, computed from one's own view."""
     prices = ViewPrices(v)
     return sum(order_cost(cmd, prices) for cmd in orders)
+
+
+def unspent_money_lost(content: Content, v: Mapping[str, Any], orders: list[Command]) -> int:
+    """$M that these orders leave in the treasury and the end of the turn takes away, read
+    from one's own view: what the income would carry over the treasury cap, or all of it when
+    this is the match's last turn. At a yearly review the budget, and so the cap, still moves.
+    """
+    me = v.get("me") or {}
+    if "treasury" not in me:
+        return 0
+    left = int(me["treasury"]) - orders_cost(v, orders)
+    if left <= 0:
+        return 0
+    if int(v.get("turn", 0)) >= int(v.get("last_turn", 10**9)):
+        return left
+    income = left + int(me.get("income", 0)) - int(me.get("dues", 0))
+    cap = q.treasury_cap(content, int(me.get("budget", 0)))
+    return max(0, min(left, income - cap))

@@ -75,15 +75,47 @@ def press(app: App, key: int, mod: int = 0, settle: int = 1) -> None:
     frames(app, settle)
 
 
-def wait_until(app: App, condition: Callable[[], bool], seconds: float = 10.0) -> None:
-    """Step frames (in real time, the network works meanwhile) until `condition` holds."""
+def end_turn(app: App) -> None:
+    """Press E as a player ends a turn, and say yes if the game asks first."""
+    press(app, pygame.K_e)
+    if getattr(app.scene, "overlay", None) == "confirm":
+        press(app, pygame.K_RETURN)
+
+
+def type_text(app: App, text: str, settle: int = 1) -> None:
+    """Type `text` as a keyboard does: for each character a key press carrying it, the text
+    input SDL sends with it, and the release."""
+    marks = {" ": pygame.K_SPACE, ",": pygame.K_COMMA, "!": pygame.K_EXCLAIM}
+    for char in text:
+        key = marks.get(char) or pygame.key.key_code(char.lower())
+        down = dict(key=key, mod=0, unicode=char, scancode=0)
+        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, **down))
+        pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text=char))
+        pygame.event.post(pygame.event.Event(pygame.KEYUP, **down))
+        frames(app, settle)
+
+
+def hover(app: App, pos: tuple[int, int], settle: int = 1) -> None:
+    """Move the mouse to `pos` (the pointer itself, and the motion event)."""
+    pygame.mouse.set_pos(pos)
+    pygame.event.post(
+        pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0))
+    )
+    frames(app, settle)
+
+
+def wait_until(
+    app: App, condition: Callable[[], bool], seconds: float = 10.0, *, every_frame: bool = True
+) -> None:
+    """Step frames (in real time, the network works meanwhile) until `condition` holds.
+    With `every_frame` False the app draws only the frames it would draw by itself."""
     import time
 
     end = time.monotonic() + seconds
     while not condition():
         if time.monotonic() > end:
             raise AssertionError("timed out waiting for the client")
-        app.step(FRAME)
+        app.step(FRAME, always_draw=every_frame)
         time.sleep(0.005)
 
 

@@ -24,7 +24,7 @@ from game.client.settings import Settings
 from game.client.settings_screen import SettingsScene
 from game.client.title import TitleScene
 from server.local import LocalServer
-from tests.client.conftest import click, find, frames, press, shot, wait_until
+from tests.client.conftest import click, end_turn, find, frames, press, shot, wait_until
 from tests.timing import scaled
 
 
@@ -138,7 +138,7 @@ def test_a_local_game_closed_mid_match_continues_from_the_title_at_the_same_stat
     assert isinstance(scene, GameScene)
     model = scene.model
     wait_until(app, lambda: bool(model.history) and bool(model.legal))
-    press(app, pygame.K_e)
+    end_turn(app)
     wait_until(app, lambda: model.turn == 1, scaled(20))
     turn, version, view = model.turn, model.version, model.view
     before = state_hash_served(scene.session)
@@ -165,7 +165,7 @@ def test_a_local_game_closed_mid_match_continues_from_the_title_at_the_same_stat
         # Back after the turn's deadline had passed, the player still has time to play it.
         assert (again.seconds_left() or 0) > 86400
         # It goes on: the next turn resolves and the save follows it.
-        press(window, pygame.K_e)
+        end_turn(window)
         wait_until(window, lambda: again.turn == turn + 1, scaled(20))
         wait_until(window, lambda: saved_games()[0].turn == turn + 1, scaled(5))
     finally:
@@ -196,7 +196,7 @@ def test_a_finished_local_game_keeps_its_result_and_replay_and_opens_it(app):
     wait_until(app, lambda: bool(model.history))
     while model.outcome is None:
         turn = model.turn
-        press(app, pygame.K_e)
+        end_turn(app)
         wait_until(app, lambda t=turn: model.turn != t or model.outcome is not None, scaled(20))
     wait_until(app, lambda: saved_games()[0].has_replay, scaled(10))
     (game,) = saved_games()

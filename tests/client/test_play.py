@@ -16,7 +16,7 @@ from game.client.new_game import NewGameScene
 from game.client.session import MatchSession
 from game.rules import load_content
 from server.local import LocalServer
-from tests.client.conftest import click, find, frames, press, shot, wait_until
+from tests.client.conftest import click, end_turn, find, frames, press, shot, wait_until
 from tests.timing import scaled
 
 
@@ -65,7 +65,7 @@ def test_local_match_played_through_the_ui_to_the_end_screen(app):
     turns_played = 0
     while model.outcome is None:
         turn = model.turn
-        press(app, pygame.K_e)
+        end_turn(app)  # no orders, or money to waste: yes, end it
         wait_until(app, lambda t=turn: model.turn != t or model.outcome is not None, 20)
         turns_played += 1
         if scene.overlay == "report" and model.outcome is None:

@@ -13,7 +13,7 @@ from game.client.assets import asset_file
 from game.client.settings import Settings
 from game.client.sound import CUES, MUSIC, SoundBoard, turn_cues
 from game.client.sound_recipes import RATE, RECIPES
-from tests.client.conftest import click, find, frames, press
+from tests.client.conftest import click, end_turn, find, frames, press
 
 
 def _flight(agency: str, result: str, steps: list[list[object]], partners=()) -> dict:
@@ -159,7 +159,7 @@ def test_a_turn_resolved_in_a_local_game_sounds_its_chime(app):
     model = scene.model
     wait_until(app, lambda: bool(model.history) and bool(model.legal))
     assert "turn" not in app.sounds.played  # the opening view is no resolved turn
-    press(app, pygame.K_e)
+    end_turn(app)
     wait_until(app, lambda: model.turn == 1, 20)
     wait_until(app, lambda: "turn" in app.sounds.played, 2)
 
