@@ -18,11 +18,13 @@ from typing import TYPE_CHECKING
 import pygame
 import pygame_gui
 
-from game.client import panels, readout, theme
+from game.client import panels, readout, standing, theme
 from game.client.moon_view import Marker, MoonView
+from game.client.orders_list import OrdersList
 from game.client.scene import Scene
 from game.client.techtree import TechTreeView
 from game.client.widgets import button, escape, hex_colour, label, text_box
+from game.rules import Answer
 
 if TYPE_CHECKING:
     from game.client.app import App
@@ -45,6 +47,7 @@ HELP = [
     ("R", "the report of the last turn"),
     ("G", "charts: prestige, budget and science over time"),
     ("C", "type in the chat (Enter sends, Esc leaves)"),
+    ("Ctrl+Z", "take back the last change to your orders"),
     ("Arrows, wheel, drag", "turn and zoom the Moon, or move around the tech tree"),
     ("Home / F / P", "near side / far side / south pole"),
     ("PageUp / PageDown", "replays: a turn back / forward (Ctrl: to the start / end)"),
@@ -69,7 +72,11 @@ class GameScene(Scene):
         self.tab = "budget"
         self.moon = MoonView(app.fonts, on_pick=self.pick_site)
         self.tree = TechTreeView(
-            content.techs, content.branches, app.fonts, on_select=self.pick_tech
+            content.techs,
+            content.branches,
+            app.fonts,
+            on_select=self.pick_tech,
+            unlocks=readout.tech_unlocks(content),
         )
         self.tree_fitted = False
         self.selected_tech: str | None = None
@@ -90,6 +97,8 @@ class GameScene(Scene):
         self.budget_line: pygame_gui.elements.UITextBox | None = None
         self._markers_key: tuple[int, int] | None = None
         self._markers: tuple[list[Marker], list[Marker]] = ([], [])
+        self.amounts: dict[tuple[str, str], int] = {}  # payments sized with - and +
+        self.orders_list = OrdersList(self)
 
     @property
     def model(self) -> MatchModel:
@@ -150,6 +159,7 @@ class GameScene(Scene):
         tab_w = lay["tabs"].width // len(TABS)
         for n, (key, name, _k) in enumerate(TABS):
             rect = pygame.Rect(lay["tabs"].x + n * tab_w, lay["tabs"].y, tab_w, lay["tabs"].height)
+            waiting = readout.waiting_count(self.model) if key == "diplomacy" else 0
             button(
                 self.ui,
                 rect,
@@ -157,11 +167,13 @@ class GameScene(Scene):
                 partial(self.set_tab, key),
                 style="@primary" if key == self.tab else "@tab",
                 name=f"#tab_{key}",
-                tip=f"{name} panel ({n + 1} or {pygame.key.name(_k).upper()})",
+                tip=f"{name} panel ({n + 1} or {pygame.key.name(_k).upper()})"
+                + (f"\n{waiting} proposal(s) wait for your answer" if waiting else ""),
             )
         self._build_orders_bar()
         self._build_chat()
         self._build_panel(scroll)
+        self.orders_list.build(lay["main"])
         if self.chat_entry is not None and chat_text:
             self.chat_entry.set_text(chat_text)
         if self.chat_entry is not None and chat_focus and self.overlay is None:
@@ -310,7 +322,7 @@ class GameScene(Scene):
         elif self.overlay == "help":
             html = "<br>".join(
                 f"<font color='#f0c060'><b>{escape(k)}</b></font>   {escape(v)}" for k, v in HELP
-            )
+            ) + readout.victory_html(self.model)
             title = "Keys"
         else:
             html = (
@@ -389,7 +401,13 @@ class GameScene(Scene):
             self._build_panel()
         elif self.budget_line is not None and self.budget_line.alive():
             self.budget_line.set_text(panels.budget_html(self.model))
+        self.orders_list.refresh()
         self._built_change = self.model.changed
+
+    def undo(self) -> None:
+        """Ctrl+Z: the orders as they were before the last change."""
+        if self.session.can_act and not self.model.final and self.model.undo():
+            self.orders_changed()
 
     def reopen_turn(self) -> None:
         if self.live is not None:
@@ -424,6 +442,26 @@ class GameScene(Scene):
     def on_ui_event(self, event: pygame.event.Event) -> None:
         if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and event.ui_element is self.chat_entry:
             self.send_chat()
+        if event.type == pygame_gui.UI_TEXT_BOX_LINK_CLICKED:
+            self._answer_link(str(event.link_target))
+
+    def _answer_link(self, target: str) -> None:
+        """A report's Accept or Decline link: that answer goes on the orders."""
+        if not target.startswith(readout.ANSWER_LINK) or not self.session.can_act:
+            return
+        pid, _, accept = target[len(readout.ANSWER_LINK) :].rpartition(":")
+        answer = next(
+            (
+                a
+                for a in self.model.legal_of(Answer)
+                if a.proposal == pid and a.accept == (accept == "1")
+            ),
+            None,
+        )
+        if answer is not None:
+            self.model.add_order(answer)
+            self.session.draft_changed()
+            self.app.rebuild()
 
     def handle_event(self, event: pygame.event.Event) -> bool:
         if event.type == pygame.KEYDOWN:
@@ -467,6 +505,9 @@ class GameScene(Scene):
             return True
         if key == pygame.K_g:
             self.open_overlay("charts")
+            return True
+        if key == pygame.K_z and mods & pygame.KMOD_CTRL:
+            self.undo()
             return True
         if key == pygame.K_c and self.chat_entry is not None:
             self.chat_entry.focus()
@@ -533,6 +574,8 @@ class GameScene(Scene):
         if self._view_key() != self._built_view or (
             self.replay and model.changed != self._built_change
         ):
+            if self.live is not None and standing.queue(model):
+                self.session.draft_changed()
             self.app.rebuild()
             return
         if model.changed != self._built_change:
@@ -587,6 +630,7 @@ class GameScene(Scene):
             replay=self.replay,
             session=self.session,
         )
+        self.orders_list.draw(surface)
         self._draw_orders_summary(surface)
         self._draw_connection(surface)
         self._draw_overlay_frame(surface)
@@ -601,8 +645,11 @@ class GameScene(Scene):
             return
         lines = readout.orders_summary(self.model)
         y = bar.y + self.px(8)
+        room = bar.width - pad - self.px(180)  # the End turn button sits on the right
         for text, colour in lines[:2]:
             img = fonts.render(text, 13, colour)
+            if img.get_width() > room:
+                img = img.subsurface((0, 0, max(1, room), img.get_height()))
             surface.blit(img, (bar.x + pad, y))
             y += img.get_height()
         self.app.tooltips.add(
@@ -633,13 +680,30 @@ class GameScene(Scene):
         surface.blit(img, img.get_rect(center=box.center))
 
     def draw_overlay(self, surface: pygame.Surface) -> None:
-        """Drawn over the widgets: the charts window's plots."""
+        """Drawn over the widgets: the inbox badge on the Diplomacy tab, the charts window's
+        plots."""
+        if self.overlay is None and not self.replay:
+            self._draw_inbox_badge(surface)
         if self.overlay == "charts":
             rect = self.layout.get("overlay")
             if rect is not None:
                 readout.draw_charts(
                     surface, rect, self.app.fonts, self.model, self.app.tooltips.add
                 )
+
+    def _draw_inbox_badge(self, surface: pygame.Surface) -> None:
+        """The number of proposals waiting for an answer, on the Diplomacy tab's corner."""
+        waiting = readout.waiting_count(self.model)
+        tabs = self.layout.get("tabs")
+        if not waiting or tabs is None:
+            return
+        n = next(i for i, (key, _name, _k) in enumerate(TABS) if key == "diplomacy")
+        tab_w = tabs.width // len(TABS)
+        r = self.px(9)
+        centre = (tabs.x + (n + 1) * tab_w - r - self.px(2), tabs.y + r + self.px(1))
+        pygame.draw.circle(surface, theme.BAD, centre, r)
+        img = self.app.fonts.render(str(waiting), 11, (255, 255, 255), bold=True)
+        surface.blit(img, img.get_rect(center=centre))
 
     def _draw_overlay_frame(self, surface: pygame.Surface) -> None:
         """Dims the screen under an overlay window and draws its frame (widgets go on top)."""
