@@ -86,6 +86,7 @@ class GameScene(Scene):
         self._built_change = -1
         self._built_view: tuple[int, int] = (-1, -1)  # (views received, version)
         self._built_final = False
+        self._built_problems: list[dict[str, object]] = []
         self._panel: pygame_gui.elements.UIScrollingContainer | None = None
         self._orders_box: pygame_gui.elements.UITextBox | None = None
         self.chat_entry: pygame_gui.elements.UITextEntryLine | None = None
@@ -201,6 +202,7 @@ class GameScene(Scene):
         self._built_change = self.model.changed
         self._built_view = self._view_key()
         self._built_final = self.model.final
+        self._built_problems = list(self.model.problems)
 
     def _build_orders_bar(self) -> None:
         px = self.px
@@ -594,6 +596,10 @@ class GameScene(Scene):
             self._chat_box.set_text(self._chat_html())
             if self._chat_box.scroll_bar is not None:
                 self._chat_box.scroll_bar.set_scroll_from_start_percentage(1.0)
+        if self.model.problems != self._built_problems and self.overlay is None:
+            # The server's verdict on the draft came: refused orders turn red in place.
+            self._build_panel()
+            self.orders_list.refresh()
         if self.model.final != self._built_final:
             self.app.rebuild()
 
