@@ -55,7 +55,7 @@ class OrdersList:
         self._widgets.append(
             text_box(
                 ui,
-                pygame.Rect(self.rect.x + px(4), self.rect.y + px(2), width - px(8), px(26)),
+                pygame.Rect(self.rect.x + px(4), self.rect.y, width - px(8), px(30)),
                 f"<b>{escape(title)}</b>",
                 name="#row",
             )

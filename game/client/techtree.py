@@ -18,7 +18,7 @@ import pygame
 from game.client import theme
 from game.client.theme import Fonts
 
-NODE_W, NODE_H = 200, 62
+NODE_W, NODE_H = 200, 72
 COL_GAP, ROW_GAP = 64, 14
 BAND_GAP = 26
 LABEL_W = 150

@@ -298,3 +298,56 @@ def test_the_tech_tree_says_what_each_node_unlocks_and_stays_readable(app, playe
     # A node is tall enough for its name, what it opens and its state, one under the other.
     assert tree.node_screen_rect(lander.id).height >= 40
     shot(app, f"tech_tree_{size[0]}")
+
+
+def test_the_turn_report_sums_up_money_research_and_what_comes_next(app, played):
+    scene = _replay(app, played, "esa", 2)
+    model = scene.model
+    press(app, pygame.K_r, settle=2)
+    report = find(app, "#report_text").html_text
+    before, after = model.history[-2].view["me"], model.view["me"]
+    assert f"treasury ${before['treasury']:,}M &gt; <b>${after['treasury']:,}M</b>" in report
+    assert f"income +${after['income']:,}M" in report
+    spent = int(re.search(r"spent \$([\d,]+)M", report).group(1).replace(",", ""))
+    dues = sum(
+        e["data"]["amount"]
+        for e in model.events
+        if e["kind"] == "dues_paid" and (e["agency"] == "esa")
+    )
+    lost = re.search(r"lost to the cap \$([\d,]+)M", report)
+    assert lost is not None
+    assert (
+        before["treasury"] + after["income"] - dues - spent - int(lost.group(1).replace(",", ""))
+        == after["treasury"]
+    )
+    assert "<b>Next</b>" in report and "not yet committed this turn" in report
+    press(app, pygame.K_ESCAPE)
+    press(app, pygame.K_F1, settle=2)
+    assert "How to win" in find(app, "#help_text").html_text
+
+
+def test_the_stations_panel_shows_who_is_how_far_in_the_presence_race(app, played):
+    scene = _replay(app, played, "esa", 1)
+    model = scene.model
+    model.view["stations"]["s-pole"] = {
+        "id": "s-pole",
+        "name": "Shackleton Base",
+        "site": "shackleton",
+        "crewed_turns": 5,
+        "shares": {"nasa": 0.6, "esa": 0.4},
+        "claim": {
+            "counts": True,
+            "coalition": ["nasa", "esa"],
+            "held": True,
+            "winners": ["esa"],
+            "rivals": [],
+            "target": 8,
+            "turns_left": 3,
+            "last_call": False,
+        },
+    }
+    app.rebuild()
+    press(app, pygame.K_s, settle=2)
+    race = next(t for t in _texts(app) if "Shackleton Base" in t and "to go" in t)
+    assert "crewed 5 turns of 8, 3 to go" in race
+    assert "held by NASA, ESA" in race and "would win: ESA" in race
