@@ -399,7 +399,9 @@ class GameScene(Scene):
     def orders_changed(self, *, rebuild: bool = True) -> None:
         """The draft changed: show it, and let the server check it shortly."""
         self.session.draft_changed()
-        if rebuild:
+        if self.overlay is not None:
+            self.app.rebuild()  # a window is open (an answer from the report): only it shows
+        elif rebuild:
             self._build_panel()
         elif self.budget_line is not None and self.budget_line.alive():
             self.budget_line.set_text(panels.budget_html(self.model))
@@ -462,8 +464,7 @@ class GameScene(Scene):
         )
         if answer is not None:
             self.model.add_order(answer)
-            self.session.draft_changed()
-            self.app.rebuild()
+            self.orders_changed()
 
     def handle_event(self, event: pygame.event.Event) -> bool:
         if event.type == pygame.KEYDOWN:

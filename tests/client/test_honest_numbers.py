@@ -15,7 +15,7 @@ from game.client.game_screen import GameScene
 from game.client.new_game import NewGameScene
 from game.client.outlook import percent
 from game.client.replay_viewer import ReplayFrames, ReplaySession
-from game.rules import Fund, Rush, StartMission, mission_cost, sample_state
+from game.rules import Answer, Fund, Rush, StartMission, mission_cost, sample_state
 from tests.client.conftest import (
     click,
     find,
@@ -184,6 +184,15 @@ def test_proposals_arrive_with_a_badge_an_expiry_and_no_treaty_already_held(app)
     report = find(app, "#report_text").html_text
     assert report.index("Waiting for your answer") < report.index("Money")
     assert "answer by" in report or "last chance" in report
+    # The report's Decline link puts the answer on the orders.
+    box = find(app, "#report_text")
+    base_x, base_y = box._calculate_hyperlinks_offsets()
+    link = next(c for c in box.link_hover_chunks if c.href.endswith(":0"))
+    pid = link.href.split(":")[1]
+    click(app, (base_x + link.x + 4, base_y + link.y + link.size[1] // 2), settle=3)
+    assert Answer(pid, False) in model.draft
+    assert "declined in your orders" in find(app, "#report_text").html_text
+    press(app, pygame.K_z, mod=pygame.KMOD_CTRL, settle=2)
     press(app, pygame.K_ESCAPE)
     press(app, pygame.K_d, settle=2)
     shot(app, "inbox")
