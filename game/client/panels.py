@@ -233,7 +233,10 @@ def _amount_row(
     ctx: PanelContext, html: str, standard: Research | Fund, limit: int, tip: str
 ) -> None:
     """A payment the player sizes: "-" and "+" step the amount between $1M and `limit`, the
-    middle button puts it on the orders (or takes it off). An amount on file moves with it."""
+    middle button puts it on the orders (or takes it off). An amount on file moves with it.
+
+    A step changes the middle button's text and the order in place: rebuilding the panel on
+    every step would make stepping feel slow."""
     model = ctx.model
     key = (standard.KIND, getattr(standard, "tech", "") or getattr(standard, "program", ""))
     on_file = next((c for c in model.draft if clashes(c, standard)), None)
@@ -242,23 +245,49 @@ def _amount_row(
         amount = on_file.amount
     else:
         amount = ctx.scene.amounts.get(key, standard.amount)
-    amount = max(1, min(limit, amount))
-    chosen = replace(standard, amount=amount)
+    chosen = [replace(standard, amount=max(1, min(limit, amount)))]  # as the steps move it
     step = max(1, round(limit / 10))
+    middle: list[pygame_gui.elements.UIButton] = []
+    name = f"#act_{standard.KIND}"
+
+    def show() -> None:
+        if middle:
+            filed = chosen[0] in model.draft
+            middle[0].set_text(f"${chosen[0].amount:,}M")
+            middle[0].change_object_id(object_id("@primary" if filed else None, name))
+
+    def toggle() -> None:
+        if chosen[0] in model.draft:
+            model.remove_order(chosen[0])
+        else:
+            model.add_order(chosen[0])
+        show()
+        ctx.scene.orders_changed(rebuild=False)
 
     def nudge(sign: int) -> None:
-        new = max(1, min(limit, amount + sign * step))
-        ctx.scene.amounts[key] = new
-        if on_file is not None:
-            model.add_order(replace(standard, amount=new))
-        ctx.scene.orders_changed()
+        filed = chosen[0] in model.draft
+        chosen[0] = replace(standard, amount=max(1, min(limit, chosen[0].amount + sign * step)))
+        ctx.scene.amounts[key] = chosen[0].amount
+        if filed:
+            model.add_order(chosen[0])
+        show()
+        ctx.scene.orders_changed(rebuild=False)
 
+    refused = _refusal(ctx, chosen[0])
     kind = standard.KIND
     ctx.row(
         html,
         [
             Action("-", lambda: nudge(-1), f"${step:,}M less", False, f"#less_{kind}", width=30),
-            _action(ctx, f"${amount:,}M", chosen, tip),
+            Action(
+                f"${chosen[0].amount:,}M",
+                toggle,
+                f"Refused: {refused}\n{tip}" if refused else tip,
+                chosen[0] in model.draft,
+                name,
+                middle,
+                refused=bool(refused),
+            ),
             Action(
                 "+",
                 lambda: nudge(1),
@@ -270,7 +299,7 @@ def _amount_row(
         ],
         action_w=84,
     )
-    _refusal_note(ctx, chosen)
+    _refusal_note(ctx, chosen[0])
 
 
 def _fund_row(ctx: PanelContext, fund: Fund, *, under_program: bool = False) -> None:
