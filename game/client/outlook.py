@@ -17,6 +17,7 @@ from game.ai.objectives import objectives_met
 from game.ai.reading import Reading
 from game.client.match import MatchModel
 from game.client.widgets import escape
+from game.client.wording import percent
 from game.rules import (
     FlightOddsView,
     MissionType,
@@ -28,12 +29,6 @@ from game.rules import (
     mission_cost,
     sample_state,
 )
-
-
-def percent(chance: float) -> str:
-    """A chance as the client shows it everywhere: whole percent, halves rounded up, so the
-    same number never reads 97% in one place and 96% in another."""
-    return f"{int(chance * 100 + 0.5 + 1e-9)}%"
 
 
 @dataclass(frozen=True)

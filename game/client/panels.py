@@ -18,8 +18,9 @@ import pygame
 import pygame_gui
 
 from game.client import advisor, outlook, readout, standing, theme, wording
-from game.client.outlook import Outlook, percent
+from game.client.outlook import Outlook
 from game.client.widgets import button, escape, hex_colour, label, object_id, text_box
+from game.client.wording import percent
 from game.rules import (
     BuyService,
     Command,

@@ -558,7 +558,7 @@ def event_html(event: Mapping[str, Any], model: MatchModel) -> str:
                 tint = "#5ed68c" if step[2] else "#f06060"
                 parts.append(
                     f"<font color='{tint}'>{escape(str(step[0]))} {mark}</font>"
-                    f" <font color='#8a96ad'>({float(step[1]):.0%})</font>"
+                    f" <font color='#8a96ad'>({wording.percent(float(step[1]))})</font>"
                 )
         text += "<br>&nbsp;&nbsp;&nbsp;" + " &gt; ".join(parts)
     return text

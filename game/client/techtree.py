@@ -17,6 +17,7 @@ import pygame
 
 from game.client import theme
 from game.client.theme import Fonts
+from game.client.wording import percent
 
 NODE_W, NODE_H = 200, 72
 COL_GAP, ROW_GAP = 64, 14
@@ -284,7 +285,9 @@ class TechTreeView:
         elif cost:
             lines.append(f"Research: {st.progress:.0%} of ${cost}M paid")
         if st.reliability:
-            lines.append(f"Reliability {st.reliability:.0%} (refining can reach {st.cap:.0%})")
+            lines.append(
+                f"Reliability {percent(st.reliability)} (refining can reach {percent(st.cap)})"
+            )
         if st.planned:
             lines.append(f"Ordered this turn: ${st.planned}M")
         if not st.known and not st.available:
@@ -377,7 +380,11 @@ class TechTreeView:
                     what = what[:-2].rstrip(", ") + "…"
                 world.blit(small.render(what, True, (150, 170, 205)), (rect.x + sc(7), line_y))
             if st.known:
-                info = f"rel {st.reliability:.0%} / {st.cap:.0%}" if st.reliability else "known"
+                info = (
+                    f"rel {percent(st.reliability)} / {percent(st.cap)}"
+                    if st.reliability
+                    else "known"
+                )
                 info_colour = theme.GOOD
             elif st.available:
                 info, info_colour = f"{st.progress:.0%} researched", theme.TEXT

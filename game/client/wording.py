@@ -30,6 +30,12 @@ def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def percent(chance: float) -> str:
+    """A chance or a reliability as the client shows it everywhere: whole percent, halves
+    rounded up, so the same number never reads 97% in one place and 96% in another."""
+    return f"{int(chance * 100 + 0.5 + 1e-9)}%"
+
+
 def tech_name(model: MatchModel, tid: str) -> str:
     tech = model.content.techs.get(tid)
     return tech.name if tech is not None else tid.replace("_", " ")

@@ -13,8 +13,8 @@ import pytest
 from game.client import readout
 from game.client.game_screen import GameScene
 from game.client.new_game import NewGameScene
-from game.client.outlook import percent
 from game.client.replay_viewer import ReplayFrames, ReplaySession
+from game.client.wording import percent
 from game.rules import Answer, Fund, Rush, StartMission, mission_cost, sample_state
 from tests.client.conftest import (
     click,
