@@ -7,7 +7,8 @@ Diplomacy, Stations, News; under them the orders bar with End turn; the chat in 
 left. The same screen shows a replay, read-only, with a step bar instead of the orders.
 
 Keys: 1-6 or B M T D S N switch panels; E or Ctrl+Enter ends the turn; C chats; R shows the
-last turn's report; G the charts; F1 this help; arrows / wheel / Home F P move the globe.
+last turn's report; G the charts; F1 this help; arrows / wheel / Home F P move the globe;
+Ctrl+Z takes back the last change to the orders, which are always listed over the Moon.
 """
 
 from __future__ import annotations

@@ -1,10 +1,12 @@
 """The right-hand panels of the game screen: budget, missions, tech, diplomacy, stations, news.
 
 Every action a panel offers is one of the seat's legal commands as the server listed them
-this turn (funding at its standard amounts, missions at the sites they suit, the proposals
-that may be made), so the panels never offer what the rules would refuse. Pressing an
-action adds it to the turn's orders, pressing it again takes it out; the orders bar shows
-the server's verdict on the whole set.
+this turn (missions at the sites they suit, the proposals that may be made), or a payment
+into one of them at an amount the player steps between $1M and the rules' limit, so the
+panels never offer what the rules would refuse. Pressing an action adds it to the turn's
+orders, pressing it again takes it out; an order the server refused turns red where it was
+given, with the reason. Missions show their true price, their odds step by step and what
+they can earn (`outlook`); proposals show what their terms do and when they expire.
 """
 
 from __future__ import annotations
