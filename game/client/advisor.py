@@ -16,6 +16,7 @@ from game.client.match import MatchModel
 from game.rules import Command, Fund, Propose, Research, StartMission
 
 ADVICE_SHOWN = 4  # orders the advice names
+PER_KIND = 2  # of them, at most this many of one kind
 # What a first move is made of, most telling first: the programs and research that set the
 # agency's course, then the partners it courts.
 WEIGHT = {StartMission: 0, Fund: 1, Research: 2, Propose: 3}
@@ -27,17 +28,14 @@ class Advice:
     orders: list[Command]
 
 
-_KEPT: dict[int, Advice] = {}
+_KEPT: list[tuple[object, Advice]] = []  # (the view it was worked out for, the advice)
 
 
 def first_moves(model: MatchModel) -> Advice:
     """The advice for the seat's current view (worked out once per view)."""
-    key = id(model.view)
-    found = _KEPT.get(key)
-    if found is None:
-        _KEPT.clear()
-        found = _KEPT[key] = _advise(model)
-    return found
+    if not _KEPT or _KEPT[0][0] is not model.view:
+        _KEPT[:] = [(model.view, _advise(model))]
+    return _KEPT[0][1]
 
 
 def _advise(model: MatchModel) -> Advice:
@@ -45,9 +43,12 @@ def _advise(model: MatchModel) -> Advice:
     if seat is None or "me" not in model.view:
         return Advice("", [])
     plan = GreedyPlayer(doctrine_for(seat)).orders(model.view, list(model.legal))
-    ranked = sorted((c for c in plan if type(c) in WEIGHT), key=lambda c: WEIGHT[type(c)])[
-        :ADVICE_SHOWN
-    ]
+    ranked: list[Command] = []
+    for order in sorted((c for c in plan if type(c) in WEIGHT), key=lambda c: WEIGHT[type(c)]):
+        # A mix of kinds says more about a plan than three programs of one.
+        if sum(1 for c in ranked if type(c) is type(order)) < PER_KIND:
+            ranked.append(order)
+    ranked = ranked[:ADVICE_SHOWN]
     agency = model.content.agencies.get(seat)
     why = agency.note if agency is not None else ""
     own = [
@@ -57,5 +58,6 @@ def _advise(model: MatchModel) -> Advice:
     ]
     if own:
         nearest = min(own, key=lambda o: int(o.get("by", 9999)))
-        why += f" Your nearest objective: {nearest.get('name')} by {nearest.get('by')}."
+        name, by = str(nearest.get("name")), str(nearest.get("by"))
+        why += f" Your nearest objective: {name}" + ("." if by in name else f" by {by}.")
     return Advice(why.strip(), ranked)

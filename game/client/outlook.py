@@ -51,6 +51,7 @@ class Outlook:
 
     def __init__(self, model: MatchModel) -> None:
         self.model = model
+        self.view = model.view  # the view these numbers are for
         self.reading = Reading(model.view)
         self._state: State | None = None
         self._prices: dict[tuple[str, str, bool], int] = {}
@@ -59,7 +60,7 @@ class Outlook:
     def state(self) -> State:
         """A state sampled from the view: the seat's own numbers and programs are exact."""
         if self._state is None:
-            self._state = sample_state(self.model.view, seed=0)
+            self._state = sample_state(self.view, seed=0)
         return self._state
 
     # -- prices -----------------------------------------------------------------------------
@@ -145,17 +146,14 @@ class Outlook:
         )
 
 
-_KEPT: dict[int, Outlook] = {}
+_KEPT: list[Outlook] = []
 
 
 def of(model: MatchModel) -> Outlook:
     """The outlook for the model's current view: kept until the view changes."""
-    key = id(model.view)
-    found = _KEPT.get(key)
-    if found is None or found.model is not model:
-        _KEPT.clear()
-        found = _KEPT[key] = Outlook(model)
-    return found
+    if not _KEPT or _KEPT[0].model is not model or _KEPT[0].view is not model.view:
+        _KEPT[:] = [Outlook(model)]
+    return _KEPT[0]
 
 
 def odds_steps_html(odds: FlightOddsView) -> str:

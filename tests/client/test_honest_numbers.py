@@ -10,7 +10,7 @@ import pygame
 import pygame_gui
 import pytest
 
-from game.client import readout
+from game.client import readout, wording
 from game.client.game_screen import GameScene
 from game.client.new_game import NewGameScene
 from game.client.replay_viewer import ReplayFrames, ReplaySession
@@ -272,10 +272,20 @@ def test_orders_read_in_words_refusals_are_marked_and_ctrl_z_undoes(app):
     assert model.draft == before
 
 
-def test_the_standing_order_funds_programs_every_turn_and_can_be_stopped(app):
+def test_the_first_turn_advice_and_the_standing_order_put_orders_on_file(app):
     scene = _local_game(app, "esa")
     model = scene.model
     press(app, pygame.K_b, settle=2)
+    # The advisor: the agency's own plan, in words, with its nearest objective as the why.
+    advice = next(t for t in _texts(app) if "Your nearest objective" in t)
+    assert "Luna 27" in advice and "=" not in advice.replace("color='", "")
+    use = find(app, "#advice")
+    scroll_into_view(app, use, scene.layout["body"])
+    click(app, use, settle=2)
+    advised = [c for c in model.draft]
+    assert advised and all(
+        wording.order_text(model, c) in advice.replace("&amp;", "&") for c in advised
+    )
     toggle = find(app, "#standing_fund")
     scroll_into_view(app, toggle, scene.layout["body"])
     click(app, toggle, settle=2)
