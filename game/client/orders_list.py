@@ -19,7 +19,7 @@ from game.rules import Command
 if TYPE_CHECKING:
     from game.client.game_screen import GameScene
 
-ROW_H = 30  # designed for 1280x800
+ROW_H = 34  # designed for 1280x800: a line of text in a "#row" box
 MOST_ROWS = 8  # rows shown before the list scrolls
 
 
@@ -47,9 +47,12 @@ class OrdersList:
         model = self.scene.model
         width = min(px(340), main.width * 45 // 100)
         lines = self._lines()
-        rows = max(1, min(MOST_ROWS, len(lines)))
-        height = px(30) + rows * px(ROW_H) + px(6)
-        self.rect = pygame.Rect(main.right - width - px(8), main.y + px(8), width, height)
+        # A refusal's reason takes a second line; the list scrolls past MOST_ROWS lines.
+        guess = sum(px(ROW_H) * (2 if "#f06060" in html else 1) for html, _r, _t in lines)
+        shown = min(MOST_ROWS * px(ROW_H), guess)
+        self.rect = pygame.Rect(
+            main.right - width - px(8), main.y + px(8), width, px(30) + shown + px(4)
+        )
         ui = self.scene.ui
         title = f"Orders ({len(model.draft)})" + ("  -  Ctrl+Z undoes" if model.undo_stack else "")
         self._widgets.append(
@@ -61,7 +64,7 @@ class OrdersList:
             )
         )
         box = pygame_gui.elements.UIScrollingContainer(
-            pygame.Rect(self.rect.x, self.rect.y + px(28), width, height - px(30)),
+            pygame.Rect(self.rect.x, self.rect.y + px(28), width, shown),
             ui,
             allow_scroll_x=False,
             object_id="#orders_list",
@@ -70,20 +73,16 @@ class OrdersList:
         inner = width - px(20)
         y = 0
         for html, remove, tip in lines:
-            self._widgets.append(
-                text_box(
-                    ui,
-                    pygame.Rect(px(2), y, inner - px(32), px(ROW_H)),
-                    html,
-                    container=box,
-                    name="#row",
-                )
+            line = text_box(
+                ui, pygame.Rect(px(2), y, inner - px(32), -1), html, container=box, name="#row"
             )
+            self._widgets.append(line)
+            height = max(px(ROW_H), line.rect.height)
             if remove is not None:
                 self._widgets.append(
                     button(
                         ui,
-                        pygame.Rect(inner - px(28), y + px(1), px(26), px(ROW_H - 2)),
+                        pygame.Rect(inner - px(28), y + (height - px(26)) // 2, px(26), px(26)),
                         "x",
                         remove,
                         tip=tip,
@@ -91,7 +90,7 @@ class OrdersList:
                         container=box,
                     )
                 )
-            y += px(ROW_H)
+            y += height
         box.set_scrollable_area_dimensions((inner, max(y, 1)))
 
     def _lines(self) -> list[tuple[str, Callable[[], None] | None, str]]:
@@ -108,7 +107,8 @@ class OrdersList:
                     "Stop queuing the funding each turn.",
                 )
             )
-        for order in model.draft:
+        # Refused orders first: they are what the player has to fix.
+        for order in sorted(model.draft, key=lambda o: not readout.refusal(model, o)):
             text = escape(wording.order_text(model, order))
             why = readout.refusal(model, order)
             if why:

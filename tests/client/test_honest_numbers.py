@@ -297,7 +297,7 @@ def test_the_first_turn_advice_and_the_standing_order_put_orders_on_file(app):
     }
     lines = [t for t in _texts(app) if "Standing: fund programs" in t]
     assert lines
-    stop = _buttons(app, "#remove_order")[0]  # the standing order's own line comes first
+    stop = _row_button(app, scene, "Standing: fund programs", "#remove_order")
     click(app, stop, settle=2)
     assert not any("Standing: fund programs" in t for t in _texts(app))
     _end_turn(app, scene)
