@@ -101,6 +101,7 @@ class GameScene(Scene):
         self._markers: tuple[list[Marker], list[Marker]] = ([], [])
         self.amounts: dict[tuple[str, str], int] = {}  # payments sized with - and +
         self.orders_list = OrdersList(self)
+        self._waiting_count: tuple[tuple[int, int], int] = ((0, -1), 0)
 
     @property
     def model(self) -> MatchModel:
@@ -161,7 +162,7 @@ class GameScene(Scene):
         tab_w = lay["tabs"].width // len(TABS)
         for n, (key, name, _k) in enumerate(TABS):
             rect = pygame.Rect(lay["tabs"].x + n * tab_w, lay["tabs"].y, tab_w, lay["tabs"].height)
-            waiting = readout.waiting_count(self.model) if key == "diplomacy" else 0
+            waiting = self._waiting() if key == "diplomacy" else 0
             button(
                 self.ui,
                 rect,
@@ -699,9 +700,17 @@ class GameScene(Scene):
                     surface, rect, self.app.fonts, self.model, self.app.tooltips.add
                 )
 
+    def _waiting(self) -> int:
+        """Proposals waiting for an answer, counted again only when the model changes (the
+        badge is drawn every frame)."""
+        key = (id(self.model), self.model.changed)
+        if self._waiting_count[0] != key:
+            self._waiting_count = (key, readout.waiting_count(self.model))
+        return self._waiting_count[1]
+
     def _draw_inbox_badge(self, surface: pygame.Surface) -> None:
         """The number of proposals waiting for an answer, on the Diplomacy tab's corner."""
-        waiting = readout.waiting_count(self.model)
+        waiting = self._waiting()
         tabs = self.layout.get("tabs")
         if not waiting or tabs is None:
             return
