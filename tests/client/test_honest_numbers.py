@@ -172,6 +172,9 @@ def test_proposals_arrive_with_a_badge_an_expiry_and_no_treaty_already_held(app)
     for box in _texts(app):
         if "Docking interoperability treaty with" in box:
             assert "NASA" not in box and "JAXA" not in box, box
+    # Each agreement says what its terms do.
+    iss = next(t for t in _texts(app) if "ISS partnership" in t)
+    assert "docking: use each other's stations" in iss.replace("&#x27;", "'")
     for _ in range(3):
         _end_turn(app, scene)
         if readout.waiting_count(model):
