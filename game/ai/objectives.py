@@ -16,26 +16,42 @@ def objective_worth(
     staying: bool,
 ) -> float:
     """Prestige of the open objectives this mission would meet if it succeeds on time."""
+    worth = 0.0
+    for objective in objectives_met(reading, mtype, cmd, site, station, staying):
+        worth += objective.prestige
+    return worth
+
+
+def objectives_met(
+    reading: Reading,
+    mtype: MissionType,
+    cmd: StartMission,
+    site: Site | None,
+    station: StationView | None,
+    staying: bool,
+) -> list[Objective]:
+    """The agency's open objectives this mission would meet if it succeeds on time, one
+    program toward a flight objective being enough."""
     open_ids = {
         o["id"]
         for o in reading.view["objectives"]
         if o["agency"] == reading.agency and o["status"] == "open"
     }
     if not open_ids:
-        return 0.0
+        return []
     content = reading.content
     flies = reading.turn + mtype.build_turns + 1
     pursued = {p["mission_type"] for p in reading.own_programs}
     place = content.sites.get(station["site"]) if station is not None else site
-    worth = 0.0
+    met = []
     for objective in content.objectives:
         if objective.id not in open_ids or flies > content.turn_of(objective.by, 2):
             continue
         if _meets(objective, mtype, cmd, place, station is not None or site is None, staying):
             if objective.kind == "flight" and pursued & set(objective.missions):
                 continue  # one program toward it is enough
-            worth += objective.prestige
-    return worth
+            met.append(objective)
+    return met
 
 
 def _meets(

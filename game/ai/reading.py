@@ -156,6 +156,20 @@ class Reading:
         prestige = self.content.milestones[milestone].prestige
         return prestige * self.decay[min(rank, len(self.decay)) - 1]
 
+    def science_estimate(self, mtype: MissionType, target: str) -> float:
+        """Science a successful flight of this type to a target would bring this agency:
+        less for each earlier success of the type there, as the rules count repeats."""
+        science = self.content.rule("science")
+        done = sum(
+            1
+            for f in self.view["flights"]
+            if f["result"] == "success" and f["mission_type"] == mtype.id and f["site"] == target
+        )
+        repeat = max(science.repeat_floor, science.repeat**done) if done else 1.0
+        site = self.site_of(target)
+        place = site.science if site is not None else 1.0
+        return mtype.science * place * repeat * self.trait("science")
+
     # -- hardware -----------------------------------------------------------------------
 
     @cached_property

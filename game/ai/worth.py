@@ -216,17 +216,7 @@ def robotic_program_worth(reading: Reading, program: ProgramView, mtype: Mission
         reading.milestone_worth(milestone, site, pursued=False)
         for milestone, _after, _when in mtype.milestones
     )
-    science = reading.content.rule("science")
-    done = sum(
-        1
-        for f in reading.view["flights"]
-        if f["result"] == "success"
-        and f["mission_type"] == mtype.id
-        and f["site"] == program["site"]
-    )
-    repeat = max(science.repeat_floor, science.repeat**done) if done else 1.0
-    place = site.science if site is not None else 1.0
-    return worth + mtype.science * place * repeat * reading.trait("science")
+    return worth + reading.science_estimate(mtype, program["site"])
 
 
 def scrub_gain(

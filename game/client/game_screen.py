@@ -7,7 +7,8 @@ Diplomacy, Stations, News; under them the orders bar with End turn; the chat in 
 left. The same screen shows a replay, read-only, with a step bar instead of the orders.
 
 Keys: 1-6 or B M T D S N switch panels; E or Ctrl+Enter ends the turn; C chats; R shows the
-last turn's report; G the charts; F1 this help; arrows / wheel / Home F P move the globe.
+last turn's report; G the charts; F1 this help; arrows / wheel / Home F P move the globe;
+Ctrl+Z takes back the last change to the orders, which are always listed over the Moon.
 While the chat line is focused it owns the keys; Enter sends, Esc or a click elsewhere leaves
 it and the shortcuts work again. A window (report, help) scrolls with the wheel, the arrows,
 PageUp / PageDown, Home / End and by dragging its text. Ending a turn with no orders, or with
@@ -23,12 +24,13 @@ from typing import TYPE_CHECKING
 import pygame
 import pygame_gui
 
-from game.client import panels, readout, theme
+from game.client import panels, readout, standing, theme
 from game.client.moon_view import Marker, MoonView
+from game.client.orders_list import OrdersList
 from game.client.scene import Scene
 from game.client.techtree import TechTreeView
 from game.client.widgets import TextScroller, button, escape, hex_colour, label, text_box
-from game.rules import unspent_money_lost
+from game.rules import Answer, unspent_money_lost
 
 if TYPE_CHECKING:
     from game.client.app import App
@@ -52,6 +54,7 @@ HELP = [
     ("R", "the report of the last turn"),
     ("G", "charts: prestige, budget and science over time"),
     ("C", "type in the chat (Enter sends, Esc leaves)"),
+    ("Ctrl+Z", "take back the last change to your orders"),
     ("Arrows, wheel, drag", "turn and zoom the Moon, or move around the tech tree"),
     ("Home / F / P", "near side / far side / south pole, close up"),
     ("Ctrl+M", "sound off / on (M on screens where M is free)"),
@@ -84,7 +87,11 @@ class GameScene(Scene):
         self.tab = "budget"
         self.moon = MoonView(app.fonts, on_pick=self.pick_site)
         self.tree = TechTreeView(
-            content.techs, content.branches, app.fonts, on_select=self.pick_tech
+            content.techs,
+            content.branches,
+            app.fonts,
+            on_select=self.pick_tech,
+            unlocks=readout.tech_unlocks(content),
         )
         self.tree_fitted = False
         self.selected_tech: str | None = None
@@ -95,6 +102,7 @@ class GameScene(Scene):
         self._built_change = -1
         self._built_view: tuple[int, int] = (-1, -1)  # (views received, version)
         self._built_final = False
+        self._built_problems: list[dict[str, object]] = []
         self._panel: pygame_gui.elements.UIScrollingContainer | None = None
         self._orders_box: pygame_gui.elements.UITextBox | None = None
         self.chat_entry: pygame_gui.elements.UITextEntryLine | None = None
@@ -117,6 +125,9 @@ class GameScene(Scene):
         self.budget_line: pygame_gui.elements.UITextBox | None = None
         self._markers_key: tuple[int, int] | None = None
         self._markers: tuple[list[Marker], list[Marker]] = ([], [])
+        self.amounts: dict[tuple[str, str], int] = {}  # payments sized with - and +
+        self.orders_list = OrdersList(self)
+        self._waiting_count: tuple[tuple[int, int], int] = ((0, -1), 0)
 
     @property
     def model(self) -> MatchModel:
@@ -185,6 +196,7 @@ class GameScene(Scene):
         tab_w = lay["tabs"].width // len(TABS)
         for n, (key, name, _k) in enumerate(TABS):
             rect = pygame.Rect(lay["tabs"].x + n * tab_w, lay["tabs"].y, tab_w, lay["tabs"].height)
+            waiting = self._waiting() if key == "diplomacy" else 0
             button(
                 self.ui,
                 rect,
@@ -192,12 +204,14 @@ class GameScene(Scene):
                 partial(self.set_tab, key),
                 style="@primary" if key == self.tab else "@tab",
                 name=f"#tab_{key}",
-                tip=f"{name} panel ({n + 1} or {pygame.key.name(_k).upper()})",
+                tip=f"{name} panel ({n + 1} or {pygame.key.name(_k).upper()})"
+                + (f"\n{waiting} proposal(s) wait for your answer" if waiting else ""),
             )
         self._build_orders_bar()
         if not self.replay:  # a replay has no one to talk to
             self._build_chat()
         self._build_panel(self._tab_scroll.get(self.tab, 0.0))
+        self.orders_list.build(lay["main"])
         if self.chat_entry is not None and self._chat_text:
             self.chat_entry.set_text(self._chat_text)
         if self._chat_focused and self.chat_entry is not None:
@@ -226,6 +240,7 @@ class GameScene(Scene):
         self._built_change = self.model.changed
         self._built_view = self._view_key()
         self._built_final = self.model.final
+        self._built_problems = list(self.model.problems)
 
     def _build_orders_bar(self) -> None:
         px = self.px
@@ -350,7 +365,7 @@ class GameScene(Scene):
                 f"<font color='#f0c060'><b>{escape(k)}</b></font>   {escape(v)}"
                 for k, v in HELP
                 if k not in (LIVE_ONLY_KEYS if self.replay else REPLAY_ONLY_KEYS)
-            )
+            ) + readout.victory_html(self.model)
             title = "Keys"
         elif self.overlay == "confirm":
             html = "<br><br>".join(escape(line) for line in self._worries)
@@ -457,11 +472,19 @@ class GameScene(Scene):
     def orders_changed(self, *, rebuild: bool = True) -> None:
         """The draft changed: show it, and let the server check it shortly."""
         self.session.draft_changed()
-        if rebuild:
+        if self.overlay is not None:
+            self.app.rebuild()  # a window is open (an answer from the report): only it shows
+        elif rebuild:
             self._build_panel()
         elif self.budget_line is not None and self.budget_line.alive():
             self.budget_line.set_text(panels.budget_html(self.model))
+        self.orders_list.refresh()
         self._built_change = self.model.changed
+
+    def undo(self) -> None:
+        """Ctrl+Z: the orders as they were before the last change."""
+        if self.session.can_act and not self.model.final and self.model.undo():
+            self.orders_changed()
 
     def reopen_turn(self) -> None:
         if self.live is not None:
@@ -550,6 +573,25 @@ class GameScene(Scene):
     def on_ui_event(self, event: pygame.event.Event) -> None:
         if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and event.ui_element is self.chat_entry:
             self.send_chat()
+        if event.type == pygame_gui.UI_TEXT_BOX_LINK_CLICKED:
+            self._answer_link(str(event.link_target))
+
+    def _answer_link(self, target: str) -> None:
+        """A report's Accept or Decline link: that answer goes on the orders."""
+        if not target.startswith(readout.ANSWER_LINK) or not self.session.can_act:
+            return
+        pid, _, accept = target[len(readout.ANSWER_LINK) :].rpartition(":")
+        answer = next(
+            (
+                a
+                for a in self.model.legal_of(Answer)
+                if a.proposal == pid and a.accept == (accept == "1")
+            ),
+            None,
+        )
+        if answer is not None:
+            self.model.add_order(answer)
+            self.orders_changed()
 
     def intercept(self, event: pygame.event.Event) -> bool:
         if event.type == pygame.TEXTINPUT and self._swallow_text is not None:
@@ -619,6 +661,9 @@ class GameScene(Scene):
         if key == pygame.K_g:
             self.open_overlay("charts")
             return True
+        if key == pygame.K_z and mods & pygame.KMOD_CTRL:
+            self.undo()
+            return True
         if key == pygame.K_c and self.chat_entry is not None and self.overlay is None:
             self.focus_chat()
             self._swallow_text = (event.unicode or "c").lower()
@@ -673,6 +718,8 @@ class GameScene(Scene):
         if model.changed != self._seen_change:
             self._seen_change = model.changed
             self.app.wake()
+        if "turn" in kinds and self.live is not None and standing.queue(model):
+            self.session.draft_changed()  # the standing orders of the new turn
         if (
             "turn" in kinds
             and model.turn > 0
@@ -692,6 +739,8 @@ class GameScene(Scene):
         if self._view_key() != self._built_view or (
             self.replay and model.changed != self._built_change
         ):
+            if self.live is not None and standing.queue(model):
+                self.session.draft_changed()
             self.app.rebuild()
             return
         if model.changed != self._built_change:
@@ -725,6 +774,10 @@ class GameScene(Scene):
             self._chat_box.set_text(self._chat_html())
             if self._chat_box.scroll_bar is not None:
                 self._chat_box.scroll_bar.set_scroll_from_start_percentage(1.0)
+        if self.model.problems != self._built_problems and self.overlay is None:
+            # The server's verdict on the draft came: refused orders turn red in place.
+            self._build_panel()
+            self.orders_list.refresh()
         if self.model.final != self._built_final:
             self.app.rebuild()
 
@@ -762,6 +815,7 @@ class GameScene(Scene):
             replay=self.replay,
             session=self.session,
         )
+        self.orders_list.draw(surface)
         self._draw_orders_summary(surface, add_tip)
         self._draw_connection(surface)
         self._draw_overlay_frame(surface)
@@ -776,8 +830,11 @@ class GameScene(Scene):
             return
         lines = readout.orders_summary(self.model)
         y = bar.y + self.px(8)
+        room = bar.width - pad - self.px(180)  # the End turn button sits on the right
         for text, colour in lines[:2]:
             img = fonts.render(text, 13, colour)
+            if img.get_width() > room:
+                img = img.subsurface((0, 0, max(1, room), img.get_height()))
             surface.blit(img, (bar.x + pad, y))
             y += img.get_height()
         add_tip(
@@ -822,6 +879,33 @@ class GameScene(Scene):
                 readout.draw_charts(
                     surface, rect, self.app.fonts, self.model, self.app.tooltips.add
                 )
+
+    def draw_overlay(self, surface: pygame.Surface) -> None:
+        """Drawn over the widgets: the inbox badge on the Diplomacy tab."""
+        if self.overlay is None and not self.replay:
+            self._draw_inbox_badge(surface)
+
+    def _waiting(self) -> int:
+        """Proposals waiting for an answer, counted again only when the model changes (the
+        badge is drawn every frame)."""
+        key = (id(self.model), self.model.changed)
+        if self._waiting_count[0] != key:
+            self._waiting_count = (key, readout.waiting_count(self.model))
+        return self._waiting_count[1]
+
+    def _draw_inbox_badge(self, surface: pygame.Surface) -> None:
+        """The number of proposals waiting for an answer, on the Diplomacy tab's corner."""
+        waiting = self._waiting()
+        tabs = self.layout.get("tabs")
+        if not waiting or tabs is None:
+            return
+        n = next(i for i, (key, _name, _k) in enumerate(TABS) if key == "diplomacy")
+        tab_w = tabs.width // len(TABS)
+        r = self.px(9)
+        centre = (tabs.x + (n + 1) * tab_w - r - self.px(2), tabs.y + r + self.px(1))
+        pygame.draw.circle(surface, theme.BAD, centre, r)
+        img = self.app.fonts.render(str(waiting), 11, (255, 255, 255), bold=True)
+        surface.blit(img, img.get_rect(center=centre))
 
 
 def _no_tip(rect: pygame.Rect, text: str) -> None:

@@ -18,6 +18,7 @@ from typing import Any, TypeVar, cast
 from game.rules import Command, Content, EventWire, Propose, StartMission, View, clashes
 
 C = TypeVar("C", bound=Command)
+UNDO_KEPT = 100  # edits of the draft that Ctrl+Z can take back
 
 
 @dataclass
@@ -57,6 +58,9 @@ class MatchModel:
     problems: list[dict[str, Any]] = field(default_factory=list)  # rule errors on the draft
     draft_checked: bool = True  # the server has checked the draft as it is now
     changed: int = 0  # bumps whenever something visible changes
+    undo_stack: list[list[Command]] = field(default_factory=list)  # drafts before each edit
+    standing_orders: set[str] = field(default_factory=set)  # the player's, kept all match
+    standing_turn: int = -1  # the version the standing orders were last queued for
 
     # -- reading messages -------------------------------------------------------------------
     def apply(self, message: dict[str, Any]) -> str:
@@ -75,6 +79,7 @@ class MatchModel:
         else:
             self.history.append(record)
             self.problems = []
+            self.undo_stack = []
         self.deadline = m.get("deadline")
         if m.get("time") is not None:
             self.clock_offset = float(m["time"]) - time.time()
@@ -158,7 +163,10 @@ class MatchModel:
         """The legal commands of one kind, typed as that kind."""
         return [c for c in self.legal if isinstance(c, kind)]
 
-    def set_draft(self, orders: list[Command]) -> None:
+    def set_draft(self, orders: list[Command], *, undoable: bool = True) -> None:
+        if undoable and orders != self.draft:
+            self.undo_stack.append(list(self.draft))
+            del self.undo_stack[:-UNDO_KEPT]
         self.draft = list(orders)
         self.final = False
         self.draft_checked = False
@@ -171,6 +179,13 @@ class MatchModel:
 
     def remove_order(self, command: Command) -> None:
         self.set_draft([c for c in self.draft if c != command and not clashes(c, command)])
+
+    def undo(self) -> bool:
+        """Put the draft back as it was before the last edit; False if there is none."""
+        if not self.undo_stack:
+            return False
+        self.set_draft(self.undo_stack.pop(), undoable=False)
+        return True
 
     def spending(self) -> int:
         """What the draft takes from the treasury, fees included, as the rules count it."""

@@ -9,18 +9,19 @@ written down once.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import pygame
 
-from game.client import theme
+from game.client import theme, wording
 from game.client.charts import draw_line_chart
 from game.client.match import MatchModel
 from game.client.moon_view import CRASH, FLIGHT, LANDING, ROVER, SITE, STATION, Marker
 from game.client.techtree import TechStatus
 from game.client.theme import Fonts
 from game.client.widgets import escape, hex_colour
-from game.rules import PRESTIGE_CATEGORIES, Content, Research
+from game.rules import PRESTIGE_CATEGORIES, Answer, Command, Content, Propose, Research
 
 Tip = Callable[[pygame.Rect, str], None]
 
@@ -82,6 +83,19 @@ def value_in(view: Mapping[str, Any], seat: str | None, agency: str, *names: str
     if value is not None:
         return value
     return number(intel(view).get(agency, {}), *names)
+
+
+def own_tech(model: MatchModel, tid: str) -> dict[str, Any]:
+    """The seat's own record of a technology (status, paid, cost, this turn's limit)."""
+    return _dict(_dict(me(model.view).get("techs")).get(tid))
+
+
+def treasury(model: MatchModel) -> int:
+    return int(number(me(model.view), "treasury") or 0)
+
+
+def service_price(model: MatchModel, service: str) -> float | None:
+    return number(_dict(model.view.get("prices")), service)
 
 
 # -- the top bar ----------------------------------------------------------------------------
@@ -162,7 +176,7 @@ def draw_top_bar(
                 continue
             text = f"${value:,.0f}M" if money else f"{value:,.0f}"
             if label_text == "Standing":
-                text = f"{value / 10:.0f}%"
+                text, tip = _standing_item(model, seat, value, tip)
             small = fonts.render(label_text, 11, theme.MUTED)
             big = fonts.render(text, 16, theme.TEXT, bold=True)
             surface.blit(small, (x, rect.y + pad // 3))
@@ -170,6 +184,21 @@ def draw_top_bar(
             width = max(small.get_width(), big.get_width())
             add_tip(pygame.Rect(x, rect.y, width, rect.height), f"{label_text}: {text}\n{tip}")
             x += width + pad * 2
+        met, still, listed = objectives_score(model, seat)
+        if listed:
+            small = fonts.render("Objectives", 11, theme.MUTED)
+            big = fonts.render(f"{met} met, {still} open", 16, theme.TEXT, bold=True)
+            surface.blit(small, (x, rect.y + pad // 3))
+            surface.blit(big, (x, rect.y + pad // 3 + small.get_height()))
+            width = max(small.get_width(), big.get_width())
+            lines = [
+                f"{o.get('status')}: {o.get('name')} by {o.get('by')}, +{o.get('prestige')}"
+                for o in objectives(model.view, seat)
+            ]
+            add_tip(
+                pygame.Rect(x, rect.y, width, rect.height),
+                "Your public objectives (prestige when met)\n" + "\n".join(lines),
+            )
     right = rect.right - pad
     if replay:
         length = getattr(session, "length", 0)
@@ -215,6 +244,24 @@ def draw_top_bar(
             f"{model.agency_name(agency)} ({who}) {state}",
         )
         x -= 2 * r + round(6 * fonts.scale)
+
+
+def _standing_item(model: MatchModel, seat: str, value: float, tip: str) -> tuple[str, str]:
+    """The top bar's standing: the percentage, the rank, and whom it is measured against."""
+    rank, field, other = rank_of(model, seat)
+    if not rank:
+        return f"{value / 10:.0f}%", tip
+    against = standing_now(model.view, other)
+    who = model.agency_name(other)
+    versus = f"runner-up {who} {against}" if rank == 1 else f"leader {who} {against}"
+    return (
+        f"{value / 10:.0f}%  {_place(rank)} of {field}",
+        f"{tip}\nYou rank {_place(rank)} of {field}; {versus}.",
+    )
+
+
+def _place(rank: int) -> str:
+    return {1: "1st", 2: "2nd", 3: "3rd"}.get(rank, f"{rank}th")
 
 
 def standing_now(view: Mapping[str, Any], agency: str) -> str:
@@ -412,6 +459,46 @@ def tech_status(model: MatchModel) -> dict[str, TechStatus]:
     return out
 
 
+EFFECT_WORDS = {
+    "mission_cost": "missions cost {pct} less",
+    "crewed_cost": "crewed missions cost {pct} less",
+    "module_cost": "station modules cost {pct} less",
+    "robotic_reliability": "+{pct} on robotic steps",
+    "crew_survival": "+{pct} crew survival",
+    "supply_use": "crews eat {pct} less",
+    "surface_science": "+{pct} surface station science",
+    "science": "+{pct} science",
+    "docking_standard": "docking with others who know it",
+}
+
+
+def tech_unlocks(content: Content) -> dict[str, list[str]]:
+    """What learning each technology opens, in words: its hardware, the missions, modules
+    and landing sites that need it, and its lasting effects."""
+    out: dict[str, list[str]] = {tid: [] for tid in content.techs}
+    for tid, tech in content.techs.items():
+        if tech.system:
+            out[tid].append(f"{tech.system.replace('_', ' ')} hardware")
+    for mission in content.missions.values():
+        for tid in mission.requires:
+            if tid in out:
+                out[tid].append(mission.name)
+    for module in content.modules.values():
+        if module.requires in out:
+            out[module.requires].append(f"{module.name} module")
+    for site in content.sites.values():
+        if site.requires in out:
+            out[site.requires].append(f"landings at {site.name}")
+    for tid, tech in content.techs.items():
+        for key, value in tech.effects.items():
+            if key == "unlock_module":
+                opened = content.modules.get(str(value))
+                out[tid].append(f"{opened.name if opened else value} module")
+            elif key in EFFECT_WORDS and isinstance(value, int | float):
+                out[tid].append(EFFECT_WORDS[key].format(pct=f"{abs(value):.0%}"))
+    return {tid: list(dict.fromkeys(words)) for tid, words in out.items()}
+
+
 # -- events and the turn report -------------------------------------------------------------
 BAD_WORDS = (
     "fail",
@@ -471,7 +558,7 @@ def event_html(event: Mapping[str, Any], model: MatchModel) -> str:
                 tint = "#5ed68c" if step[2] else "#f06060"
                 parts.append(
                     f"<font color='{tint}'>{escape(str(step[0]))} {mark}</font>"
-                    f" <font color='#8a96ad'>({float(step[1]):.0%})</font>"
+                    f" <font color='#8a96ad'>({wording.percent(float(step[1]))})</font>"
                 )
         text += "<br>&nbsp;&nbsp;&nbsp;" + " &gt; ".join(parts)
     return text
@@ -503,17 +590,164 @@ def _score_delta(before: dict[str, Any], after: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
+DIPLOMACY_EVENTS = (
+    "proposal_made",
+    "proposal_declined",
+    "proposal_expired",
+    "proposal_lapsed",
+    "treaty_signed",
+    "bloc_joined",
+    "partner_joined",
+    "agreement_left",
+)
+MONEY_BACK = ("funding_returned", "research_refunded", "scrub_refund")
+ANSWER_LINK = "answer:"  # a report link that puts an answer on the orders: answer:<id>:<1|0>
+
+
+def _amount(events: list[Any], seat: str | None, *kinds: str) -> int:
+    return sum(
+        int(_dict(e.get("data")).get("amount", 0) or 0)
+        for e in events
+        if e.get("kind") in kinds and e.get("agency") == seat
+    )
+
+
+def money_html(model: MatchModel, index: int) -> str:
+    """Where the seat's money went in the turn that led to history[index]."""
+    if index < 1 or model.seat is None:
+        return ""
+    before = number(me(model.history[index - 1].view), "treasury")
+    now = me(model.history[index].view)
+    after, income = number(now, "treasury"), number(now, "income")
+    if before is None or after is None or income is None:
+        return ""
+    events = model.history[index].events
+    dues = _amount(events, model.seat, "dues_paid")
+    lost = _amount(events, model.seat, "treasury_capped")
+    back = _amount(events, model.seat, *MONEY_BACK)
+    spent = before + income - dues - lost - after
+    parts = [
+        f"treasury ${before:,.0f}M &gt; <b>${after:,.0f}M</b>",
+        f"income +${income:,.0f}M",
+        f"spent ${spent:,.0f}M" + (f" (after ${back:,}M came back)" if back else ""),
+    ]
+    if dues:
+        parts.append(f"dues ${dues:,}M")
+    lost_colour = hex_colour(theme.BAD if lost else theme.MUTED)
+    parts.append(f"<font color='{lost_colour}'>lost to the cap ${lost:,}M</font>")
+    return ", ".join(parts)
+
+
+def research_changes(model: MatchModel, index: int) -> list[str]:
+    """What changed in the seat's research in the turn that led to history[index]."""
+    if index < 1:
+        return []
+    before = _dict(me(model.history[index - 1].view).get("techs"))
+    after = _dict(me(model.history[index].view).get("techs"))
+    out = []
+    for tid, now in after.items():
+        now, then = _dict(now), _dict(before.get(tid))
+        name = wording.tech_name(model, tid)
+        if now.get("status") == "known" and then.get("status") != "known":
+            out.append(f"learned <b>{escape(name)}</b>")
+        elif int(now.get("refinements", 0) or 0) > int(then.get("refinements", 0) or 0):
+            out.append(f"refined {escape(name)}")
+        elif now.get("status") == "available" and then.get("status") == "locked":
+            out.append(f"{escape(name)} can now be researched")
+        elif int(now.get("paid", 0) or 0) != int(then.get("paid", 0) or 0):
+            cost = max(1, int(now.get("cost", 1) or 1))
+            out.append(
+                f"{escape(name)} {int(then.get('paid', 0) or 0) * 100 // cost}% &gt; "
+                f"{int(now.get('paid', 0) or 0) * 100 // cost}%"
+            )
+    return out
+
+
+def next_steps(model: MatchModel) -> list[str]:
+    """What waits for the player this turn: programs to launch, answers, unused money."""
+    out = []
+    launching = {getattr(c, "program", "") for c in model.draft if c.KIND == "launch"}
+    for program in programs(model):
+        if (
+            program.get("phase") == "ready"
+            and program.get("agency") == model.seat
+            and program.get("id") not in launching
+        ):
+            out.append(f"{escape(str(program.get('name')))} is ready to launch (Missions)")
+    waiting = waiting_count(model)
+    if waiting:
+        out.append(f"{waiting} proposal(s) wait for your answer")
+    treasury = number(me(model.view), "treasury")
+    if treasury is not None and model.seat is not None:
+        left = treasury - model.spending()
+        if left > 0:
+            out.append(f"${left:,.0f}M not yet committed this turn")
+    return out
+
+
+def inbox_report_html(model: MatchModel) -> str:
+    """The proposals waiting for an answer, each with Accept and Decline links."""
+    parts = []
+    for item in inbox(model):
+        pid = str(item.proposal.get("id"))
+        chosen = next((c for c in model.draft if isinstance(c, Answer) and c.proposal == pid), None)
+        links = " ".join(
+            f"<a href='{ANSWER_LINK}{pid}:{int(a.accept)}'>"
+            f"[{'Accept' if a.accept else 'Decline'}]</a>"
+            for a in item.answers
+        )
+        if chosen is not None:
+            links = (
+                f"<font color='{hex_colour(theme.GOOD)}'>"
+                f"{'accepted' if chosen.accept else 'declined'} in your orders</font> " + links
+            )
+        parts.append(f"{inbox_html(model, item)}<br>{links}")
+    return "<br>".join(parts)
+
+
 def report_html(model: MatchModel, turn: int) -> str:
-    """What happened in the turn that led to `turn`, most personal first."""
+    """What happened in the turn that led to `turn`, most personal first: proposals waiting
+    for an answer, the money, research, diplomacy, the agency's own news, prestige, what to
+    do next, and the world."""
     index = next((n for n, r in enumerate(model.history) if r.turn == turn), len(model.history) - 1)
     if index < 0:
         return "<i>Nothing yet.</i>"
+    latest = index == len(model.history) - 1
     events = model.history[index].events
+    seat = model.seat
     parts = []
-    mine = [e for e in events if e.get("agency") == model.seat]
-    others = [e for e in events if e.get("agency") != model.seat]
+    if latest:
+        waiting = inbox_report_html(model)
+        if waiting:
+            parts.append("<font color='#f0c060'><b>Waiting for your answer</b></font>")
+            parts.append(waiting)
+    money = money_html(model, index)
+    if money:
+        parts.append("<br><b>Money</b>" if parts else "<b>Money</b>")
+        parts.append(money)
+    research = research_changes(model, index)
+    if research:
+        parts.append("<br><b>Research</b>")
+        parts.append(", ".join(research))
+
+    def involves(e: Mapping[str, Any]) -> bool:
+        data = _dict(e.get("data"))
+        proposal = _dict(data.get("proposal"))
+        return seat is not None and (
+            e.get("agency") == seat
+            or seat in (proposal.get("sender"), proposal.get("to"))
+            or seat in _list(data.get("members"))
+            or seat in _list(e.get("visible_to"))
+        )
+
+    diplomacy = [e for e in events if e.get("kind") in DIPLOMACY_EVENTS and involves(e)]
+    if diplomacy:
+        parts.append("<br><b>Diplomacy</b>")
+        parts.extend(event_html(e, model) for e in diplomacy)
+    mine = [e for e in events if e.get("agency") == seat and e not in diplomacy]
+    others = [e for e in events if e.get("agency") != seat and e not in diplomacy]
     if mine:
-        parts.append("<b>Your agency</b>")
+        parts.append("<br><b>Your agency</b>")
         parts.extend(event_html(e, model) for e in mine)
     changes = prestige_changes(model, index)
     if changes:
@@ -524,10 +758,15 @@ def report_html(model: MatchModel, turn: int) -> str:
                 f"{escape(model.agency_name(agency))}: <font color='{colour}'>{delta:+,.0f}</font>"
                 f" <font color='#8a96ad'>({escape(why)})</font>"
             )
+    if latest and seat is not None and model.outcome is None:
+        upcoming = next_steps(model)
+        if upcoming:
+            parts.append("<br><font color='#f0c060'><b>Next</b></font>")
+            parts.extend(f"- {line}" for line in upcoming)
     if others:
         parts.append("<br><b>The world</b>")
         parts.extend(event_html(e, model) for e in others)
-    if model.outcome is not None and index == len(model.history) - 1:
+    if model.outcome is not None and latest:
         winners = ", ".join(model.agency_name(a) for a in model.outcome.get("winners", []))
         parts.append(
             f"<br><font color='#f0c060'><b>The match is over. Winner: {escape(winners)}</b></font>"
@@ -559,7 +798,8 @@ def orders_summary(model: MatchModel) -> list[tuple[str, tuple[int, int, int]]]:
         second = ("The match is over: Enter shows the final scores.", theme.ACCENT)
     elif model.problems:
         second = (
-            f"{len(model.problems)} problem(s): {model.problems[0].get('message', '')}",
+            f"{len(model.problems)} refused (marked in red): "
+            f"{wording.problem_text(model, model.problems[0])}",
             theme.BAD,
         )
     elif model.final:
@@ -576,8 +816,13 @@ def orders_tooltip(model: MatchModel) -> str:
         return "Orders\nNo orders yet: fund research and missions in the panels."
     lines = ["Orders this turn"]
     for n, order in enumerate(model.draft):
-        problem = next((p for p in model.problems if p.get("index") == n), None)
-        lines.append(f"{n + 1}. {order}" + (f"  - {problem['message']}" if problem else ""))
+        why = refusal(model, order)
+        lines.append(f"{n + 1}. {wording.order_text(model, order)}" + (f" - {why}" if why else ""))
+    lines.extend(
+        wording.problem_text(model, p)
+        for p in model.problems
+        if not 0 <= int(p.get("index", -1)) < len(model.draft)
+    )
     return "\n".join(lines)
 
 
@@ -795,3 +1040,203 @@ def stations(view: Mapping[str, Any]) -> list[dict[str, Any]]:
     if isinstance(raw, dict):
         return [{"id": k, **_dict(v)} for k, v in raw.items()]
     return [_dict(s) for s in _list(raw)]
+
+
+# -- refusals, the inbox and what is worth proposing -------------------------------------------
+def refusal(model: MatchModel, command: Command) -> str:
+    """Why the server refused an order on file, in words; "" when it is not refused."""
+    for problem in model.problems:
+        index = problem.get("index", -1)
+        if (
+            isinstance(index, int)
+            and 0 <= index < len(model.draft)
+            and model.draft[index] == (command)
+        ):
+            return str(problem.get("message", "refused")).replace(str(command), "this order")
+    return ""
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    """A proposal waiting for the seat's answer, with the answers it may give."""
+
+    proposal: dict[str, Any]
+    answers: tuple[Answer, ...]
+    last_turn: int  # the last turn it can be answered in
+
+
+def inbox(model: MatchModel) -> list[InboxItem]:
+    """Proposals addressed to the seat that it may still answer. An offer to join a program
+    that has ended can only be declined: accepting it could only lapse."""
+    if model.seat is None:
+        return []
+    expiry = int(model.content.rule("diplomacy").proposal_expiry)
+    answers: dict[str, list[Answer]] = {}
+    for answer in model.legal_of(Answer):
+        answers.setdefault(answer.proposal, []).append(answer)
+    items = []
+    for info in _list(model.view.get("proposals")):
+        info = _dict(info)
+        options = answers.get(str(info.get("id")), [])
+        if info.get("to") != model.seat or not options:
+            continue
+        if info.get("treaty") == "joint_mission" and not info.get("mission"):
+            options = [a for a in options if not a.accept]
+        items.append(InboxItem(info, tuple(options), int(info.get("turn", 0)) + expiry))
+    return items
+
+
+def waiting_count(model: MatchModel) -> int:
+    """Proposals to the seat not yet answered in this turn's orders: the inbox badge."""
+    answered = {c.proposal for c in model.draft if isinstance(c, Answer)}
+    return sum(1 for item in inbox(model) if str(item.proposal.get("id")) not in answered)
+
+
+def shared_terms(model: MatchModel, other: str) -> set[str]:
+    """Every term of every agreement the seat and `other` are both members of."""
+    terms: set[str] = set()
+    for agreement in agreements(model.view):
+        members = _list(agreement.get("members"))
+        if model.seat in members and other in members:
+            terms.update(str(t) for t in _list(agreement.get("terms")))
+    return terms
+
+
+def proposal_terms(model: MatchModel, propose: Propose) -> list[str]:
+    """The terms a proposal would bring into force."""
+    if propose.treaty == "join_bloc":
+        bloc = model.content.blocs.get(propose.bloc)
+        found = next((b for b in blocs(model.view) if b.get("id") == propose.bloc), {})
+        return [str(t) for t in _list(found.get("terms"))] or list(getattr(bloc, "terms", ()))
+    treaty = model.content.treaties.get(propose.treaty)
+    return list(treaty.terms) if treaty is not None else []
+
+
+def proposals_worth_making(model: MatchModel) -> list[Propose]:
+    """The legal treaty and bloc proposals, less those that would bring nothing new: a
+    treaty whose every term the seat already shares with that agency, through a bloc
+    included."""
+    out = []
+    for propose in model.legal_of(Propose):
+        if propose.treaty == "joint_mission":
+            continue
+        terms = set(proposal_terms(model, propose))
+        if propose.treaty != "join_bloc" and terms and terms <= shared_terms(model, propose.to):
+            continue
+        out.append(propose)
+    return out
+
+
+def inbox_html(model: MatchModel, item: InboxItem) -> str:
+    """A waiting proposal: who offers what, what it would do, when it expires."""
+    info = item.proposal
+    text = escape(wording.proposal_line(model, info))
+    sender = str(info.get("sender", ""))
+    treaty = str(info.get("treaty", ""))
+    if treaty == "joint_mission":
+        mission = _dict(info.get("mission"))
+        if mission:
+            effect = f"co-fund it (${int(mission.get('cost', 0)):,}M in all) and share its credit"
+        else:
+            effect = "the program has ended: only declining is left"
+    else:
+        terms = proposal_terms(
+            model, Propose(sender, treaty, str(info.get("bloc", "")), str(info.get("program", "")))
+        )
+        held = shared_terms(model, sender)
+        new = [t for t in terms if t not in held]
+        effect = wording.terms_text(model, terms)
+        if terms and not new:
+            effect += " - you already share all of this with them"
+    turns_left = item.last_turn - model.turn
+    when = (
+        "last chance: answer this turn"
+        if turns_left <= 0
+        else f"answer by {model.date(item.last_turn)} ({turns_left + 1} turns)"
+    )
+    colour = hex_colour(theme.BAD if turns_left <= 0 else theme.WARN)
+    return (
+        f"<b>{text}</b><br><font color='#aab6cc'>{escape(effect)}</font>"
+        f"<br><font color='{colour}'>{when}</font>"
+    )
+
+
+# -- the presence race ---------------------------------------------------------------------------
+def presence_html(model: MatchModel) -> str:
+    """Who is how many crewed turns away from the sustained-presence victory."""
+    lines = []
+    target = 0
+    listed = stations(model.view)
+    names = {str(s.get("id")): str(s.get("name") or s.get("id")) for s in listed}
+    for station in listed:
+        claim = _dict(station.get("claim"))
+        target = int(claim.get("target", target) or target)
+        if not claim.get("counts"):
+            continue
+        name = escape(str(station.get("name", station.get("id"))))
+        crewed = int(station.get("crewed_turns", 0))
+        left = int(claim.get("turns_left", 0))
+        coalition = [model.agency_name(str(a)) for a in _list(claim.get("coalition"))]
+        winners = [model.agency_name(str(a)) for a in _list(claim.get("winners"))]
+        rivals = [names.get(str(r), str(r)) for r in _list(claim.get("rivals"))]
+        colour = hex_colour(theme.BAD if claim.get("last_call") else theme.ACCENT)
+        line = (
+            f"<font color='{colour}'><b>{name}</b></font>: crewed {crewed} turns of "
+            f"{int(claim.get('target', 0))}, {left} to go"
+        )
+        if claim.get("held"):
+            line += f"; held by {escape(', '.join(coalition))}"
+            if winners:
+                line += f", would win: {escape(', '.join(winners))}"
+        else:
+            line += "; not held: it needs two allied owners with 10% each"
+        if rivals:
+            line += f"; contested by {escape(', '.join(rivals))}"
+        lines.append(line)
+    if not lines:
+        turns = target or int(model.content.rule("stations").presence_turns)
+        return (
+            "<font color='#8a96ad'>No claim yet. A surface station at a south-pole ice site, "
+            f"held by two allied owners with 10% each and crewed {turns} turns in a row while "
+            "no rival's pole station is crewed, wins the match outright.</font>"
+        )
+    return "<br>".join(lines)
+
+
+def victory_html(model: MatchModel) -> str:
+    """How a match is won, for the help window."""
+    turns = int(model.content.rule("stations").presence_turns)
+    last = model.content.date(int(model.view.get("last_turn", 0) or 0))
+    return (
+        "<br><font color='#f0c060'><b>How to win</b></font><br>"
+        f"Sustained presence: a surface station at a south-pole ice site, held by at least two "
+        f"allied owners with 10% each, crewed {turns} turns in a row while no rival's station "
+        "at the pole is crewed; its coalition at or above the median standing wins at once.<br>"
+        f"Otherwise, after {last}, the best standing wins: your share of all the prestige "
+        "earned over your share of the field's means (100% = what your budget's share would "
+        "earn). Firsts, science, stations, reliable flights and your objectives earn prestige."
+    )
+
+
+# -- goals in sight ------------------------------------------------------------------------------
+def rank_of(model: MatchModel, agency: str) -> tuple[int, int, str]:
+    """(rank by standing, agencies ranked, the leader - or the runner-up when `agency` leads)."""
+    standings = {
+        a: int(info["standing"])
+        for a, info in public_agencies(model.view).items()
+        if isinstance(info.get("standing"), (int, float))
+    }
+    if agency not in standings:
+        return 0, len(standings), ""
+    ordered = sorted(standings, key=lambda a: -standings[a])
+    rank = 1 + sum(1 for a in standings if standings[a] > standings[agency])
+    other = ordered[1] if ordered[0] == agency and len(ordered) > 1 else ordered[0]
+    return rank, len(standings), other
+
+
+def objectives_score(model: MatchModel, agency: str) -> tuple[int, int, int]:
+    """(met, still open, all) of an agency's objectives."""
+    own = objectives(model.view, agency)
+    met = sum(1 for o in own if o.get("status") == "met")
+    still = sum(1 for o in own if o.get("status") == "open")
+    return met, still, len(own)

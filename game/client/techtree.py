@@ -17,12 +17,14 @@ import pygame
 
 from game.client import theme
 from game.client.theme import Fonts
+from game.client.wording import percent
 
-NODE_W, NODE_H = 200, 56
+NODE_W, NODE_H = 200, 72
 COL_GAP, ROW_GAP = 64, 14
 BAND_GAP = 26
 LABEL_W = 150
 MARGIN = 20
+READABLE_ZOOM = 0.7  # below this a node's lines are too small to read: fit scrolls instead
 
 
 class TechLike(Protocol):
@@ -126,9 +128,11 @@ class TechTreeView:
         branch_names: Mapping[str, str],
         fonts: Fonts,
         on_select: Callable[[str], None] | None = None,
+        unlocks: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self.techs = techs
         self.branch_names = branch_names
+        self.unlocks = unlocks or {}  # tech -> what learning it opens, in words
         self.layout = layout_tree(techs, list(branch_names))
         self.fonts = fonts
         self.on_select = on_select
@@ -154,9 +158,12 @@ class TechTreeView:
         self._clamp()
 
     def fit(self) -> None:
-        """Zoom so that the whole tree fits the width, at most at natural size."""
+        """Zoom so that the whole tree fits the width, at most at natural size and never so
+        small that a node's lines cannot be read (the tree then scrolls)."""
         w, h = self.layout.size
-        self.zoom = max(0.45, min(1.0, self.rect.width / w, self.rect.height / h * 1.6))
+        fitting = min(1.0, self.rect.width / w, self.rect.height / h * 1.6)
+        self.zoom = max(READABLE_ZOOM / max(0.75, self.fonts.scale), fitting)
+        self.zoom = min(1.0, self.zoom)
         self.offset = [0.0, 0.0]
         self._world = None
 
@@ -269,13 +276,18 @@ class TechTreeView:
         reqs = ", ".join(self.techs[r].name for r in tech.requires if r in self.techs) or "none"
         lines = [tech.name, f"Branch: {self.branch_names.get(tech.branch, tech.branch)}"]
         lines.append(f"Requires: {reqs}")
+        opens = self.unlocks.get(tid)
+        if opens:
+            lines.append(f"Unlocks: {', '.join(opens)}")
         cost = getattr(tech, "cost", None)
         if st.known:
             lines.append("Known.")
         elif cost:
             lines.append(f"Research: {st.progress:.0%} of ${cost}M paid")
         if st.reliability:
-            lines.append(f"Reliability {st.reliability:.0%} (refining can reach {st.cap:.0%})")
+            lines.append(
+                f"Reliability {percent(st.reliability)} (refining can reach {percent(st.cap)})"
+            )
         if st.planned:
             lines.append(f"Ordered this turn: ${st.planned}M")
         if not st.known and not st.available:
@@ -356,10 +368,23 @@ class TechTreeView:
             text = tech.name
             while name_font.size(text)[0] > room and len(text) > 4:
                 text = text[:-2].rstrip() + "…"
-            world.blit(name_font.render(text, True, text_colour), (rect.x + sc(7), rect.y + sc(6)))
+            name_img = name_font.render(text, True, text_colour)
+            world.blit(name_img, (rect.x + sc(7), rect.y + sc(4)))
             small = fonts.get(small_size)
+            opens = self.unlocks.get(tid)
+            line_y = rect.y + sc(4) + name_img.get_height()
+            if opens and line_y + small.get_height() <= rect.bottom - sc(7) - small.get_height():
+                # What it opens, on the middle line, cut to the node (the tooltip has it all).
+                what = "opens " + ", ".join(opens)
+                while small.size(what)[0] > room and len(what) > 8:
+                    what = what[:-2].rstrip(", ") + "…"
+                world.blit(small.render(what, True, (150, 170, 205)), (rect.x + sc(7), line_y))
             if st.known:
-                info = f"rel {st.reliability:.0%} / {st.cap:.0%}" if st.reliability else "known"
+                info = (
+                    f"rel {percent(st.reliability)} / {percent(st.cap)}"
+                    if st.reliability
+                    else "known"
+                )
                 info_colour = theme.GOOD
             elif st.available:
                 info, info_colour = f"{st.progress:.0%} researched", theme.TEXT
@@ -369,7 +394,8 @@ class TechTreeView:
                 info += f"  +${st.planned}M"
                 info_colour = theme.ACCENT
             img = small.render(info, True, info_colour)
-            world.blit(img, (rect.x + sc(7), rect.bottom - sc(7) - img.get_height()))
+            if rect.bottom - sc(7) - img.get_height() >= rect.y + sc(4) + name_img.get_height():
+                world.blit(img, (rect.x + sc(7), rect.bottom - sc(7) - img.get_height()))
             bar = pygame.Rect(rect.x + sc(6), rect.bottom - sc(6), rect.width - sc(12), sc(3))
             pygame.draw.rect(world, (45, 52, 78), bar)
             share = 1.0 if st.known and not st.reliability else st.progress

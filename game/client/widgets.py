@@ -196,6 +196,9 @@ def panel_rect(surface: pygame.Surface, rect: pygame.Rect, *, alpha: int = 215) 
     pygame.draw.rect(surface, theme.PANEL_EDGE, rect, 1)
 
 
+DRAG_SLOP = 4  # pixels a press may move and still be a click
+
+
 class TextScroller:
     """Wheel, keys and drag for a text box taller than its frame (a report, the key list).
 
@@ -207,6 +210,7 @@ class TextScroller:
         self.box = box
         self.line = line
         self._grab: int | None = None  # the pointer's y where a drag of the text began
+        self._dragged = 0  # pixels the pointer moved in that drag
 
     @property
     def position(self) -> float:
@@ -259,13 +263,16 @@ class TextScroller:
         if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
             on_bar = bar is not None and bar.rect.collidepoint(event.pos)
             if frame.collidepoint(event.pos) and not on_bar:
+                # The press still reaches the text (a link in it may be clicked); only a
+                # drag scrolls.
                 self._grab = event.pos[1]
-                return True
+                self._dragged = 0
         elif event.type == pygame.MOUSEMOTION and self._grab is not None:
             self.scroll_by(self._grab - event.pos[1])
+            self._dragged += abs(self._grab - event.pos[1])
             self._grab = event.pos[1]
             return True
         elif event.type == pygame.MOUSEBUTTONUP and event.button == 1 and self._grab is not None:
             self._grab = None
-            return True
+            return self._dragged > DRAG_SLOP  # a drag, not a click on what is under it
         return False

@@ -50,7 +50,7 @@ from game.rules.legal import (
     random_orders,
     validate,
 )
-from game.rules.queries import fund_limit, means, standings, standings_of
+from game.rules.queries import fund_limit, means, mission_cost, standings, standings_of
 from game.rules.resolve import final_scores, resolve_turn
 from game.rules.rng import Rng
 from game.rules.setup import INTEL_SECRET_BITS, new_match
@@ -138,6 +138,7 @@ __all__ = [
     "legal_commands",
     "load_content",
     "means",
+    "mission_cost",
     "new_match",
     "order_cost",
     "orders_cost",

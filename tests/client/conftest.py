@@ -138,3 +138,22 @@ def assert_not_blank(surface: pygame.Surface) -> None:
             counts[colour] = counts.get(colour, 0) + 1
     assert len(counts) > 12, f"the screen is (nearly) blank: {len(counts)} colours"
     assert max(counts.values()) < 0.9 * 128 * 80, "one colour covers over 90% of the screen"
+
+
+def scroll_into_view(app: App, element, area: pygame.Rect, most: int = 200) -> None:
+    """Roll the mouse wheel over `area` (a scrolling panel) until `element` lies inside it."""
+    pygame.mouse.set_pos(area.center)
+    for _ in range(most):
+        if area.contains(element.rect):
+            return
+        step = -1 if element.rect.bottom > area.bottom else 1
+        pygame.event.post(
+            pygame.event.Event(pygame.MOUSEMOTION, pos=area.center, rel=(0, 0), buttons=(0, 0, 0))
+        )
+        pygame.event.post(
+            pygame.event.Event(
+                pygame.MOUSEWHEEL, x=0, y=step, flipped=False, precise_x=0.0, precise_y=float(step)
+            )
+        )
+        frames(app, 2)
+    raise AssertionError(f"{element} never came into view")

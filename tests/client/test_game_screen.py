@@ -8,7 +8,7 @@ import pygame
 import pygame_gui
 import pytest
 
-from game.client import panels
+from game.client import panels, wording
 from game.client.end_screen import EndScene
 from game.client.game_screen import GameScene
 from game.client.replay_viewer import ReplayFrames, ReplaySession
@@ -145,17 +145,14 @@ def test_replay_file_opens_in_the_viewer_and_bad_files_are_refused(app, tmp_path
 def test_every_order_of_a_match_reads_in_a_players_words():
     """Orders given in a match, told from each agency's chair: names, not ids (p18, t94) or
     field dumps."""
-    from types import SimpleNamespace
-
     played = ReplayFrames.play(seed=3, turns=14, bot="random")
     kinds = set()
     for agency in played.agencies:
         session = ReplaySession(played, agency)
-        ctx = SimpleNamespace(model=session.model)
         for position in range(len(played.orders)):
             session.jump(position)
             for order in session.model.draft:
-                text = panels._order_text(ctx, order)
+                text = wording.order_text(session.model, order)
                 kinds.add(order.KIND)
                 assert "=" not in text and "_" not in text, (order, text)
                 assert not re.search(r"\b[a-z]\d+\b", text), (order, text)

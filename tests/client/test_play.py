@@ -16,7 +16,16 @@ from game.client.new_game import NewGameScene
 from game.client.session import MatchSession
 from game.rules import load_content
 from server.local import LocalServer
-from tests.client.conftest import click, end_turn, find, frames, press, shot, wait_until
+from tests.client.conftest import (
+    click,
+    end_turn,
+    find,
+    frames,
+    press,
+    scroll_into_view,
+    shot,
+    wait_until,
+)
 from tests.timing import scaled
 
 
@@ -25,6 +34,7 @@ def _click_first(app, name: str):  # returns the button clicked, or None
         element = find(app, name)
     except AssertionError:
         return None
+    scroll_into_view(app, element, app.scene.layout["body"])
     click(app, element, settle=2)
     return element
 
