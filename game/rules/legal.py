@@ -58,6 +58,103 @@ def active_programs(state: State, agency: str) -> int:
     return [p.agency for p in state.programs.values()].count(agency)
 
 
+class AgencyTurn:
+    """One agency's orders as they are checked against one state: the answers that many
+    checks ask for (its programs, its hardware, its research terms, the fees, its treaties
+    and pending proposals), each worked out once, when first asked.
+
+    It lives as long as one call that checks many commands (`validate`, `legal_commands`,
+    `random_orders`), during which the state does not change.
+    """
+
+    __slots__ = (
+        "_active",
+        "_allies",
+        "_bound",
+        "_pending",
+        "_systems",
+        "_table",
+        "agency",
+        "prices",
+        "state",
+    )
+
+    def __init__(self, state: State, agency: str) -> None:
+        self.state = state
+        self.agency = agency
+        self.prices = StatePrices(state)
+        self._active: int | None = None
+        self._systems: set[str] | None = None
+        self._table: dict[str, tuple[int, int]] | None = None
+        self._bound: set[tuple[str, str]] | None = None
+        self._pending: set[tuple[str, str, str, str, str]] | None = None
+        self._allies: dict[str, set[str]] = {}
+
+    @property
+    def treasury(self) -> int:
+        return self.state.agency[self.agency].treasury
+
+    @property
+    def active(self) -> int:
+        """The programs the agency leads (`active_programs`)."""
+        if self._active is None:
+            self._active = active_programs(self.state, self.agency)
+        return self._active
+
+    @property
+    def systems(self) -> set[str]:
+        """The hardware families it knows a tech of (`known_systems`)."""
+        if self._systems is None:
+            self._systems = q.known_systems(self.state, self.agency)
+        return self._systems
+
+    @property
+    def table(self) -> dict[str, tuple[int, int]]:
+        """Its `research_table`."""
+        if self._table is None:
+            self._table = q.research_table(self.state, self.agency)
+        return self._table
+
+    def bound_by(self, other: str, kind: str) -> bool:
+        """Whether an agreement of this kind binds the agency and `other` (`treaty_between`)."""
+        if self._bound is None:
+            agency = self.agency
+            self._bound = {
+                (g.kind, m)
+                for g in self.state.agreements.values()
+                if agency in g.members
+                for m in g.members
+            }
+        return (kind, other) in self._bound
+
+    def pending(self, cmd: Propose) -> bool:
+        """Whether the same proposal, sent either way, waits for an answer."""
+        if self._pending is None:
+            agency = self.agency
+            self._pending = {
+                (p.treaty, p.bloc, p.program, p.sender, p.to)
+                for p in self.state.proposals.values()
+                if agency in (p.sender, p.to)
+            }
+        ask = (cmd.treaty, cmd.bloc, cmd.program)
+        return (*ask, self.agency, cmd.to) in self._pending or (
+            *ask,
+            cmd.to,
+            self.agency,
+        ) in self._pending
+
+    def allies(self, agency: str) -> set[str]:
+        """`allies` of any agency, each camp worked out once."""
+        camp = self._allies.get(agency)
+        if camp is None:
+            camp = self._allies[agency] = q.allies(self.state, agency)
+        return camp
+
+    def cost(self, cmd: Command) -> int:
+        """What the command takes from the treasury (`spend`)."""
+        return order_cost(cmd, self.prices)
+
+
 # --- one command --------------------------------------------------------------------------------
 
 
@@ -68,18 +165,18 @@ def check(state: State, agency: str, cmd: Command, *, rushing: bool = False) -> 
     """
     error = _seat_problem(state, agency)
     if error is None:
-        error = _command_problem(state, agency, cmd, rushing)
+        error = _command_problem(AgencyTurn(state, agency), cmd, rushing)
     return error
 
 
-def _command_problem(state: State, agency: str, cmd: Command, rushing: bool) -> RuleError | None:
+def _command_problem(t: AgencyTurn, cmd: Command, rushing: bool) -> RuleError | None:
     """`check` for an agency that may order: the command's own rule, then its price."""
     handler = _CHECKS.get(type(cmd))
     if handler is None:
         return _err(Code.MALFORMED, f"not a command: {cmd!r}")
-    error = handler(state, agency, cmd, rushing)
+    error = handler(t, cmd, rushing)
     if error is None:
-        error = _budget_problem(state, agency, cmd)
+        error = _budget_problem(t, cmd)
     return error
 
 
@@ -92,29 +189,26 @@ def _seat_problem(state: State, agency: str) -> RuleError | None:
     return None
 
 
-def _budget_problem(state: State, agency: str, cmd: Command) -> RuleError | None:
-    cost = spend(state, agency, cmd)
-    if cost > state.agency[agency].treasury:
-        return _err(
-            Code.OVER_BUDGET,
-            f"costs {cost} $M but the treasury holds {state.agency[agency].treasury} $M",
-        )
+def _budget_problem(t: AgencyTurn, cmd: Command) -> RuleError | None:
+    cost = t.cost(cmd)
+    if cost > t.treasury:
+        return _err(Code.OVER_BUDGET, f"costs {cost} $M but the treasury holds {t.treasury} $M")
     return None
 
 
-def _check_research(state: State, agency: str, cmd: Research, _: bool) -> RuleError | None:
-    error, limit = _research_offer(state, agency, cmd.tech)
+def _check_research(t: AgencyTurn, cmd: Research, _: bool) -> RuleError | None:
+    error, limit = _research_offer(t.state, t.agency, cmd.tech, t.table)
     if error is None:
-        error = _research_amount_problem(state, cmd, limit)
+        error = _research_amount_problem(t.state, cmd, limit)
     return error
 
 
 def _research_offer(
-    state: State, agency: str, tech: str, table: dict[str, tuple[int, int]] | None = None
+    state: State, agency: str, tech: str, table: dict[str, tuple[int, int]]
 ) -> tuple[RuleError | None, int]:
     """Why the agency may put no money into this tech now (or None), and the most it may.
 
-    `table`: the agency's `research_table`, when the caller has it.
+    `table`: the agency's `research_table`.
     """
     techs = state.content.techs
     if tech not in techs:
@@ -133,16 +227,7 @@ def _research_offer(
             return _err(Code.TECH_LOCKED, f"{name} is national hardware of {builders}"), 0
         missing = [techs[r].name for r in techs[tech].requires if r not in known]
         return _err(Code.TECH_LOCKED, f"{name} first needs {', '.join(missing)}"), 0
-    return None, _research_room(state, agency, tech, table)
-
-
-def _research_room(
-    state: State, agency: str, tech: str, table: dict[str, tuple[int, int]] | None
-) -> int:
-    """The most an open tech may take this turn."""
-    if table is not None:
-        return table[tech][1]
-    return q.research_limit(state, agency, tech)
+    return None, table[tech][1]
 
 
 def _researchable(state: State, agency: str, tech: str) -> bool:
@@ -160,15 +245,16 @@ def _research_amount_problem(state: State, cmd: Research, limit: int) -> RuleErr
     return None
 
 
-def _check_start(state: State, agency: str, cmd: StartMission, _: bool) -> RuleError | None:
+def _check_start(t: AgencyTurn, cmd: StartMission, _: bool) -> RuleError | None:
+    state = t.state
     mtype = state.content.missions.get(cmd.mission_type)
     if mtype is None:
         return _err(Code.UNKNOWN_MISSION_TYPE, f"no mission type {cmd.mission_type!r}")
-    error = _start_problem(state, agency, mtype, cmd.commercial, active_programs(state, agency))
+    error = _start_problem(state, t.agency, mtype, cmd.commercial, t.active, t.systems)
     if error is None:
-        error = _module_problem(state, agency, mtype, cmd.module)
+        error = _module_problem(state, t.agency, mtype, cmd.module)
     if error is None:
-        error = _check_target(state, agency, cmd.mission_type, cmd.site, cmd.module)
+        error = _target_problem(state, t.agency, mtype, cmd.site, cmd.module)
     return error
 
 
@@ -315,11 +401,11 @@ def _program_of(
     return program, None
 
 
-def _check_fund(state: State, agency: str, cmd: Fund, rushing: bool) -> RuleError | None:
-    program, error = _program_of(state, agency, cmd.program, lead=False, phase="building")
+def _check_fund(t: AgencyTurn, cmd: Fund, rushing: bool) -> RuleError | None:
+    program, error = _program_of(t.state, t.agency, cmd.program, lead=False, phase="building")
     if program is None:
         return error
-    limit = q.fund_limit(state, program, rushing)
+    limit = q.fund_limit(t.state, program, rushing)
     if cmd.amount < 1 or cmd.amount > limit:
         return _err(
             Code.BAD_AMOUNT,
@@ -329,28 +415,28 @@ def _check_fund(state: State, agency: str, cmd: Fund, rushing: bool) -> RuleErro
     return None
 
 
-def _check_rush(state: State, agency: str, cmd: Rush, _: bool) -> RuleError | None:
-    return _program_of(state, agency, cmd.program, lead=True, phase="building")[1]
+def _check_rush(t: AgencyTurn, cmd: Rush, _: bool) -> RuleError | None:
+    return _program_of(t.state, t.agency, cmd.program, lead=True, phase="building")[1]
 
 
-def _check_delay(state: State, agency: str, cmd: Delay, _: bool) -> RuleError | None:
-    program, error = _program_of(state, agency, cmd.program, lead=True, phase="ready")
+def _check_delay(t: AgencyTurn, cmd: Delay, _: bool) -> RuleError | None:
+    program, error = _program_of(t.state, t.agency, cmd.program, lead=True, phase="ready")
     if program is None:
         return error
-    if program.tests >= q.constant(state, "economy", "max_tests"):
+    if program.tests >= q.constant(t.state, "economy", "max_tests"):
         return _err(Code.WRONG_PHASE, f"{program.name} has been tested all it usefully can")
     return None
 
 
-def _check_scrub(state: State, agency: str, cmd: Scrub, _: bool) -> RuleError | None:
-    return _program_of(state, agency, cmd.program, lead=True, phase=None)[1]
+def _check_scrub(t: AgencyTurn, cmd: Scrub, _: bool) -> RuleError | None:
+    return _program_of(t.state, t.agency, cmd.program, lead=True, phase=None)[1]
 
 
-def _check_launch(state: State, agency: str, cmd: Launch, _: bool) -> RuleError | None:
-    program, error = _program_of(state, agency, cmd.program, lead=True, phase="ready")
+def _check_launch(t: AgencyTurn, cmd: Launch, _: bool) -> RuleError | None:
+    program, error = _program_of(t.state, t.agency, cmd.program, lead=True, phase="ready")
     if program is None:
         return error
-    return launch_problem(state, program)
+    return launch_problem(t.state, program)
 
 
 def launch_problem(state: State, program: Program) -> RuleError | None:
@@ -389,7 +475,8 @@ def launch_problem(state: State, program: Program) -> RuleError | None:
     return None
 
 
-def _check_propose(state: State, agency: str, cmd: Propose, _: bool) -> RuleError | None:
+def _check_propose(t: AgencyTurn, cmd: Propose, _: bool) -> RuleError | None:
+    state, agency = t.state, t.agency
     content = state.content
     if cmd.to not in state.agency:
         return _err(Code.UNKNOWN_AGENCY, f"no agency {cmd.to!r} in this match")
@@ -444,61 +531,55 @@ def _check_propose(state: State, agency: str, cmd: Propose, _: bool) -> RuleErro
                 Code.RELATIONS_TOO_LOW,
                 f"a {treaty.name} needs relations of at least {needed} (now {relations})",
             )
-        if q.treaty_between(state, agency, cmd.to, cmd.treaty):
+        if t.bound_by(cmd.to, cmd.treaty):
             return _err(Code.ALREADY_AGREED, f"a {treaty.name} with {cmd.to} exists already")
         if "alliance" in treaty.terms:
-            refusal = q.alliance_refusal(state, agency, cmd.to)
+            refusal = q.coalition_refusal(state, t.allies(agency), t.allies(cmd.to))
             if refusal is not None:
                 return refusal
-    for p in state.proposals.values():
-        if (
-            p.treaty == cmd.treaty
-            and p.bloc == cmd.bloc
-            and p.program == cmd.program
-            and (p.sender, p.to) in ((agency, cmd.to), (cmd.to, agency))
-        ):
-            return _err(Code.PENDING, "the same proposal is waiting for an answer")
+    if t.pending(cmd):
+        return _err(Code.PENDING, "the same proposal is waiting for an answer")
     return None
 
 
-def _check_answer(state: State, agency: str, cmd: Answer, _: bool) -> RuleError | None:
-    proposal = state.proposals.get(cmd.proposal)
+def _check_answer(t: AgencyTurn, cmd: Answer, _: bool) -> RuleError | None:
+    proposal = t.state.proposals.get(cmd.proposal)
     if proposal is None:
         return _err(Code.UNKNOWN_PROPOSAL, f"no proposal {cmd.proposal!r} is waiting")
-    if proposal.to != agency:
+    if proposal.to != t.agency:
         return _err(Code.NOT_YOURS, "that proposal is addressed to another agency")
     return None
 
 
-def _check_withdraw(state: State, agency: str, cmd: Withdraw, _: bool) -> RuleError | None:
-    agreement = state.agreements.get(cmd.agreement)
+def _check_withdraw(t: AgencyTurn, cmd: Withdraw, _: bool) -> RuleError | None:
+    agreement = t.state.agreements.get(cmd.agreement)
     if agreement is None:
         return _err(Code.UNKNOWN_AGREEMENT, f"no agreement {cmd.agreement!r}")
-    if agency not in agreement.members:
+    if t.agency not in agreement.members:
         return _err(Code.NOT_YOURS, f"you are not part of the {agreement.name}")
     return None
 
 
-def _check_access(state: State, agency: str, cmd: SetAccess, _: bool) -> RuleError | None:
-    station = state.stations.get(cmd.station)
+def _check_access(t: AgencyTurn, cmd: SetAccess, _: bool) -> RuleError | None:
+    station = t.state.stations.get(cmd.station)
     if station is None:
         return _err(Code.NO_STATION, f"no station {cmd.station!r}")
-    if station.majority_owner() != agency:
+    if station.majority_owner() != t.agency:
         return _err(Code.NOT_YOURS, f"only {station.name}'s largest owner sets its access")
     if cmd.access not in ACCESS_RULES:
         return _err(Code.BAD_TARGET, f"access is one of {', '.join(ACCESS_RULES)}")
     return None
 
 
-def _check_service(state: State, agency: str, cmd: BuyService, _: bool) -> RuleError | None:
+def _check_service(t: AgencyTurn, cmd: BuyService, _: bool) -> RuleError | None:
     if cmd.service not in BUYABLE_SERVICES:
         return _err(Code.UNKNOWN_SERVICE, f"no service {cmd.service!r} for sale on its own")
-    if cmd.service not in state.services:
+    if cmd.service not in t.state.services:
         return _err(Code.SERVICE_UNAVAILABLE, f"{cmd.service} is not on sale yet")
     return None
 
 
-_CHECKS: dict[type, Callable[[State, str, Any, bool], RuleError | None]] = {
+_CHECKS: dict[type, Callable[[AgencyTurn, Any, bool], RuleError | None]] = {
     Research: _check_research,
     StartMission: _check_start,
     Fund: _check_fund,
@@ -564,7 +645,7 @@ class StatePrices:
         return q.test_fee(self.state, found) if found is not None else 0
 
     def service_price(self, service: str) -> int:
-        return service_prices(self.state).get(service, 0)
+        return q.service_price(self.state, service) if service in BUYABLE_SERVICES else 0
 
 
 class ViewPrices:
@@ -656,11 +737,16 @@ class OrderSheet:
     @classmethod
     def for_state(cls, state: State, agency: str) -> OrderSheet:
         """An empty sheet for an agency, reckoned from the full state (the server)."""
-        economy = state.content.rule("economy")
+        return cls.for_turn(AgencyTurn(state, agency))
+
+    @classmethod
+    def for_turn(cls, t: AgencyTurn) -> OrderSheet:
+        """`for_state`, with what the agency's turn has worked out already."""
+        economy = t.state.content.rule("economy")
         return cls(
-            StatePrices(state),
-            state.agency[agency].treasury,
-            programs=active_programs(state, agency),
+            t.prices,
+            t.treasury,
+            programs=t.active,
             most_programs=economy.max_programs,
             most=economy.max_orders,
         )
@@ -747,11 +833,11 @@ checks many drafts against one state keeps these in the `remembered` dict it pas
 `validate`, under (agency, command, rushing)."""
 
 
-def _alone(state: State, agency: str, cmd: Command, rushing: bool) -> CommandCheck:
-    error = _command_problem(state, agency, cmd, rushing)
+def _alone(t: AgencyTurn, cmd: Command, rushing: bool) -> CommandCheck:
+    error = _command_problem(t, cmd, rushing)
     if error is not None:
         return error, 0
-    return None, spend(state, agency, cmd)
+    return None, t.cost(cmd)
 
 
 def validate(
@@ -777,7 +863,8 @@ def validate(
         return [RuleError(Code.TOO_MANY_ORDERS, f"at most {economy.max_orders} orders a turn", -1)]
     rushed = {c.program for c in orders if isinstance(c, Rush)}
     errors: list[RuleError] = []
-    sheet = OrderSheet.for_state(state, agency)
+    t = AgencyTurn(state, agency)
+    sheet = OrderSheet.for_turn(t)
     for index, cmd in enumerate(orders):
         if not isinstance(cmd, Command):
             errors.append(RuleError(Code.MALFORMED, f"not a command: {cmd!r}", index))
@@ -786,7 +873,7 @@ def validate(
         known = (agency, cmd, rushing)
         alone = remembered.get(known) if remembered is not None else None
         if alone is None:
-            alone = _alone(state, agency, cmd, rushing)
+            alone = _alone(t, cmd, rushing)
             if remembered is not None:
                 remembered[known] = alone
         error, cost = alone
@@ -824,58 +911,54 @@ def legal_commands(state: State, agency: str) -> list[Command]:
     """
     if state.outcome is not None or agency not in state.agency:
         return []
+    t = AgencyTurn(state, agency)
     # The match is on and the agency seated: what is left of `check` for each candidate.
     out: list[Command] = [
         cmd
-        for cmd, limit in _research_offers(state, agency)
-        if _research_amount_problem(state, cmd, limit) is None
-        and _budget_problem(state, agency, cmd) is None
+        for cmd, limit in _research_offers(t)
+        if _research_amount_problem(state, cmd, limit) is None and _budget_problem(t, cmd) is None
     ]
-    active = active_programs(state, agency)
-    if active < q.constant(state, "economy", "max_programs"):
-        out.extend(_legal_starts(state, agency, active))
-    out.extend(
-        c
-        for c in _other_candidates(state, agency)
-        if _command_problem(state, agency, c, False) is None
-    )
+    if t.active < q.constant(state, "economy", "max_programs"):
+        out.extend(_legal_starts(t))
+    out.extend(c for c in _other_candidates(t) if _command_problem(t, c, False) is None)
     return out
 
 
 def candidates(state: State, agency: str) -> Iterable[Command]:
     """Every command worth checking this turn: `legal_commands` keeps those `check` allows."""
-    yield from _research_candidates(state, agency)
-    if active_programs(state, agency) < q.constant(state, "economy", "max_programs"):
-        for mtype, targets, modules, flags in _start_options(state, agency):
-            for site in targets:
-                for module in modules:
-                    yield from _starts(mtype.id, site, module, flags)
-    yield from _other_candidates(state, agency)
+    yield from _candidates(AgencyTurn(state, agency))
 
 
-def _research_candidates(state: State, agency: str) -> Iterable[Research]:
-    for cmd, _limit in _research_offers(state, agency):
-        yield cmd
+def _candidates(t: AgencyTurn) -> list[Command]:
+    """`candidates`, as a list."""
+    out: list[Command] = [cmd for cmd, _limit in _research_offers(t)]
+    if t.active < q.constant(t.state, "economy", "max_programs"):
+        for mtype, targets, modules, flags in _start_options(t.state, t.agency, t.systems):
+            out.extend(_all_starts(mtype.id, tuple(targets), tuple(modules), flags))
+    out.extend(_other_candidates(t))
+    return out
 
 
-def _research_offers(state: State, agency: str) -> Iterable[tuple[Research, int]]:
+def _research_offers(t: AgencyTurn) -> Iterable[tuple[Research, int]]:
     """Research at its standard amount in every tech open to the agency, with the most the
     tech may take this turn (`_research_offer`)."""
-    treasury = state.agency[agency].treasury
-    table = q.research_table(state, agency)
+    state, agency = t.state, t.agency
+    treasury = t.treasury
+    table = t.table
     # `_research_offer` for each of the content's techs, without the reasons for refusing
     for tid in state.content.techs:
         if _researchable(state, agency, tid):
-            limit = _research_room(state, agency, tid, table)
+            limit = table[tid][1]
             amount = min(limit, treasury)
             if amount > 0:
                 yield _made(Research, tid, amount), limit
 
 
-def _other_candidates(state: State, agency: str) -> Iterable[Command]:
+def _other_candidates(t: AgencyTurn) -> Iterable[Command]:
     """The candidates after research and new programs: programs, diplomacy, stations."""
+    state, agency = t.state, t.agency
     content = state.content
-    treasury = state.agency[agency].treasury
+    treasury = t.treasury
     for program in state.programs.values():
         if program.phase == "building" and (program.agency == agency or agency in program.partners):
             amount = min(q.fund_limit(state, program, False), treasury)
@@ -967,12 +1050,12 @@ def _start_options(
         yield mtype, targets, modules, flags
 
 
-def _legal_starts(state: State, agency: str, active: int) -> list[StartMission]:
+def _legal_starts(t: AgencyTurn) -> list[StartMission]:
     """The program starts `check` allows, in candidate order, each part of the check run
     once for all the candidates it applies to: per type and launch, per module, per
     target and module."""
     out: list[StartMission] = []
-    systems = q.known_systems(state, agency)
+    state, agency, active, systems = t.state, t.agency, t.active, t.systems
     for mtype, targets, modules, flags in _start_options(state, agency, systems):
         # What opening a program takes from the treasury now does not depend on its
         # target or module, so one command of each launch stands for all of them.
@@ -980,7 +1063,7 @@ def _legal_starts(state: State, agency: str, active: int) -> list[StartMission]:
             c
             for c in flags
             if _start_problem(state, agency, mtype, c, active, systems) is None
-            and _budget_problem(state, agency, _starts(mtype.id, ORBIT, "", (c,))[0]) is None
+            and _budget_problem(t, _starts(mtype.id, ORBIT, "", (c,))[0]) is None
         )
         if not flags:
             continue
@@ -1047,6 +1130,23 @@ def _start_rows(
     return rows
 
 
+def _all_starts(
+    mission_type: str, targets: tuple[str, ...], modules: tuple[str, ...], flags: tuple[bool, ...]
+) -> tuple[StartMission, ...]:
+    """Every command of `_start_rows`, in order."""
+    key = (mission_type, targets, modules, flags)
+    cmds = _FLAT.get(key)
+    if cmds is None:
+        rows = _start_rows(mission_type, targets, modules, flags)
+        cmds = _FLAT.keep(key, tuple(cmd for _site, _module, row in rows for cmd in row))
+    return cmds
+
+
+_FLAT: Memo[
+    tuple[str, tuple[str, ...], tuple[str, ...], tuple[bool, ...]], tuple[StartMission, ...]
+] = Memo(_STARTS_KEPT)
+
+
 def _starts(
     mission_type: str, site: str, module: str, flags: tuple[bool, ...]
 ) -> tuple[StartMission, ...]:
@@ -1068,15 +1168,16 @@ def random_orders(
     """
     if state.outcome is not None or agency not in state.agency:
         return []
-    pool = list(candidates(state, agency))
-    sheet = OrderSheet.for_state(state, agency)
+    t = AgencyTurn(state, agency)
+    pool = _candidates(t)
+    sheet = OrderSheet.for_turn(t)
     for _ in range(min(tries, len(pool))):
         if len(sheet.orders) >= most:
             break
         cmd = pool.pop(rng.below(len(pool)))
         if isinstance(cmd, (Fund, Rush)):
             continue  # funding is added below, at amounts that fit the money left
-        if sheet.clash(cmd) is None and check(state, agency, cmd) is None:
+        if sheet.clash(cmd) is None and _command_problem(t, cmd, False) is None:
             sheet.add(cmd)
     for program in state.programs.values():
         if agency in program.participants and program.phase == "building":
