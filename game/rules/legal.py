@@ -70,10 +70,12 @@ class AgencyTurn:
     __slots__ = (
         "_active",
         "_allies",
+        "_answers",
         "_bound",
+        "_limits",
         "_pending",
+        "_shared",
         "_systems",
-        "_table",
         "agency",
         "prices",
         "state",
@@ -85,10 +87,12 @@ class AgencyTurn:
         self.prices = StatePrices(state)
         self._active: int | None = None
         self._systems: set[str] | None = None
-        self._table: dict[str, tuple[int, int]] | None = None
+        self._shared: frozenset[str] | None = None
+        self._limits: dict[str, int] = {}
         self._bound: set[tuple[str, str]] | None = None
         self._pending: set[tuple[str, str, str, str, str]] | None = None
         self._allies: dict[str, set[str]] = {}
+        self._answers: dict[tuple[str, str, object], RuleError | None] = {}
 
     @property
     def treasury(self) -> int:
@@ -108,12 +112,15 @@ class AgencyTurn:
             self._systems = q.known_systems(self.state, self.agency)
         return self._systems
 
-    @property
-    def table(self) -> dict[str, tuple[int, int]]:
-        """Its `research_table`."""
-        if self._table is None:
-            self._table = q.research_table(self.state, self.agency)
-        return self._table
+    def research_limit(self, tech: str) -> int:
+        """The most it may put into a tech of the content this turn (`research_limit`)."""
+        limit = self._limits.get(tech)
+        if limit is None:
+            if self._shared is None:
+                self._shared = q.shared_techs(self.state, self.agency)
+            row = q.research_row(self.state, self.agency, tech, self._shared)
+            limit = self._limits[tech] = row[1]
+        return limit
 
     def bound_by(self, other: str, kind: str) -> bool:
         """Whether an agreement of this kind binds the agency and `other` (`treaty_between`)."""
@@ -150,6 +157,22 @@ class AgencyTurn:
             camp = self._allies[agency] = q.allies(self.state, agency)
         return camp
 
+    def start_problem(self, mtype: MissionType, commercial: bool) -> RuleError | None:
+        """`_start_problem` for a mission type and launch, each answered once."""
+        key = ("start", mtype.id, commercial)
+        if key not in self._answers:
+            self._answers[key] = _start_problem(
+                self.state, self.agency, mtype, commercial, self.active, self.systems
+            )
+        return self._answers[key]
+
+    def module_problem(self, mtype: MissionType, module: str) -> RuleError | None:
+        """`_module_problem` for a mission type and module, each answered once."""
+        key = ("module", mtype.id, module)
+        if key not in self._answers:
+            self._answers[key] = _module_problem(self.state, self.agency, mtype, module)
+        return self._answers[key]
+
     def cost(self, cmd: Command) -> int:
         """What the command takes from the treasury (`spend`)."""
         return order_cost(cmd, self.prices)
@@ -171,13 +194,11 @@ def check(state: State, agency: str, cmd: Command, *, rushing: bool = False) -> 
 
 def _command_problem(t: AgencyTurn, cmd: Command, rushing: bool) -> RuleError | None:
     """`check` for an agency that may order: the command's own rule, then its price."""
-    handler = _CHECKS.get(type(cmd))
-    if handler is None:
-        return _err(Code.MALFORMED, f"not a command: {cmd!r}")
-    error = handler(t, cmd, rushing)
-    if error is None:
-        error = _budget_problem(t, cmd)
-    return error
+    return _alone(t, cmd, rushing)[0]
+
+
+def _over_budget(t: AgencyTurn, cost: int) -> RuleError:
+    return _err(Code.OVER_BUDGET, f"costs {cost} $M but the treasury holds {t.treasury} $M")
 
 
 def _seat_problem(state: State, agency: str) -> RuleError | None:
@@ -191,25 +212,19 @@ def _seat_problem(state: State, agency: str) -> RuleError | None:
 
 def _budget_problem(t: AgencyTurn, cmd: Command) -> RuleError | None:
     cost = t.cost(cmd)
-    if cost > t.treasury:
-        return _err(Code.OVER_BUDGET, f"costs {cost} $M but the treasury holds {t.treasury} $M")
-    return None
+    return _over_budget(t, cost) if cost > t.treasury else None
 
 
 def _check_research(t: AgencyTurn, cmd: Research, _: bool) -> RuleError | None:
-    error, limit = _research_offer(t.state, t.agency, cmd.tech, t.table)
+    error, limit = _research_offer(t, cmd.tech)
     if error is None:
         error = _research_amount_problem(t.state, cmd, limit)
     return error
 
 
-def _research_offer(
-    state: State, agency: str, tech: str, table: dict[str, tuple[int, int]]
-) -> tuple[RuleError | None, int]:
-    """Why the agency may put no money into this tech now (or None), and the most it may.
-
-    `table`: the agency's `research_table`.
-    """
+def _research_offer(t: AgencyTurn, tech: str) -> tuple[RuleError | None, int]:
+    """Why the agency may put no money into this tech now (or None), and the most it may."""
+    state, agency = t.state, t.agency
     techs = state.content.techs
     if tech not in techs:
         return _err(Code.UNKNOWN_TECH, f"no technology called {tech!r}"), 0
@@ -227,7 +242,7 @@ def _research_offer(
             return _err(Code.TECH_LOCKED, f"{name} is national hardware of {builders}"), 0
         missing = [techs[r].name for r in techs[tech].requires if r not in known]
         return _err(Code.TECH_LOCKED, f"{name} first needs {', '.join(missing)}"), 0
-    return None, table[tech][1]
+    return None, t.research_limit(tech)
 
 
 def _researchable(state: State, agency: str, tech: str) -> bool:
@@ -250,9 +265,9 @@ def _check_start(t: AgencyTurn, cmd: StartMission, _: bool) -> RuleError | None:
     mtype = state.content.missions.get(cmd.mission_type)
     if mtype is None:
         return _err(Code.UNKNOWN_MISSION_TYPE, f"no mission type {cmd.mission_type!r}")
-    error = _start_problem(state, t.agency, mtype, cmd.commercial, t.active, t.systems)
+    error = t.start_problem(mtype, cmd.commercial)
     if error is None:
-        error = _module_problem(state, t.agency, mtype, cmd.module)
+        error = t.module_problem(mtype, cmd.module)
     if error is None:
         error = _target_problem(state, t.agency, mtype, cmd.site, cmd.module)
     return error
@@ -785,9 +800,15 @@ class OrderSheet:
     def misfit(self, cmd: Command, cost: int | None = None) -> Misfit | None:
         """Why the order does not fit with those on the sheet, or None if it does.
         `cost`: what it costs, when the caller knows."""
+        return self._misfit(cmd, _clash_key(cmd), cost)
+
+    def _misfit(
+        self, cmd: Command, key: tuple[object, ...] | None, cost: int | None
+    ) -> Misfit | None:
+        """`misfit`, given the order's `_clash_key`."""
         if len(self.orders) >= self.most:
             return Misfit(Code.TOO_MANY_ORDERS, f"at most {self.most} orders a turn")
-        other = self.clash(cmd)
+        other = self._taken.get(key) if key is not None else None
         if other is not None:
             return Misfit(Code.DUPLICATE, f"ordered twice this turn: {cmd}", other)
         if isinstance(cmd, StartMission) and self.programs >= self.most_programs:
@@ -806,17 +827,23 @@ class OrderSheet:
 
     def add(self, cmd: Command) -> bool:
         """Add the order if it fits with the others; say whether it was added."""
-        cost = self.cost(cmd)
-        if self.misfit(cmd, cost) is not None:
-            return False
-        self.take(cmd, cost)
-        return True
+        return self.place(cmd, self.cost(cmd)) is None
+
+    def place(self, cmd: Command, cost: int) -> Misfit | None:
+        """Put the order, at its cost, on the sheet if it fits; else say why it does not."""
+        key = _clash_key(cmd)
+        misfit = self._misfit(cmd, key, cost)
+        if misfit is None:
+            self._take(cmd, key, cost)
+        return misfit
 
     def take(self, cmd: Command, cost: int) -> None:
         """Put an order that `misfit` accepts, at its cost, on the sheet."""
+        self._take(cmd, _clash_key(cmd), cost)
+
+    def _take(self, cmd: Command, key: tuple[object, ...] | None, cost: int) -> None:
         self.orders.append(cmd)
         self.spent += cost
-        key = _clash_key(cmd)
         if key is not None:
             self._taken[key] = cmd
         if isinstance(cmd, StartMission):
@@ -834,10 +861,18 @@ checks many drafts against one state keeps these in the `remembered` dict it pas
 
 
 def _alone(t: AgencyTurn, cmd: Command, rushing: bool) -> CommandCheck:
-    error = _command_problem(t, cmd, rushing)
+    """Why the command is refused on its own (its rule, then its price), or None, and
+    what it costs (0 when refused)."""
+    handler = _CHECKS.get(type(cmd))
+    if handler is None:
+        return _err(Code.MALFORMED, f"not a command: {cmd!r}"), 0
+    error = handler(t, cmd, rushing)
     if error is not None:
         return error, 0
-    return None, t.cost(cmd)
+    cost = t.cost(cmd)
+    if cost > t.treasury:
+        return _over_budget(t, cost), 0
+    return None, cost
 
 
 def validate(
@@ -878,9 +913,8 @@ def validate(
                 remembered[known] = alone
         error, cost = alone
         if error is None:
-            misfit = sheet.misfit(cmd, cost)
+            misfit = sheet.place(cmd, cost)
             if misfit is None:
-                sheet.take(cmd, cost)
                 continue
             error = misfit.error()
         errors.append(RuleError(error.code, error.message, index))
@@ -933,8 +967,7 @@ def _candidates(t: AgencyTurn) -> list[Command]:
     """`candidates`, as a list."""
     out: list[Command] = [cmd for cmd, _limit in _research_offers(t)]
     if t.active < q.constant(t.state, "economy", "max_programs"):
-        for mtype, targets, modules, flags in _start_options(t.state, t.agency, t.systems):
-            out.extend(_all_starts(mtype.id, tuple(targets), tuple(modules), flags))
+        out.extend(_start_pool(t))
     out.extend(_other_candidates(t))
     return out
 
@@ -942,22 +975,34 @@ def _candidates(t: AgencyTurn) -> list[Command]:
 def _research_offers(t: AgencyTurn) -> Iterable[tuple[Research, int]]:
     """Research at its standard amount in every tech open to the agency, with the most the
     tech may take this turn (`_research_offer`)."""
-    state, agency = t.state, t.agency
     treasury = t.treasury
-    table = t.table
     # `_research_offer` for each of the content's techs, without the reasons for refusing
-    for tid in state.content.techs:
-        if _researchable(state, agency, tid):
-            limit = table[tid][1]
-            amount = min(limit, treasury)
-            if amount > 0:
-                yield _made(Research, tid, amount), limit
+    for tid in _open_techs(t.state, t.agency):
+        limit = t.research_limit(tid)
+        amount = min(limit, treasury)
+        if amount > 0:
+            yield _made(Research, tid, amount), limit
+
+
+def _open_techs(state: State, agency: str) -> tuple[str, ...]:
+    """The content's techs that are `_researchable` by the agency, in content order."""
+    # A function of the content and of the agency's techs and refinements alone: remembered,
+    # keyed by exactly those.
+    key = (state.content.hash, agency, tuple(state.agency[agency].known.items()))
+    techs = _OPEN_TECHS.get(key)
+    if techs is None:
+        techs = _OPEN_TECHS.keep(
+            key, tuple(tid for tid in state.content.techs if _researchable(state, agency, tid))
+        )
+    return techs
+
+
+_OPEN_TECHS: Memo[tuple[object, ...], tuple[str, ...]] = Memo(4096)
 
 
 def _other_candidates(t: AgencyTurn) -> Iterable[Command]:
     """The candidates after research and new programs: programs, diplomacy, stations."""
     state, agency = t.state, t.agency
-    content = state.content
     treasury = t.treasury
     for program in state.programs.values():
         if program.phase == "building" and (program.agency == agency or agency in program.partners):
@@ -972,11 +1017,7 @@ def _other_candidates(t: AgencyTurn) -> Iterable[Command]:
             yield _made(Delay, program.id)
             yield _made(Launch, program.id)
         yield _made(Scrub, program.id)
-    for other in state.agencies:
-        if other == agency:
-            continue
-        for treaty in content.treaties:
-            yield _made(Propose, other, treaty)
+    yield from _treaty_offers(state, agency)
     for g in state.agreements.values():
         if g.kind == "bloc" and agency not in g.members and g.open:
             yield _made(Propose, g.lead, "join_bloc", g.id)
@@ -998,6 +1039,25 @@ def _other_candidates(t: AgencyTurn) -> Iterable[Command]:
     for service in BUYABLE_SERVICES:
         yield _made(BuyService, service)
 
+
+def _treaty_offers(state: State, agency: str) -> tuple[Propose, ...]:
+    """Every treaty of the content proposed to every other agency, in seat order."""
+    key = (state.content.hash, tuple(state.agencies), agency)
+    offers = _TREATY_OFFERS.get(key)
+    if offers is None:
+        offers = _TREATY_OFFERS.keep(
+            key,
+            tuple(
+                _made(Propose, other, treaty)
+                for other in state.agencies
+                if other != agency
+                for treaty in state.content.treaties
+            ),
+        )
+    return offers
+
+
+_TREATY_OFFERS: Memo[tuple[object, ...], tuple[Propose, ...]] = Memo(256)
 
 C = TypeVar("C", bound=Command)
 
@@ -1048,6 +1108,33 @@ def _start_options(
         else:
             modules = [""]
         yield mtype, targets, modules, flags
+
+
+def _start_pool(t: AgencyTurn) -> tuple[StartMission, ...]:
+    """Every start of every `_start_options`, in candidate order."""
+    state = t.state
+    # A function of the content, of the techs the agency knows, of whether heavy launches
+    # are on sale and of the stations standing alone: remembered, keyed by exactly those.
+    key = (
+        state.content.hash,
+        frozenset(state.agency[t.agency].known),
+        "commercial_heavy" in state.services,
+        tuple((st.id, st.site == ORBIT) for st in state.stations.values()),
+    )
+    pool = _START_POOLS.get(key)
+    if pool is None:
+        pool = _START_POOLS.keep(
+            key,
+            tuple(
+                cmd
+                for mtype, targets, modules, flags in _start_options(state, t.agency, t.systems)
+                for cmd in _all_starts(mtype.id, tuple(targets), tuple(modules), flags)
+            ),
+        )
+    return pool
+
+
+_START_POOLS: Memo[tuple[object, ...], tuple[StartMission, ...]] = Memo(4096)
 
 
 def _legal_starts(t: AgencyTurn) -> list[StartMission]:
@@ -1177,8 +1264,10 @@ def random_orders(
         cmd = pool.pop(rng.below(len(pool)))
         if isinstance(cmd, (Fund, Rush)):
             continue  # funding is added below, at amounts that fit the money left
-        if sheet.clash(cmd) is None and _command_problem(t, cmd, False) is None:
-            sheet.add(cmd)
+        if sheet.clash(cmd) is None:
+            error, cost = _alone(t, cmd, False)
+            if error is None:
+                sheet.place(cmd, cost)
     for program in state.programs.values():
         if agency in program.participants and program.phase == "building":
             amount = min(q.fund_limit(state, program, False), sheet.left)

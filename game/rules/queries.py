@@ -302,11 +302,16 @@ def _terms(t: Tech, ag: Agency, target: int) -> tuple[int, int]:
     return target, max(0, min(per_turn, remaining))
 
 
+def shared_techs(state: State, agency: str) -> frozenset[str]:
+    """The techs the agency's tech-sharing partners know (it learns them cheaper)."""
+    partners = _sharing_partners(state, agency)
+    return frozenset().union(*(p.known for p in partners)) if partners else frozenset()
+
+
 def research_table(state: State, agency: str) -> dict[str, tuple[int, int]]:
     """`research_terms` of every tech, with the agency's traits and partners looked up once."""
     ag = state.agency[agency]
-    partners = _sharing_partners(state, agency)
-    shared = frozenset().union(*(p.known for p in partners)) if partners else frozenset()
+    shared = shared_techs(state, agency)
     # A function of the content, of what the agency knows and has paid into research and
     # of what its tech-sharing partners know alone, asked for by the view and the legal
     # commands of every agency every turn: remembered, keyed by exactly those.
@@ -324,17 +329,19 @@ def _research_table(
     state: State, agency: str, shared: frozenset[str]
 ) -> dict[str, tuple[int, int]]:
     """`research_table`, worked out; `shared`: the techs its tech-sharing partners know."""
+    return {tid: research_row(state, agency, tid, shared) for tid in state.content.techs}
+
+
+def research_row(state: State, agency: str, tech: str, shared: frozenset[str]) -> tuple[int, int]:
+    """`research_terms` of one tech, given the techs its partners share (`shared_techs`)."""
     ag = state.agency[agency]
+    t = state.content.techs[tech]
     factor = trait(state, agency, "research")
-    share = constant(state, "reliability", "refine_share")
-    table: dict[str, tuple[int, int]] = {}
-    for tid, t in state.content.techs.items():
-        if tid in ag.known:
-            target = _refining_price(t, share, factor)
-        else:
-            target = _learning_price(t, factor, tid in shared)
-        table[tid] = _terms(t, ag, target)
-    return table
+    if tech in ag.known:
+        target = _refining_price(t, constant(state, "reliability", "refine_share"), factor)
+    else:
+        target = _learning_price(t, factor, tech in shared)
+    return _terms(t, ag, target)
 
 
 def prerequisites_met(state: State, agency: str, tech: str) -> bool:
