@@ -86,7 +86,7 @@ class AgencyTurn:
         self.agency = agency
         self.prices = StatePrices(state)
         self._active: int | None = None
-        self._systems: set[str] | None = None
+        self._systems: frozenset[str] | None = None
         self._shared: frozenset[str] | None = None
         self._limits: dict[str, int] = {}
         self._bound: set[tuple[str, str]] | None = None
@@ -106,7 +106,7 @@ class AgencyTurn:
         return self._active
 
     @property
-    def systems(self) -> set[str]:
+    def systems(self) -> frozenset[str]:
         """The hardware families it knows a tech of (`known_systems`)."""
         if self._systems is None:
             self._systems = q.known_systems(self.state, self.agency)
@@ -279,7 +279,7 @@ def _start_problem(
     mtype: MissionType,
     commercial: bool,
     active: int,
-    systems: set[str] | None = None,
+    systems: frozenset[str] | None = None,
 ) -> RuleError | None:
     """Why the agency may not open any program of this type now (`active`: its programs
     under way; `systems`: its `known_systems`, if the caller has them), or None. What
@@ -1077,7 +1077,7 @@ def _made(kind: Callable[..., C], *fields: object) -> C:
 
 
 def _start_options(
-    state: State, agency: str, systems: set[str] | None = None
+    state: State, agency: str, systems: frozenset[str] | None = None
 ) -> Iterable[tuple[MissionType, list[str], list[str], tuple[bool, ...]]]:
     """Per mission type the agency knows enough for: its targets, its modules, and the
     commercial flags worth trying (own rocket, bought launch). `systems`: the agency's

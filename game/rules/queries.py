@@ -395,14 +395,23 @@ def _system_reliabilities(state: State, ag: Agency) -> dict[str, float]:
 
 
 def has_system(state: State, agency: str, system: str) -> bool:
-    techs = state.content.techs
-    return any(techs[t].system == system for t in state.agency[agency].known)
+    """Whether the agency knows a tech of this hardware family."""
+    return system in known_systems(state, agency)
 
 
-def known_systems(state: State, agency: str) -> set[str]:
+def known_systems(state: State, agency: str) -> frozenset[str]:
     """The hardware families the agency knows a tech of: `has_system` for all of them."""
-    techs = state.content.techs
-    return {techs[t].system for t in state.agency[agency].known}
+    # A function of the content and the techs known alone, asked for by every check of a
+    # program start or launch and every step flown: remembered, keyed by exactly those.
+    key = (state.content.hash, tuple(state.agency[agency].known))
+    systems = _SYSTEMS.get(key)
+    if systems is None:
+        techs = state.content.techs
+        systems = _SYSTEMS.keep(key, frozenset(techs[t].system for t in state.agency[agency].known))
+    return systems
+
+
+_SYSTEMS: Memo[tuple[object, ...], frozenset[str]] = Memo(4096)
 
 
 # --- missions ---------------------------------------------------------------------------------
