@@ -329,18 +329,26 @@ def _research_table(
     state: State, agency: str, shared: frozenset[str]
 ) -> dict[str, tuple[int, int]]:
     """`research_table`, worked out; `shared`: the techs its tech-sharing partners know."""
-    return {tid: research_row(state, agency, tid, shared) for tid in state.content.techs}
+    ag = state.agency[agency]
+    factor = trait(state, agency, "research")
+    share = constant(state, "reliability", "refine_share")
+    return {tid: _row(t, ag, factor, share, shared) for tid, t in state.content.techs.items()}
 
 
 def research_row(state: State, agency: str, tech: str, shared: frozenset[str]) -> tuple[int, int]:
     """`research_terms` of one tech, given the techs its partners share (`shared_techs`)."""
-    ag = state.agency[agency]
-    t = state.content.techs[tech]
     factor = trait(state, agency, "research")
-    if tech in ag.known:
-        target = _refining_price(t, constant(state, "reliability", "refine_share"), factor)
+    share = constant(state, "reliability", "refine_share")
+    return _row(state.content.techs[tech], state.agency[agency], factor, share, shared)
+
+
+def _row(
+    t: Tech, ag: Agency, factor: float, share: float, shared: frozenset[str]
+) -> tuple[int, int]:
+    if t.id in ag.known:
+        target = _refining_price(t, share, factor)
     else:
-        target = _learning_price(t, factor, tech in shared)
+        target = _learning_price(t, factor, t.id in shared)
     return _terms(t, ag, target)
 
 
