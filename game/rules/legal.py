@@ -58,6 +58,126 @@ def active_programs(state: State, agency: str) -> int:
     return [p.agency for p in state.programs.values()].count(agency)
 
 
+class AgencyTurn:
+    """One agency's orders as they are checked against one state: the answers that many
+    checks ask for (its programs, its hardware, its research terms, the fees, its treaties
+    and pending proposals), each worked out once, when first asked.
+
+    It lives as long as one call that checks many commands (`validate`, `legal_commands`,
+    `random_orders`), during which the state does not change.
+    """
+
+    __slots__ = (
+        "_active",
+        "_allies",
+        "_answers",
+        "_bound",
+        "_limits",
+        "_pending",
+        "_shared",
+        "_systems",
+        "agency",
+        "prices",
+        "state",
+    )
+
+    def __init__(self, state: State, agency: str) -> None:
+        self.state = state
+        self.agency = agency
+        self.prices = StatePrices(state)
+        self._active: int | None = None
+        self._systems: frozenset[str] | None = None
+        self._shared: frozenset[str] | None = None
+        self._limits: dict[str, int] = {}
+        self._bound: set[tuple[str, str]] | None = None
+        self._pending: set[tuple[str, str, str, str, str]] | None = None
+        self._allies: dict[str, set[str]] = {}
+        self._answers: dict[tuple[str, str, object], RuleError | None] = {}
+
+    @property
+    def treasury(self) -> int:
+        return self.state.agency[self.agency].treasury
+
+    @property
+    def active(self) -> int:
+        """The programs the agency leads (`active_programs`)."""
+        if self._active is None:
+            self._active = active_programs(self.state, self.agency)
+        return self._active
+
+    @property
+    def systems(self) -> frozenset[str]:
+        """The hardware families it knows a tech of (`known_systems`)."""
+        if self._systems is None:
+            self._systems = q.known_systems(self.state, self.agency)
+        return self._systems
+
+    def research_limit(self, tech: str) -> int:
+        """The most it may put into a tech of the content this turn (`research_limit`)."""
+        limit = self._limits.get(tech)
+        if limit is None:
+            if self._shared is None:
+                self._shared = q.shared_techs(self.state, self.agency)
+            row = q.research_row(self.state, self.agency, tech, self._shared)
+            limit = self._limits[tech] = row[1]
+        return limit
+
+    def bound_by(self, other: str, kind: str) -> bool:
+        """Whether an agreement of this kind binds the agency and `other` (`treaty_between`)."""
+        if self._bound is None:
+            agency = self.agency
+            self._bound = {
+                (g.kind, m)
+                for g in self.state.agreements.values()
+                if agency in g.members
+                for m in g.members
+            }
+        return (kind, other) in self._bound
+
+    def pending(self, cmd: Propose) -> bool:
+        """Whether the same proposal, sent either way, waits for an answer."""
+        if self._pending is None:
+            agency = self.agency
+            self._pending = {
+                (p.treaty, p.bloc, p.program, p.sender, p.to)
+                for p in self.state.proposals.values()
+                if agency in (p.sender, p.to)
+            }
+        ask = (cmd.treaty, cmd.bloc, cmd.program)
+        return (*ask, self.agency, cmd.to) in self._pending or (
+            *ask,
+            cmd.to,
+            self.agency,
+        ) in self._pending
+
+    def allies(self, agency: str) -> set[str]:
+        """`allies` of any agency, each camp worked out once."""
+        camp = self._allies.get(agency)
+        if camp is None:
+            camp = self._allies[agency] = q.allies(self.state, agency)
+        return camp
+
+    def start_problem(self, mtype: MissionType, commercial: bool) -> RuleError | None:
+        """`_start_problem` for a mission type and launch, each answered once."""
+        key = ("start", mtype.id, commercial)
+        if key not in self._answers:
+            self._answers[key] = _start_problem(
+                self.state, self.agency, mtype, commercial, self.active, self.systems
+            )
+        return self._answers[key]
+
+    def module_problem(self, mtype: MissionType, module: str) -> RuleError | None:
+        """`_module_problem` for a mission type and module, each answered once."""
+        key = ("module", mtype.id, module)
+        if key not in self._answers:
+            self._answers[key] = _module_problem(self.state, self.agency, mtype, module)
+        return self._answers[key]
+
+    def cost(self, cmd: Command) -> int:
+        """What the command takes from the treasury (`spend`)."""
+        return order_cost(cmd, self.prices)
+
+
 # --- one command --------------------------------------------------------------------------------
 
 
@@ -68,19 +188,17 @@ def check(state: State, agency: str, cmd: Command, *, rushing: bool = False) -> 
     """
     error = _seat_problem(state, agency)
     if error is None:
-        error = _command_problem(state, agency, cmd, rushing)
+        error = _command_problem(AgencyTurn(state, agency), cmd, rushing)
     return error
 
 
-def _command_problem(state: State, agency: str, cmd: Command, rushing: bool) -> RuleError | None:
+def _command_problem(t: AgencyTurn, cmd: Command, rushing: bool) -> RuleError | None:
     """`check` for an agency that may order: the command's own rule, then its price."""
-    handler = _CHECKS.get(type(cmd))
-    if handler is None:
-        return _err(Code.MALFORMED, f"not a command: {cmd!r}")
-    error = handler(state, agency, cmd, rushing)
-    if error is None:
-        error = _budget_problem(state, agency, cmd)
-    return error
+    return _alone(t, cmd, rushing)[0]
+
+
+def _over_budget(t: AgencyTurn, cost: int) -> RuleError:
+    return _err(Code.OVER_BUDGET, f"costs {cost} $M but the treasury holds {t.treasury} $M")
 
 
 def _seat_problem(state: State, agency: str) -> RuleError | None:
@@ -92,30 +210,21 @@ def _seat_problem(state: State, agency: str) -> RuleError | None:
     return None
 
 
-def _budget_problem(state: State, agency: str, cmd: Command) -> RuleError | None:
-    cost = spend(state, agency, cmd)
-    if cost > state.agency[agency].treasury:
-        return _err(
-            Code.OVER_BUDGET,
-            f"costs {cost} $M but the treasury holds {state.agency[agency].treasury} $M",
-        )
-    return None
+def _budget_problem(t: AgencyTurn, cmd: Command) -> RuleError | None:
+    cost = t.cost(cmd)
+    return _over_budget(t, cost) if cost > t.treasury else None
 
 
-def _check_research(state: State, agency: str, cmd: Research, _: bool) -> RuleError | None:
-    error, limit = _research_offer(state, agency, cmd.tech)
+def _check_research(t: AgencyTurn, cmd: Research, _: bool) -> RuleError | None:
+    error, limit = _research_offer(t, cmd.tech)
     if error is None:
-        error = _research_amount_problem(state, cmd, limit)
+        error = _research_amount_problem(t.state, cmd, limit)
     return error
 
 
-def _research_offer(
-    state: State, agency: str, tech: str, table: dict[str, tuple[int, int]] | None = None
-) -> tuple[RuleError | None, int]:
-    """Why the agency may put no money into this tech now (or None), and the most it may.
-
-    `table`: the agency's `research_table`, when the caller has it.
-    """
+def _research_offer(t: AgencyTurn, tech: str) -> tuple[RuleError | None, int]:
+    """Why the agency may put no money into this tech now (or None), and the most it may."""
+    state, agency = t.state, t.agency
     techs = state.content.techs
     if tech not in techs:
         return _err(Code.UNKNOWN_TECH, f"no technology called {tech!r}"), 0
@@ -133,16 +242,7 @@ def _research_offer(
             return _err(Code.TECH_LOCKED, f"{name} is national hardware of {builders}"), 0
         missing = [techs[r].name for r in techs[tech].requires if r not in known]
         return _err(Code.TECH_LOCKED, f"{name} first needs {', '.join(missing)}"), 0
-    return None, _research_room(state, agency, tech, table)
-
-
-def _research_room(
-    state: State, agency: str, tech: str, table: dict[str, tuple[int, int]] | None
-) -> int:
-    """The most an open tech may take this turn."""
-    if table is not None:
-        return table[tech][1]
-    return q.research_limit(state, agency, tech)
+    return None, t.research_limit(tech)
 
 
 def _researchable(state: State, agency: str, tech: str) -> bool:
@@ -160,15 +260,16 @@ def _research_amount_problem(state: State, cmd: Research, limit: int) -> RuleErr
     return None
 
 
-def _check_start(state: State, agency: str, cmd: StartMission, _: bool) -> RuleError | None:
+def _check_start(t: AgencyTurn, cmd: StartMission, _: bool) -> RuleError | None:
+    state = t.state
     mtype = state.content.missions.get(cmd.mission_type)
     if mtype is None:
         return _err(Code.UNKNOWN_MISSION_TYPE, f"no mission type {cmd.mission_type!r}")
-    error = _start_problem(state, agency, mtype, cmd.commercial, active_programs(state, agency))
+    error = t.start_problem(mtype, cmd.commercial)
     if error is None:
-        error = _module_problem(state, agency, mtype, cmd.module)
+        error = t.module_problem(mtype, cmd.module)
     if error is None:
-        error = _check_target(state, agency, cmd.mission_type, cmd.site, cmd.module)
+        error = _target_problem(state, t.agency, mtype, cmd.site, cmd.module)
     return error
 
 
@@ -178,7 +279,7 @@ def _start_problem(
     mtype: MissionType,
     commercial: bool,
     active: int,
-    systems: set[str] | None = None,
+    systems: frozenset[str] | None = None,
 ) -> RuleError | None:
     """Why the agency may not open any program of this type now (`active`: its programs
     under way; `systems`: its `known_systems`, if the caller has them), or None. What
@@ -315,11 +416,11 @@ def _program_of(
     return program, None
 
 
-def _check_fund(state: State, agency: str, cmd: Fund, rushing: bool) -> RuleError | None:
-    program, error = _program_of(state, agency, cmd.program, lead=False, phase="building")
+def _check_fund(t: AgencyTurn, cmd: Fund, rushing: bool) -> RuleError | None:
+    program, error = _program_of(t.state, t.agency, cmd.program, lead=False, phase="building")
     if program is None:
         return error
-    limit = q.fund_limit(state, program, rushing)
+    limit = q.fund_limit(t.state, program, rushing)
     if cmd.amount < 1 or cmd.amount > limit:
         return _err(
             Code.BAD_AMOUNT,
@@ -329,28 +430,28 @@ def _check_fund(state: State, agency: str, cmd: Fund, rushing: bool) -> RuleErro
     return None
 
 
-def _check_rush(state: State, agency: str, cmd: Rush, _: bool) -> RuleError | None:
-    return _program_of(state, agency, cmd.program, lead=True, phase="building")[1]
+def _check_rush(t: AgencyTurn, cmd: Rush, _: bool) -> RuleError | None:
+    return _program_of(t.state, t.agency, cmd.program, lead=True, phase="building")[1]
 
 
-def _check_delay(state: State, agency: str, cmd: Delay, _: bool) -> RuleError | None:
-    program, error = _program_of(state, agency, cmd.program, lead=True, phase="ready")
+def _check_delay(t: AgencyTurn, cmd: Delay, _: bool) -> RuleError | None:
+    program, error = _program_of(t.state, t.agency, cmd.program, lead=True, phase="ready")
     if program is None:
         return error
-    if program.tests >= q.constant(state, "economy", "max_tests"):
+    if program.tests >= q.constant(t.state, "economy", "max_tests"):
         return _err(Code.WRONG_PHASE, f"{program.name} has been tested all it usefully can")
     return None
 
 
-def _check_scrub(state: State, agency: str, cmd: Scrub, _: bool) -> RuleError | None:
-    return _program_of(state, agency, cmd.program, lead=True, phase=None)[1]
+def _check_scrub(t: AgencyTurn, cmd: Scrub, _: bool) -> RuleError | None:
+    return _program_of(t.state, t.agency, cmd.program, lead=True, phase=None)[1]
 
 
-def _check_launch(state: State, agency: str, cmd: Launch, _: bool) -> RuleError | None:
-    program, error = _program_of(state, agency, cmd.program, lead=True, phase="ready")
+def _check_launch(t: AgencyTurn, cmd: Launch, _: bool) -> RuleError | None:
+    program, error = _program_of(t.state, t.agency, cmd.program, lead=True, phase="ready")
     if program is None:
         return error
-    return launch_problem(state, program)
+    return launch_problem(t.state, program)
 
 
 def launch_problem(state: State, program: Program) -> RuleError | None:
@@ -389,7 +490,8 @@ def launch_problem(state: State, program: Program) -> RuleError | None:
     return None
 
 
-def _check_propose(state: State, agency: str, cmd: Propose, _: bool) -> RuleError | None:
+def _check_propose(t: AgencyTurn, cmd: Propose, _: bool) -> RuleError | None:
+    state, agency = t.state, t.agency
     content = state.content
     if cmd.to not in state.agency:
         return _err(Code.UNKNOWN_AGENCY, f"no agency {cmd.to!r} in this match")
@@ -444,61 +546,55 @@ def _check_propose(state: State, agency: str, cmd: Propose, _: bool) -> RuleErro
                 Code.RELATIONS_TOO_LOW,
                 f"a {treaty.name} needs relations of at least {needed} (now {relations})",
             )
-        if q.treaty_between(state, agency, cmd.to, cmd.treaty):
+        if t.bound_by(cmd.to, cmd.treaty):
             return _err(Code.ALREADY_AGREED, f"a {treaty.name} with {cmd.to} exists already")
         if "alliance" in treaty.terms:
-            refusal = q.alliance_refusal(state, agency, cmd.to)
+            refusal = q.coalition_refusal(state, t.allies(agency), t.allies(cmd.to))
             if refusal is not None:
                 return refusal
-    for p in state.proposals.values():
-        if (
-            p.treaty == cmd.treaty
-            and p.bloc == cmd.bloc
-            and p.program == cmd.program
-            and (p.sender, p.to) in ((agency, cmd.to), (cmd.to, agency))
-        ):
-            return _err(Code.PENDING, "the same proposal is waiting for an answer")
+    if t.pending(cmd):
+        return _err(Code.PENDING, "the same proposal is waiting for an answer")
     return None
 
 
-def _check_answer(state: State, agency: str, cmd: Answer, _: bool) -> RuleError | None:
-    proposal = state.proposals.get(cmd.proposal)
+def _check_answer(t: AgencyTurn, cmd: Answer, _: bool) -> RuleError | None:
+    proposal = t.state.proposals.get(cmd.proposal)
     if proposal is None:
         return _err(Code.UNKNOWN_PROPOSAL, f"no proposal {cmd.proposal!r} is waiting")
-    if proposal.to != agency:
+    if proposal.to != t.agency:
         return _err(Code.NOT_YOURS, "that proposal is addressed to another agency")
     return None
 
 
-def _check_withdraw(state: State, agency: str, cmd: Withdraw, _: bool) -> RuleError | None:
-    agreement = state.agreements.get(cmd.agreement)
+def _check_withdraw(t: AgencyTurn, cmd: Withdraw, _: bool) -> RuleError | None:
+    agreement = t.state.agreements.get(cmd.agreement)
     if agreement is None:
         return _err(Code.UNKNOWN_AGREEMENT, f"no agreement {cmd.agreement!r}")
-    if agency not in agreement.members:
+    if t.agency not in agreement.members:
         return _err(Code.NOT_YOURS, f"you are not part of the {agreement.name}")
     return None
 
 
-def _check_access(state: State, agency: str, cmd: SetAccess, _: bool) -> RuleError | None:
-    station = state.stations.get(cmd.station)
+def _check_access(t: AgencyTurn, cmd: SetAccess, _: bool) -> RuleError | None:
+    station = t.state.stations.get(cmd.station)
     if station is None:
         return _err(Code.NO_STATION, f"no station {cmd.station!r}")
-    if station.majority_owner() != agency:
+    if station.majority_owner() != t.agency:
         return _err(Code.NOT_YOURS, f"only {station.name}'s largest owner sets its access")
     if cmd.access not in ACCESS_RULES:
         return _err(Code.BAD_TARGET, f"access is one of {', '.join(ACCESS_RULES)}")
     return None
 
 
-def _check_service(state: State, agency: str, cmd: BuyService, _: bool) -> RuleError | None:
+def _check_service(t: AgencyTurn, cmd: BuyService, _: bool) -> RuleError | None:
     if cmd.service not in BUYABLE_SERVICES:
         return _err(Code.UNKNOWN_SERVICE, f"no service {cmd.service!r} for sale on its own")
-    if cmd.service not in state.services:
+    if cmd.service not in t.state.services:
         return _err(Code.SERVICE_UNAVAILABLE, f"{cmd.service} is not on sale yet")
     return None
 
 
-_CHECKS: dict[type, Callable[[State, str, Any, bool], RuleError | None]] = {
+_CHECKS: dict[type, Callable[[AgencyTurn, Any, bool], RuleError | None]] = {
     Research: _check_research,
     StartMission: _check_start,
     Fund: _check_fund,
@@ -564,7 +660,7 @@ class StatePrices:
         return q.test_fee(self.state, found) if found is not None else 0
 
     def service_price(self, service: str) -> int:
-        return service_prices(self.state).get(service, 0)
+        return q.service_price(self.state, service) if service in BUYABLE_SERVICES else 0
 
 
 class ViewPrices:
@@ -656,11 +752,16 @@ class OrderSheet:
     @classmethod
     def for_state(cls, state: State, agency: str) -> OrderSheet:
         """An empty sheet for an agency, reckoned from the full state (the server)."""
-        economy = state.content.rule("economy")
+        return cls.for_turn(AgencyTurn(state, agency))
+
+    @classmethod
+    def for_turn(cls, t: AgencyTurn) -> OrderSheet:
+        """`for_state`, with what the agency's turn has worked out already."""
+        economy = t.state.content.rule("economy")
         return cls(
-            StatePrices(state),
-            state.agency[agency].treasury,
-            programs=active_programs(state, agency),
+            t.prices,
+            t.treasury,
+            programs=t.active,
             most_programs=economy.max_programs,
             most=economy.max_orders,
         )
@@ -699,9 +800,15 @@ class OrderSheet:
     def misfit(self, cmd: Command, cost: int | None = None) -> Misfit | None:
         """Why the order does not fit with those on the sheet, or None if it does.
         `cost`: what it costs, when the caller knows."""
+        return self._misfit(cmd, _clash_key(cmd), cost)
+
+    def _misfit(
+        self, cmd: Command, key: tuple[object, ...] | None, cost: int | None
+    ) -> Misfit | None:
+        """`misfit`, given the order's `_clash_key`."""
         if len(self.orders) >= self.most:
             return Misfit(Code.TOO_MANY_ORDERS, f"at most {self.most} orders a turn")
-        other = self.clash(cmd)
+        other = self._taken.get(key) if key is not None else None
         if other is not None:
             return Misfit(Code.DUPLICATE, f"ordered twice this turn: {cmd}", other)
         if isinstance(cmd, StartMission) and self.programs >= self.most_programs:
@@ -720,17 +827,23 @@ class OrderSheet:
 
     def add(self, cmd: Command) -> bool:
         """Add the order if it fits with the others; say whether it was added."""
-        cost = self.cost(cmd)
-        if self.misfit(cmd, cost) is not None:
-            return False
-        self.take(cmd, cost)
-        return True
+        return self.place(cmd, self.cost(cmd)) is None
+
+    def place(self, cmd: Command, cost: int) -> Misfit | None:
+        """Put the order, at its cost, on the sheet if it fits; else say why it does not."""
+        key = _clash_key(cmd)
+        misfit = self._misfit(cmd, key, cost)
+        if misfit is None:
+            self._take(cmd, key, cost)
+        return misfit
 
     def take(self, cmd: Command, cost: int) -> None:
         """Put an order that `misfit` accepts, at its cost, on the sheet."""
+        self._take(cmd, _clash_key(cmd), cost)
+
+    def _take(self, cmd: Command, key: tuple[object, ...] | None, cost: int) -> None:
         self.orders.append(cmd)
         self.spent += cost
-        key = _clash_key(cmd)
         if key is not None:
             self._taken[key] = cmd
         if isinstance(cmd, StartMission):
@@ -747,11 +860,19 @@ checks many drafts against one state keeps these in the `remembered` dict it pas
 `validate`, under (agency, command, rushing)."""
 
 
-def _alone(state: State, agency: str, cmd: Command, rushing: bool) -> CommandCheck:
-    error = _command_problem(state, agency, cmd, rushing)
+def _alone(t: AgencyTurn, cmd: Command, rushing: bool) -> CommandCheck:
+    """Why the command is refused on its own (its rule, then its price), or None, and
+    what it costs (0 when refused)."""
+    handler = _CHECKS.get(type(cmd))
+    if handler is None:
+        return _err(Code.MALFORMED, f"not a command: {cmd!r}"), 0
+    error = handler(t, cmd, rushing)
     if error is not None:
         return error, 0
-    return None, spend(state, agency, cmd)
+    cost = t.cost(cmd)
+    if cost > t.treasury:
+        return _over_budget(t, cost), 0
+    return None, cost
 
 
 def validate(
@@ -777,7 +898,8 @@ def validate(
         return [RuleError(Code.TOO_MANY_ORDERS, f"at most {economy.max_orders} orders a turn", -1)]
     rushed = {c.program for c in orders if isinstance(c, Rush)}
     errors: list[RuleError] = []
-    sheet = OrderSheet.for_state(state, agency)
+    t = AgencyTurn(state, agency)
+    sheet = OrderSheet.for_turn(t)
     for index, cmd in enumerate(orders):
         if not isinstance(cmd, Command):
             errors.append(RuleError(Code.MALFORMED, f"not a command: {cmd!r}", index))
@@ -786,14 +908,13 @@ def validate(
         known = (agency, cmd, rushing)
         alone = remembered.get(known) if remembered is not None else None
         if alone is None:
-            alone = _alone(state, agency, cmd, rushing)
+            alone = _alone(t, cmd, rushing)
             if remembered is not None:
                 remembered[known] = alone
         error, cost = alone
         if error is None:
-            misfit = sheet.misfit(cmd, cost)
+            misfit = sheet.place(cmd, cost)
             if misfit is None:
-                sheet.take(cmd, cost)
                 continue
             error = misfit.error()
         errors.append(RuleError(error.code, error.message, index))
@@ -824,58 +945,65 @@ def legal_commands(state: State, agency: str) -> list[Command]:
     """
     if state.outcome is not None or agency not in state.agency:
         return []
+    t = AgencyTurn(state, agency)
     # The match is on and the agency seated: what is left of `check` for each candidate.
     out: list[Command] = [
         cmd
-        for cmd, limit in _research_offers(state, agency)
-        if _research_amount_problem(state, cmd, limit) is None
-        and _budget_problem(state, agency, cmd) is None
+        for cmd, limit in _research_offers(t)
+        if _research_amount_problem(state, cmd, limit) is None and _budget_problem(t, cmd) is None
     ]
-    active = active_programs(state, agency)
-    if active < q.constant(state, "economy", "max_programs"):
-        out.extend(_legal_starts(state, agency, active))
-    out.extend(
-        c
-        for c in _other_candidates(state, agency)
-        if _command_problem(state, agency, c, False) is None
-    )
+    if t.active < q.constant(state, "economy", "max_programs"):
+        out.extend(_legal_starts(t))
+    out.extend(c for c in _other_candidates(t) if _command_problem(t, c, False) is None)
     return out
 
 
 def candidates(state: State, agency: str) -> Iterable[Command]:
     """Every command worth checking this turn: `legal_commands` keeps those `check` allows."""
-    yield from _research_candidates(state, agency)
-    if active_programs(state, agency) < q.constant(state, "economy", "max_programs"):
-        for mtype, targets, modules, flags in _start_options(state, agency):
-            for site in targets:
-                for module in modules:
-                    yield from _starts(mtype.id, site, module, flags)
-    yield from _other_candidates(state, agency)
+    yield from _candidates(AgencyTurn(state, agency))
 
 
-def _research_candidates(state: State, agency: str) -> Iterable[Research]:
-    for cmd, _limit in _research_offers(state, agency):
-        yield cmd
+def _candidates(t: AgencyTurn) -> list[Command]:
+    """`candidates`, as a list."""
+    out: list[Command] = [cmd for cmd, _limit in _research_offers(t)]
+    if t.active < q.constant(t.state, "economy", "max_programs"):
+        out.extend(_start_pool(t))
+    out.extend(_other_candidates(t))
+    return out
 
 
-def _research_offers(state: State, agency: str) -> Iterable[tuple[Research, int]]:
+def _research_offers(t: AgencyTurn) -> Iterable[tuple[Research, int]]:
     """Research at its standard amount in every tech open to the agency, with the most the
     tech may take this turn (`_research_offer`)."""
-    treasury = state.agency[agency].treasury
-    table = q.research_table(state, agency)
+    treasury = t.treasury
     # `_research_offer` for each of the content's techs, without the reasons for refusing
-    for tid in state.content.techs:
-        if _researchable(state, agency, tid):
-            limit = _research_room(state, agency, tid, table)
-            amount = min(limit, treasury)
-            if amount > 0:
-                yield _made(Research, tid, amount), limit
+    for tid in _open_techs(t.state, t.agency):
+        limit = t.research_limit(tid)
+        amount = min(limit, treasury)
+        if amount > 0:
+            yield _made(Research, tid, amount), limit
 
 
-def _other_candidates(state: State, agency: str) -> Iterable[Command]:
+def _open_techs(state: State, agency: str) -> tuple[str, ...]:
+    """The content's techs that are `_researchable` by the agency, in content order."""
+    # A function of the content and of the agency's techs and refinements alone: remembered,
+    # keyed by exactly those.
+    key = (state.content.hash, agency, tuple(state.agency[agency].known.items()))
+    techs = _OPEN_TECHS.get(key)
+    if techs is None:
+        techs = _OPEN_TECHS.keep(
+            key, tuple(tid for tid in state.content.techs if _researchable(state, agency, tid))
+        )
+    return techs
+
+
+_OPEN_TECHS: Memo[tuple[object, ...], tuple[str, ...]] = Memo(4096)
+
+
+def _other_candidates(t: AgencyTurn) -> Iterable[Command]:
     """The candidates after research and new programs: programs, diplomacy, stations."""
-    content = state.content
-    treasury = state.agency[agency].treasury
+    state, agency = t.state, t.agency
+    treasury = t.treasury
     for program in state.programs.values():
         if program.phase == "building" and (program.agency == agency or agency in program.partners):
             amount = min(q.fund_limit(state, program, False), treasury)
@@ -889,11 +1017,7 @@ def _other_candidates(state: State, agency: str) -> Iterable[Command]:
             yield _made(Delay, program.id)
             yield _made(Launch, program.id)
         yield _made(Scrub, program.id)
-    for other in state.agencies:
-        if other == agency:
-            continue
-        for treaty in content.treaties:
-            yield _made(Propose, other, treaty)
+    yield from _treaty_offers(state, agency)
     for g in state.agreements.values():
         if g.kind == "bloc" and agency not in g.members and g.open:
             yield _made(Propose, g.lead, "join_bloc", g.id)
@@ -916,6 +1040,25 @@ def _other_candidates(state: State, agency: str) -> Iterable[Command]:
         yield _made(BuyService, service)
 
 
+def _treaty_offers(state: State, agency: str) -> tuple[Propose, ...]:
+    """Every treaty of the content proposed to every other agency, in seat order."""
+    key = (state.content.hash, tuple(state.agencies), agency)
+    offers = _TREATY_OFFERS.get(key)
+    if offers is None:
+        offers = _TREATY_OFFERS.keep(
+            key,
+            tuple(
+                _made(Propose, other, treaty)
+                for other in state.agencies
+                if other != agency
+                for treaty in state.content.treaties
+            ),
+        )
+    return offers
+
+
+_TREATY_OFFERS: Memo[tuple[object, ...], tuple[Propose, ...]] = Memo(256)
+
 C = TypeVar("C", bound=Command)
 
 # Commands are immutable values, and the same candidates come up for every agency every turn:
@@ -934,7 +1077,7 @@ def _made(kind: Callable[..., C], *fields: object) -> C:
 
 
 def _start_options(
-    state: State, agency: str, systems: set[str] | None = None
+    state: State, agency: str, systems: frozenset[str] | None = None
 ) -> Iterable[tuple[MissionType, list[str], list[str], tuple[bool, ...]]]:
     """Per mission type the agency knows enough for: its targets, its modules, and the
     commercial flags worth trying (own rocket, bought launch). `systems`: the agency's
@@ -967,12 +1110,39 @@ def _start_options(
         yield mtype, targets, modules, flags
 
 
-def _legal_starts(state: State, agency: str, active: int) -> list[StartMission]:
+def _start_pool(t: AgencyTurn) -> tuple[StartMission, ...]:
+    """Every start of every `_start_options`, in candidate order."""
+    state = t.state
+    # A function of the content, of the techs the agency knows, of whether heavy launches
+    # are on sale and of the stations standing alone: remembered, keyed by exactly those.
+    key = (
+        state.content.hash,
+        frozenset(state.agency[t.agency].known),
+        "commercial_heavy" in state.services,
+        tuple((st.id, st.site == ORBIT) for st in state.stations.values()),
+    )
+    pool = _START_POOLS.get(key)
+    if pool is None:
+        pool = _START_POOLS.keep(
+            key,
+            tuple(
+                cmd
+                for mtype, targets, modules, flags in _start_options(state, t.agency, t.systems)
+                for cmd in _all_starts(mtype.id, tuple(targets), tuple(modules), flags)
+            ),
+        )
+    return pool
+
+
+_START_POOLS: Memo[tuple[object, ...], tuple[StartMission, ...]] = Memo(4096)
+
+
+def _legal_starts(t: AgencyTurn) -> list[StartMission]:
     """The program starts `check` allows, in candidate order, each part of the check run
     once for all the candidates it applies to: per type and launch, per module, per
     target and module."""
     out: list[StartMission] = []
-    systems = q.known_systems(state, agency)
+    state, agency, active, systems = t.state, t.agency, t.active, t.systems
     for mtype, targets, modules, flags in _start_options(state, agency, systems):
         # What opening a program takes from the treasury now does not depend on its
         # target or module, so one command of each launch stands for all of them.
@@ -980,7 +1150,7 @@ def _legal_starts(state: State, agency: str, active: int) -> list[StartMission]:
             c
             for c in flags
             if _start_problem(state, agency, mtype, c, active, systems) is None
-            and _budget_problem(state, agency, _starts(mtype.id, ORBIT, "", (c,))[0]) is None
+            and _budget_problem(t, _starts(mtype.id, ORBIT, "", (c,))[0]) is None
         )
         if not flags:
             continue
@@ -1047,6 +1217,23 @@ def _start_rows(
     return rows
 
 
+def _all_starts(
+    mission_type: str, targets: tuple[str, ...], modules: tuple[str, ...], flags: tuple[bool, ...]
+) -> tuple[StartMission, ...]:
+    """Every command of `_start_rows`, in order."""
+    key = (mission_type, targets, modules, flags)
+    cmds = _FLAT.get(key)
+    if cmds is None:
+        rows = _start_rows(mission_type, targets, modules, flags)
+        cmds = _FLAT.keep(key, tuple(cmd for _site, _module, row in rows for cmd in row))
+    return cmds
+
+
+_FLAT: Memo[
+    tuple[str, tuple[str, ...], tuple[str, ...], tuple[bool, ...]], tuple[StartMission, ...]
+] = Memo(_STARTS_KEPT)
+
+
 def _starts(
     mission_type: str, site: str, module: str, flags: tuple[bool, ...]
 ) -> tuple[StartMission, ...]:
@@ -1068,16 +1255,19 @@ def random_orders(
     """
     if state.outcome is not None or agency not in state.agency:
         return []
-    pool = list(candidates(state, agency))
-    sheet = OrderSheet.for_state(state, agency)
+    t = AgencyTurn(state, agency)
+    pool = _candidates(t)
+    sheet = OrderSheet.for_turn(t)
     for _ in range(min(tries, len(pool))):
         if len(sheet.orders) >= most:
             break
         cmd = pool.pop(rng.below(len(pool)))
         if isinstance(cmd, (Fund, Rush)):
             continue  # funding is added below, at amounts that fit the money left
-        if sheet.clash(cmd) is None and check(state, agency, cmd) is None:
-            sheet.add(cmd)
+        if sheet.clash(cmd) is None:
+            error, cost = _alone(t, cmd, False)
+            if error is None:
+                sheet.place(cmd, cost)
     for program in state.programs.values():
         if agency in program.participants and program.phase == "building":
             amount = min(q.fund_limit(state, program, False), sheet.left)

@@ -307,11 +307,16 @@ def _terms(t: Tech, ag: Agency, target: int) -> tuple[int, int]:
     return target, max(0, min(per_turn, remaining))
 
 
+def shared_techs(state: State, agency: str) -> frozenset[str]:
+    """The techs the agency's tech-sharing partners know (it learns them cheaper)."""
+    partners = _sharing_partners(state, agency)
+    return frozenset().union(*(p.known for p in partners)) if partners else frozenset()
+
+
 def research_table(state: State, agency: str) -> dict[str, tuple[int, int]]:
     """`research_terms` of every tech, with the agency's traits and partners looked up once."""
     ag = state.agency[agency]
-    partners = _sharing_partners(state, agency)
-    shared = frozenset().union(*(p.known for p in partners)) if partners else frozenset()
+    shared = shared_techs(state, agency)
     # A function of the content, of what the agency knows and has paid into research and
     # of what its tech-sharing partners know alone, asked for by the view and the legal
     # commands of every agency every turn: remembered, keyed by exactly those.
@@ -332,14 +337,24 @@ def _research_table(
     ag = state.agency[agency]
     factor = trait(state, agency, "research")
     share = constant(state, "reliability", "refine_share")
-    table: dict[str, tuple[int, int]] = {}
-    for tid, t in state.content.techs.items():
-        if tid in ag.known:
-            target = _refining_price(t, share, factor)
-        else:
-            target = _learning_price(t, factor, tid in shared)
-        table[tid] = _terms(t, ag, target)
-    return table
+    return {tid: _row(t, ag, factor, share, shared) for tid, t in state.content.techs.items()}
+
+
+def research_row(state: State, agency: str, tech: str, shared: frozenset[str]) -> tuple[int, int]:
+    """`research_terms` of one tech, given the techs its partners share (`shared_techs`)."""
+    factor = trait(state, agency, "research")
+    share = constant(state, "reliability", "refine_share")
+    return _row(state.content.techs[tech], state.agency[agency], factor, share, shared)
+
+
+def _row(
+    t: Tech, ag: Agency, factor: float, share: float, shared: frozenset[str]
+) -> tuple[int, int]:
+    if t.id in ag.known:
+        target = _refining_price(t, share, factor)
+    else:
+        target = _learning_price(t, factor, t.id in shared)
+    return _terms(t, ag, target)
 
 
 def prerequisites_met(state: State, agency: str, tech: str) -> bool:
@@ -393,14 +408,23 @@ def _system_reliabilities(state: State, ag: Agency) -> dict[str, float]:
 
 
 def has_system(state: State, agency: str, system: str) -> bool:
-    techs = state.content.techs
-    return any(techs[t].system == system for t in state.agency[agency].known)
+    """Whether the agency knows a tech of this hardware family."""
+    return system in known_systems(state, agency)
 
 
-def known_systems(state: State, agency: str) -> set[str]:
+def known_systems(state: State, agency: str) -> frozenset[str]:
     """The hardware families the agency knows a tech of: `has_system` for all of them."""
-    techs = state.content.techs
-    return {techs[t].system for t in state.agency[agency].known}
+    # A function of the content and the techs known alone, asked for by every check of a
+    # program start or launch and every step flown: remembered, keyed by exactly those.
+    key = (state.content.hash, tuple(state.agency[agency].known))
+    systems = _SYSTEMS.get(key)
+    if systems is None:
+        techs = state.content.techs
+        systems = _SYSTEMS.keep(key, frozenset(techs[t].system for t in state.agency[agency].known))
+    return systems
+
+
+_SYSTEMS: Memo[tuple[object, ...], frozenset[str]] = Memo(4096)
 
 
 # --- missions ---------------------------------------------------------------------------------

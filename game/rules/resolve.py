@@ -74,7 +74,13 @@ class _Turn:
         visible_to: tuple[str, ...] | list[str] | None = None,
         **data: Any,
     ) -> None:
-        vis = None if visible_to is None else tuple(dict.fromkeys(visible_to))
+        vis = None
+        if visible_to is not None:
+            # Each reader once, in order; most events have one or two distinct readers.
+            if len(visible_to) == 1 or (len(visible_to) == 2 and visible_to[0] != visible_to[1]):
+                vis = tuple(visible_to)
+            else:
+                vis = tuple(dict.fromkeys(visible_to))
         self.events.append(Event(kind, self.s.turn, agency, text, data, vis))
 
     def name(self, agency: str) -> str:
