@@ -13,6 +13,11 @@ crosses between the processes is cheap to make on the event loop's side: a state
 its snapshot (`server.snapshot.encode_state`, the bytes the store writes anyway), commands and bots
 are pickled (a few KB), and what comes back is bytes ready to send and store, plus the
 snapshot the event loop reads the new state from, to check the next turn's orders.
+
+The workers are shared fairly: no more jobs go to the pool than it has workers, and the
+next to go is chosen by its `Share` - a match with a player connected before one only bots
+play, then the creator whose jobs hold the fewest workers and went longest ago, then the
+oldest. A creator who starts many bot matches waits for its own jobs, not everyone else.
 """
 
 from __future__ import annotations
@@ -24,9 +29,11 @@ import multiprocessing
 import os
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -72,6 +79,24 @@ def _ready() -> int:
     return os.getpid()
 
 
+@dataclass(frozen=True, slots=True)
+class Share:
+    """Whose job this is, for choosing the next job to run."""
+
+    owner: str = ""  # who the work is for: a room's creator
+    bots_only: bool = False  # a match nobody plays in person waits for those somebody does
+
+
+URGENT = Share()
+
+
+@dataclass(slots=True)
+class _Waiting:
+    share: Share
+    number: int
+    gate: asyncio.Future[None] = field(repr=False)
+
+
 class Workers:
     """The pool the turn work runs in: `processes` worker processes, or, with 0, one thread
     of the server's own process (for embedding and tests, where a process is not worth it)."""
@@ -80,6 +105,12 @@ class Workers:
         self.processes = processes
         self.nice = nice
         self.pool = self._new_pool()
+        self.slots = max(1, processes)
+        self.busy = 0
+        self.waiting: list[_Waiting] = []
+        self.holding: Counter[str] = Counter()  # workers each owner's jobs hold now
+        self.served: dict[str, int] = {}  # when each owner last got a worker, as a count
+        self._numbers = 0
 
     def _new_pool(self) -> Executor:
         if self.processes <= 0:
@@ -100,18 +131,74 @@ class Workers:
         for _ in range(max(1, self.processes)):
             self.pool.submit(_ready)
 
-    async def run(self, fn: Callable[..., T], *args: Any) -> T:
-        """`fn(*args)` in a worker. A worker that died (killed, out of memory) takes its
-        pool down: a fresh pool replaces it and the job runs once more."""
+    async def run(
+        self, fn: Callable[..., T], *args: Any, share: Share = URGENT, timeout: float | None = None
+    ) -> T:
+        """`fn(*args)` in a worker, once a worker is free and the job's turn has come;
+        TimeoutError if it runs longer than `timeout` seconds from then (the worker stays
+        busy until it ends). A worker that died (killed, out of memory) takes its pool down:
+        a fresh pool replaces it and the job runs once more."""
+        await self._turn(share)
         loop = asyncio.get_running_loop()
         pool = self.pool
         try:
-            return await loop.run_in_executor(pool, fn, *args)
+            job = loop.run_in_executor(pool, fn, *args)
+        except BaseException:
+            self._release(share)
+            raise
+        # The worker is free again when the job ends, even if its caller stopped waiting.
+        job.add_done_callback(lambda _job: self._release(share))
+        try:
+            async with asyncio.timeout(timeout):
+                return await asyncio.shield(job)
         except BrokenProcessPool:
             if self.pool is pool:  # the first job to notice replaces it, once
                 pool.shutdown(wait=False, cancel_futures=True)
                 self.pool = self._new_pool()
             return await loop.run_in_executor(self.pool, fn, *args)
+
+    async def _turn(self, share: Share) -> None:
+        """Wait until this job may take a worker."""
+        self._numbers += 1
+        waiting = _Waiting(share, self._numbers, asyncio.get_running_loop().create_future())
+        self.waiting.append(waiting)
+        self._dispatch()
+        try:
+            await waiting.gate
+        except asyncio.CancelledError:
+            if waiting in self.waiting:
+                self.waiting.remove(waiting)
+            elif waiting.gate.done() and not waiting.gate.cancelled():
+                self._release(share)  # granted a worker just as its caller gave up
+            raise
+
+    def _dispatch(self) -> None:
+        while self.busy < self.slots and self.waiting:
+            chosen = min(self.waiting, key=self._rank)
+            self.waiting.remove(chosen)
+            self.busy += 1
+            self.holding[chosen.share.owner] += 1
+            self._numbers += 1
+            self.served[chosen.share.owner] = self._numbers
+            chosen.gate.set_result(None)
+
+    def _rank(self, waiting: _Waiting) -> tuple[bool, int, int, int]:
+        owner = waiting.share.owner
+        return (
+            waiting.share.bots_only,
+            self.holding[owner],
+            self.served.get(owner, 0),
+            waiting.number,
+        )
+
+    def _release(self, share: Share) -> None:
+        self.busy -= 1
+        self.holding[share.owner] -= 1
+        if self.holding[share.owner] <= 0:
+            del self.holding[share.owner]
+            if not any(w.share.owner == share.owner for w in self.waiting):
+                self.served.pop(share.owner, None)
+        self._dispatch()
 
     def shutdown(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
