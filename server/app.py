@@ -742,6 +742,10 @@ class GameServer:
                 f"one address may watch at most {self.limits.max_watching_per_address} rooms",
                 code=ErrorCode.CAPACITY,
             )
+        # The room's chat history and its public view are a costly answer: charged by size.
+        history = room.history_bytes()
+        update = room.turn_message(None, time.time()) if room.phase is not Phase.LOBBY else b""
+        self.charge_answer(peer, len(history) + len(update))
         room.spectators.add(peer.id)
         peer.watching.add(room.id)
         self.wake(room)  # a match nobody was in resumes
@@ -749,9 +753,9 @@ class GameServer:
         self.reply(
             peer, m, {"t": ServerType.JOINED, "room": room.id, "info": room.summary(), "seat": None}
         )
-        self.send(peer, room.history_message())
-        if room.phase is not Phase.LOBBY:
-            self.send_turn(room, only=peer)
+        self.send_bytes(peer, history)
+        if update:
+            self.send_bytes(peer, update)
         if room.phase is Phase.OVER:
             self.send(peer, room.over_message())
 
@@ -905,8 +909,9 @@ class GameServer:
         )
 
     def charge_answer(self, peer: Peer, size: int) -> None:
-        """Charge `size` bytes of a costly answer to the peer's address; LimitError (the
-        connection stays) once the address has asked for more than `answer_rate` a second."""
+        """Charge `size` bytes of a costly answer (a replay, a room's history and view for a
+        watcher) to the peer's address; LimitError (the connection stays) once the address
+        has asked for more than `answer_rate` bytes a second."""
         lim = self.limits
         now = time.monotonic()
         bucket = self.answer_buckets.get(peer.address)
@@ -916,8 +921,8 @@ class GameServer:
             )
         if not bucket.take(now, cost=float(size)):
             raise LimitError(
-                f"one address may fetch at most {lim.answer_rate // 1024} KiB of replays a "
-                "second; try again in a moment",
+                f"one address may fetch at most {lim.answer_rate // 1024} KiB of replays and "
+                "rooms to watch a second; try again in a moment",
                 code=ErrorCode.RATE_LIMITED,
             )
 

@@ -42,8 +42,8 @@ class Limits:
     send_buffer: int = 8 * 1024 * 1024  # bytes queued to one client before it counts as too slow
     send_buffer_total: int = 256 * 1024 * 1024  # bytes queued to all slow clients together
     replay_cache: int = 64 * 1024 * 1024  # bytes of built replays kept to answer again
-    answer_rate: int = 1024 * 1024  # bytes of replays one address may fetch a second, sustained
-    answer_burst: int = 8 * 1024 * 1024  # bytes of replays one address may fetch at once
+    answer_rate: int = 1024 * 1024  # bytes of costly answers (replays, watching) an address
+    answer_burst: int = 8 * 1024 * 1024  # may ask for a second, sustained, and at once
     grace: float = 30.0  # a disconnected player's seat goes to the AI after this
     resume_grace: float = 60.0  # after a restart, the least time players get to come back
     ai_timeout: float = 20.0  # a bot that thinks longer than this plays an empty turn

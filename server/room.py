@@ -182,6 +182,7 @@ class Room:
     _version: int = 0  # per-turn views and legal lists
     creator: str | None = None  # the address that created it (not kept across restarts)
     attended: float = 0.0  # the last time someone was in the room, for closing empty ones
+    _history: bytes | None = None  # the chat history, encoded
 
     # --- seats ------------------------------------------------------------------------
     @classmethod
@@ -575,10 +576,17 @@ class Room:
     def add_chat(self, sender: str, seat: str | None, text: str, now: float) -> dict[str, Any]:
         line = {"from": sender, "seat": seat, "text": text, "time": now}
         self.chat.append(line)
+        self._history = None
         return {"t": ServerType.CHAT, "room": self.id, **line}
 
     def history_message(self) -> dict[str, Any]:
         return {"t": ServerType.HISTORY, "room": self.id, "messages": list(self.chat)}
+
+    def history_bytes(self) -> bytes:
+        """The history message, encoded once until the next chat line."""
+        if self._history is None:
+            self._history = encode(self.history_message())
+        return self._history
 
     def audience(self) -> list[tuple[int, str | None]]:
         """Every connection in the room with the agency it speaks for (None: spectator)."""

@@ -180,7 +180,8 @@ class Bystander:
         assert not self.refused, self.refused
         assert self.answers and self.acks
         p99 = percentile(self.answers + self.acks, 0.99)
-        assert p99 < scaled(ANSWER_GOAL), f"bystander p99 {p99 * 1000:.0f} ms"
+        shown = [round(t * 1000) for t in self.answers], [round(t * 1000) for t in self.acks]
+        assert p99 < scaled(ANSWER_GOAL), f"bystander p99 {p99 * 1000:.0f} ms; ms: {shown}"
 
     async def close(self) -> None:
         if self.client is not None:

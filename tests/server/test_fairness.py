@@ -5,8 +5,13 @@ real server on 127.0.0.1, with a bystander who keeps playing unaffected (p99 ans
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
+import socket
+import urllib.request
 from pathlib import Path
 
+from game import rules
 from game.net.client import Client
 from game.protocol.errors import CloseCode
 from game.replay import loads
@@ -14,11 +19,13 @@ from tests.server.conftest import run
 from tests.server.fairness import (
     ATTACKER,
     BYSTANDER,
+    LimitedServer,
     bystander,
     client_from,
     during,
     limited_server,
     refusal,
+    server_here,
 )
 from tests.timing import scaled
 
@@ -247,5 +254,101 @@ def test_lobby_chat_cannot_amplify(tmp_path: Path) -> None:
             assert lines[-1] == "anyone for the Gateway?"
             for talker in talkers:
                 await talker.close()
+
+        run(body())
+
+
+def test_a_chosen_seed_gives_away_no_rival_numbers(tmp_path: Path) -> None:
+    """Finding 7: a host who picks the seed cannot work a rival's budget out of it, and
+    everyone can see that the seed was picked."""
+
+    async def body() -> None:
+        async with server_here(tmp_path) as (server, url):
+            host = await client_from(url, ATTACKER, "Seed picker")
+            picked = await host.create_room(
+                "picked", seats=["nasa", "cnsa"], ai_seats=["cnsa"], seed=2021, turns=2
+            )
+            drawn = await host.create_room("drawn", turns=2)
+            assert picked["info"]["seed_chosen"] is True
+            assert drawn["info"]["seed_chosen"] is False
+            seat = await host.join(picked["room"], "nasa")
+            await host.ready(seat)
+            await host.start(picked["room"], picked["host_token"])
+            await host.wait_for("turn", timeout=scaled(10))
+            state = server.lobby.rooms[picked["room"]].state
+            # What the host can compute from the seed alone is not what the rival has.
+            guess = rules.new_match("2021", seed=2021, agencies=["nasa", "cnsa"], turns=2)
+            assert state.intel_secret != guess.intel_secret
+            assert state.agency["cnsa"].budget != guess.agency["cnsa"].budget
+            listed = {r["id"]: r for r in await host.rooms()}
+            assert listed[picked["room"]]["seed_chosen"] is True
+            await host.close()
+
+    run(body())
+
+
+async def unread_client(url: str, name: str) -> Client:
+    """A client with a tiny receive buffer that stops reading once it has said hello."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.connect(("127.0.0.1", int(url.rsplit(":", 1)[1])))
+    client = await client_from(url, ATTACKER, name, sock=sock)
+    assert client.ws.transport is not None
+    client.ws.transport.pause_reading()
+    return client
+
+
+def resident_mib(pid: int) -> float:
+    with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    raise AssertionError("no VmRSS")
+
+
+def connections(server: LimitedServer) -> int:
+    url = f"http://127.0.0.1:{server.port}/healthz"
+    with urllib.request.urlopen(url, timeout=scaled(5)) as response:
+        return int(json.loads(response.read())["connections"])
+
+
+def test_slow_readers_together_hold_no_more_than_the_cap(tmp_path: Path) -> None:
+    """Finding 6: readers that never read are cut off once what they hold together passes
+    `send_buffer_total`, long before each reaches its own `send_buffer` (64 MiB here, so
+    without the cap three of them would hold tens of MiB)."""
+    with limited_server(
+        tmp_path,
+        send_buffer=64 * 1024 * 1024,
+        send_buffer_total=256 * 1024,
+        chat_history=200,
+        chat_burst=250,
+        burst=250,  # for the bystander to write the history quickly
+    ) as server:
+
+        async def body() -> None:
+            async with bystander(server.url) as player:
+                assert player.client is not None and player.seat is not None
+                for n in range(200):  # a long chat history: every `spectate` answers with it
+                    await player.client.chat(f"{n:03} " + "regolith " * 50, player.seat)
+                before = resident_mib(server.pid())
+                readers = [await unread_client(server.url, f"Sloth {n}") for n in range(3)]
+                peak = [before]
+
+                async def attack() -> None:
+                    for tenth in range(30):  # the burst, then the rate: within its limits
+                        for reader in readers:
+                            for _ in range(6 if tenth < 10 else 2):
+                                with contextlib.suppress(Exception):
+                                    await reader.send({"t": "spectate", "room": player.seat.room})
+                        peak.append(resident_mib(server.pid()))
+                        await asyncio.sleep(0.1)
+
+                await during(attack(), player, scaled(3.0))
+                player.check()
+                assert max(peak) - before < 24  # MiB
+                assert connections(server) == 1  # only the bystander is left
+                for reader in readers:
+                    if reader.ws.transport is not None:
+                        reader.ws.transport.abort()
 
         run(body())
