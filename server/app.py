@@ -117,6 +117,7 @@ class GameServer:
         self.lobby = Lobby(self.limits)
         self.peers: dict[int, Peer] = {}
         self.clocks: dict[str, asyncio.Task[None]] = {}
+        self.thinking: dict[str, asyncio.Future[dict[str, list[Any]]]] = {}  # the AI, by room
         self.wakeups: dict[str, asyncio.Event] = {}
         self.work = Workers(workers)
         self.bots = SeatBots(self.work, self.limits.ai_timeout)
@@ -477,6 +478,7 @@ class GameServer:
                 log.event("seat_disconnected", room=room_id, seat=",".join(gone), conn=peer.id)
                 self.announce(room)
                 self.wake(room)
+            self.deserted(room)
 
     def send(self, peer: Peer, message: dict[str, Any]) -> None:
         self.send_bytes(peer, codec.encode(message))
@@ -683,6 +685,7 @@ class GameServer:
         self.reply(peer, m, {"t": ServerType.OK})
         self.to_room(room, room.room_message())
         self.wake(room)
+        self.deserted(room)
 
     def on_ready(self, peer: Peer, m: Message) -> None:
         room, seat = self.lobby.seat(m["room"], m["seat"], m["token"], peer.id)
@@ -765,6 +768,7 @@ class GameServer:
             raise RoomError("you are not watching this room", code=ErrorCode.NOT_IN_ROOM)
         room.spectators.discard(peer.id)
         peer.watching.discard(room.id)
+        self.deserted(room)
         self.reply(peer, m, {"t": ServerType.OK})
 
     def on_orders(self, peer: Peer, m: Message) -> None:
@@ -1001,12 +1005,23 @@ class GameServer:
         in_person = any(seat.conn is not None for seat in room.seats.values())
         return Share(owner=room.creator or room.id, bots_only=not in_person)
 
-    async def play_ai(self, room: Room, agencies: list[str], *, final: bool) -> None:
-        """The AI writes orders for `agencies`, thinking in worker threads."""
+    async def play_ai(self, room: Room, agencies: list[str], *, final: bool) -> bool:
+        """The AI writes orders for `agencies`, thinking in the workers. False if the room
+        was deserted meanwhile (see `deserted`): the thinking stopped, nothing was written."""
         turn = room.turn
-        results = await self.bots.decide_all(room, agencies, self.share_of(room))
+        thinking = asyncio.ensure_future(self.bots.decide_all(room, agencies, self.share_of(room)))
+        self.thinking[room.id] = thinking
+        try:
+            results = await thinking
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if thinking.cancelled() and task is not None and not task.cancelling():
+                return False
+            raise
+        finally:
+            self.thinking.pop(room.id, None)
         if room.turn != turn or room.resolving or room.phase is not Phase.PLAYING:
-            return
+            return True
         changed = False
         for agency, orders in results.items():
             seat = room.seats[agency]
@@ -1018,13 +1033,23 @@ class GameServer:
             changed = True
         if changed and final:
             self.announce(room)
+        return True
+
+    def deserted(self, room: Room) -> None:
+        """Someone left the room: if nobody is left in a running match, the AI stops
+        thinking for it (jobs still waiting for a worker never start) and its clock pauses."""
+        if room.phase is Phase.PLAYING and not room.audience():
+            thinking = self.thinking.get(room.id)
+            if thinking is not None:
+                thinking.cancel()
+            self.wake(room)
 
     async def resolve(self, room: Room) -> None:
         """Resolve the turn: AI for seats with nothing on file, rules and rendering in a
         worker, commit, then each recipient's update."""
         missing = room.missing_at_deadline()
-        if missing:
-            await self.play_ai(room, missing, final=False)
+        if missing and not await self.play_ai(room, missing, final=False):
+            return
         plan = room.plan()
         started = time.perf_counter()
         # Updates are rendered for the seats with a connection to send them to (the AI

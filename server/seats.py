@@ -58,7 +58,12 @@ class SeatBots:
             )
             for agency in agencies
         }
-        await asyncio.wait(jobs.values())
+        try:
+            await asyncio.wait(jobs.values())
+        except asyncio.CancelledError:
+            for job in jobs.values():
+                job.cancel()  # a job still waiting for a worker never starts
+            raise
         results: dict[str, list[Command]] = {}
         for agency, job in jobs.items():
             try:

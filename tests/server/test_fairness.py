@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import json
 import socket
+import time
 import urllib.request
 from pathlib import Path
 
@@ -350,5 +351,49 @@ def test_slow_readers_together_hold_no_more_than_the_cap(tmp_path: Path) -> None
                 for reader in readers:
                     if reader.ws.transport is not None:
                         reader.ws.transport.abort()
+
+        run(body())
+
+
+def test_bot_matches_wait_behind_a_match_someone_plays(tmp_path: Path) -> None:
+    """Finding 5: one address's matches of strong bots (seconds of thinking a seat) do not
+    slow a match a person plays, and stop costing anything once nobody is in them."""
+    with limited_server(tmp_path, workers=1, max_rooms_per_address=3) as server:
+
+        async def body() -> None:
+            crowd = await client_from(server.url, ATTACKER, "Bot crowd")
+            rooms = []
+            for n in range(4):
+                made = await crowd.create_room(
+                    f"bots {n}", seats=["nasa", "cnsa"], ai_seats=["nasa", "cnsa"],
+                    ai_level="hard", deadline=0.2, first_deadline=0.2, turns=20,
+                )  # fmt: skip
+                rooms.append(made)
+                if n == 2:
+                    break
+            for made in rooms:
+                await crowd.spectate(made["room"])
+                await crowd.start(made["room"], made["host_token"])
+            async with bystander(server.url) as player:
+                assert player.client is not None and player.seat is not None
+                turns = []
+                for _ in range(4):
+                    started = time.perf_counter()
+                    await player.client.submit(player.seat, player.version, [], final=True)
+                    update = await player.client.wait_for(
+                        "turn", timeout=scaled(20), room=player.seat.room
+                    )
+                    turns.append(time.perf_counter() - started)
+                    player.version = int(update["version"])
+                    await player.play(scaled(0.3))
+                player.check()
+                # The first turn in a fresh worker process loads the game's content.
+                assert max(turns[1:]) < scaled(1.0), turns
+                await crowd.close()  # nobody is left in the bot matches: they pause
+                await asyncio.sleep(scaled(1.0))
+                await player.play(scaled(0.5))
+                player.check()
+            paused = server.logs().count('"event":"match_paused"')
+            assert paused >= len(rooms)
 
         run(body())
