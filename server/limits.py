@@ -67,6 +67,27 @@ class Limits:
         )
         return replace(self, **{name: getattr(self, name) * factor for name in timed})
 
+    def with_settings(self, settings: Iterable[str]) -> Limits:
+        """These limits with `NAME=VALUE` settings applied, each value read as its field's
+        type (a tuple from commas); ValueError names an unknown limit or a bad value."""
+        known = {f.name: f for f in fields(self)}
+        changed: dict[str, object] = {}
+        for setting in settings:
+            name, _, text = setting.partition("=")
+            name = name.strip()
+            if name not in known or not _:
+                raise ValueError(f"{setting!r}: expected NAME=VALUE with a NAME of {sorted(known)}")
+            current = getattr(self, name)
+            try:
+                if isinstance(current, tuple):
+                    changed[name] = tuple(t.strip() for t in text.split(",") if t.strip())
+                else:
+                    changed[name] = type(current)(text)
+            except ValueError:
+                kind = type(current).__name__
+                raise ValueError(f"{setting!r}: {name} takes a {kind}") from None
+        return replace(self, **changed)  # type: ignore[arg-type]
+
     def public(self) -> dict[str, float | int]:
         """The limits a client should know, sent in `welcome`."""
         shown = ("max_frame", "rate", "burst", "chat_length", "grace")

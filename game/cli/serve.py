@@ -67,6 +67,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "than the one answering players (default 1; 0: a thread of the server process)",
     )
     parser.add_argument(
+        "--limit",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="set any server limit (see docs/hosting.md), e.g. --limit max_rooms_per_address=4; "
+        "repeat for more; a list takes commas (--limit trusted_proxies=10.0.0.1,10.0.0.2)",
+    )
+    parser.add_argument(
         "--time-scale",
         type=float,
         default=1.0,
@@ -94,6 +102,11 @@ def serve(args: argparse.Namespace) -> int:
         "burst": args.burst,
     }
     limits = replace(limits, **{k: v for k, v in overrides.items() if v is not None})
+    try:
+        limits = limits.with_settings(args.limit)
+    except ValueError as exc:
+        print(f"lunar-race serve: {exc}", file=sys.stderr)
+        return 2
     data = args.data or default_data_dir()
 
     def ready(port: int) -> None:
