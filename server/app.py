@@ -127,7 +127,7 @@ class GameServer:
         self.stopping = False
         self.started = time.time()
         self.by_address: dict[str, set[Peer]] = {}  # the connections of each client address
-        self.chat_buckets: dict[str, RateBucket] = {}  # chat lines, per client address
+        self.chat_buckets: dict[str, RateBucket] = {}  # lobby chat lines, per client address
         self.answer_buckets: dict[str, RateBucket] = {}  # bytes of costly answers, per address
         deliveries = self.limits.lobby_chat_deliveries
         self.lobby_chat = RateBucket(deliveries, 2 * deliveries, 0)  # counted in deliveries
@@ -234,7 +234,7 @@ class GameServer:
         """Forget finished rooms after `finished_keep`, and close lobby rooms nobody has been
         in for `lobby_room_timeout`; now and then, a full garbage collection."""
         collected = time.monotonic()
-        every = min(60.0, self.limits.lobby_room_timeout / 4)
+        every = max(0.05, min(60.0, self.limits.lobby_room_timeout / 4))
         while True:
             await asyncio.sleep(every)
             if self.owns_process and time.monotonic() - collected >= FULL_COLLECTION_EVERY:
@@ -341,16 +341,11 @@ class GameServer:
         now = time.monotonic()
         lim = self.limits
         address = ws.address
-        chat_bucket = self.chat_buckets.get(address)
-        if chat_bucket is None:
-            chat_bucket = self.chat_buckets[address] = RateBucket(
-                lim.chat_rate, lim.chat_burst, now
-            )
         peer = Peer(
             id=next(_conn_ids),
             ws=ws,
             bucket=RateBucket(lim.rate, lim.burst, now),
-            chat_bucket=chat_bucket,
+            chat_bucket=RateBucket(lim.chat_rate, lim.chat_burst, now),
             heard=now,
             address=address,
         )
@@ -843,7 +838,9 @@ class GameServer:
                 code=ErrorCode.TOO_LONG,
             )
         if m["room"] is None:
-            self._chat_rate(peer)
+            # Lobby lines go to everyone: one address has one allowance, however many
+            # connections it opens.
+            self._chat_rate(peer, self.chat_bucket(peer.address))
             # A lobby line goes to every connection: the lobby as a whole may deliver at most
             # `lobby_chat_deliveries` lines a second, however many send them.
             listeners = [other for other in self.peers.values() if other.name is not None]
@@ -865,17 +862,26 @@ class GameServer:
         if m["seat"] is None or m["token"] is None:
             raise ProtocolError("room chat needs the seat and its token")
         room, seat = self.lobby.seat(m["room"], m["seat"], m["token"], peer.id)
-        self._chat_rate(peer)
+        self._chat_rate(peer, peer.chat_bucket)
         line = room.add_chat(seat.player or seat.agency, seat.agency, text, time.time())
         self.store.append_chat(room.id, {k: line[k] for k in ("from", "seat", "text", "time")})
         self.to_room(room, line)
         self.reply(peer, m, {"t": ServerType.OK})
 
-    def _chat_rate(self, peer: Peer) -> None:
+    def chat_bucket(self, address: str) -> RateBucket:
+        """The lobby chat allowance of a client address."""
+        bucket = self.chat_buckets.get(address)
+        if bucket is None:
+            lim = self.limits
+            bucket = RateBucket(lim.chat_rate, lim.chat_burst, time.monotonic())
+            self.chat_buckets[address] = bucket
+        return bucket
+
+    def _chat_rate(self, peer: Peer, bucket: RateBucket) -> None:
         now = time.monotonic()
-        if not peer.chat_bucket.take(now, self.unread_since(now)):
+        if not bucket.take(now, self.unread_since(now)):
             raise LimitError(
-                f"at most {self.limits.chat_rate:g} chat lines a second from one address",
+                f"at most {self.limits.chat_rate:g} chat lines a second",
                 code=ErrorCode.RATE_LIMITED,
             )
 

@@ -193,6 +193,9 @@ class Workers:
         return self.busy[bots_only] < self.slots
 
     def _dispatch(self) -> None:
+        # A job whose caller gave up has a cancelled gate; it leaves the queue here, if its
+        # caller has not taken it out yet.
+        self.waiting = [w for w in self.waiting if not w.gate.done()]
         while self.waiting:
             allowed = [w for w in self.waiting if self._free(w.share.bots_only)]
             if not allowed:
