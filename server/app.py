@@ -65,22 +65,24 @@ from server.admin import Admin
 from server.connection import Connection
 from server.datalock import DataLock
 from server.following import Followers
-from server.limits import Limits, RateBucket
+from server.limits import Limits, RateBucket, client_address
 from server.lobby import Lobby
 from server.metrics import CONTENT_TYPE as METRICS_TYPE
 from server.metrics import Metrics
+from server.names import clean_name, folded, unique_name
 from server.quarantine import open_store
-from server.replays import replay_bytes
+from server.replays import ReplayShelf
 from server.room import Room, Submission
 from server.runtime import on_stop_signal
 from server.seats import SeatBots
 from server.store import Store
-from server.work import Workers
+from server.work import Share, Workers
 
 _conn_ids = itertools.count(1)
 STATUS_DELAY = 0.05  # seconds: who-submitted and who-is-connected changes are sent together
 FOLLOW_DELAY = 0.2  # seconds: room changes within this reach followers as one update
 FULL_COLLECTION_EVERY = 600.0  # seconds between full garbage collections (what turns froze)
+LOOP_TICK = 0.02  # seconds between the marks of a free event loop (see `unread_since`)
 
 
 @dataclass(eq=False)
@@ -96,12 +98,14 @@ class Peer:
     watching: set[str] = field(default_factory=set)  # rooms spectated
     closing: bool = False
     heard: float = 0.0  # time.monotonic() of the last message
-    address: str | None = None  # the client's address, as bans see it
+    address: str = "?"  # where the client connects from (see `limits.client_address`)
+    queued: int = 0  # bytes last seen waiting in its send buffer
 
     @property
     def settled(self) -> bool:
-        """In a match or watching one: such a connection is never closed for idling."""
-        return bool(self.seats or self.watching)
+        """Holding a seat: such a connection is never closed for idling. Watching is not
+        enough - a watcher needs no seat, so watchers are closed like anyone idle."""
+        return bool(self.seats)
 
 
 class GameServer:
@@ -128,6 +132,7 @@ class GameServer:
         self.lobby = Lobby(self.limits)
         self.peers: dict[int, Peer] = {}
         self.clocks: dict[str, asyncio.Task[None]] = {}
+        self.thinking: dict[str, asyncio.Future[dict[str, list[Any]]]] = {}  # the AI, by room
         self.wakeups: dict[str, asyncio.Event] = {}
         self.work = Workers(workers)
         self.bots = SeatBots(self.work, self.limits.ai_timeout)
@@ -141,6 +146,15 @@ class GameServer:
         self.started = time.time()
         self.admin = Admin(self, admin_token)
         self.metrics = Metrics(self) if metrics else None
+        self.by_address: dict[str, set[Peer]] = {}  # the connections of each client address
+        self.chat_buckets: dict[str, RateBucket] = {}  # lobby chat lines, per client address
+        self.answer_buckets: dict[str, RateBucket] = {}  # bytes of costly answers, per address
+        deliveries = self.limits.lobby_chat_deliveries
+        self.lobby_chat = RateBucket(deliveries, 2 * deliveries, 0)  # counted in deliveries
+        self.names: dict[str, int] = {}  # folded name -> the connection using it
+        self.replays = ReplayShelf(self.limits.replay_cache)
+        self.queued = 0  # bytes held for slow readers, as last seen (see `send_bytes`)
+        self.free_at = time.monotonic()  # the last moment the event loop was free
         self._handlers: dict[ClientType, Callable[[Peer, Message], Any]] = {
             ClientType.HELLO: self.on_hello,
             ClientType.ROOMS: self.on_rooms,
@@ -183,6 +197,7 @@ class GameServer:
         )
         bound = next(iter(self.server.sockets)).getsockname()[1]
         self._janitor = asyncio.create_task(self.janitor())
+        self._ticker = asyncio.create_task(self.keep_time())
         log.event(
             "server_started",
             host=host,
@@ -199,6 +214,7 @@ class GameServer:
         if rooms is None:
             rooms = self.store.load_rooms(now, lim.finished_keep, lim.chat_history)
         for room in rooms:
+            room.attended = now  # an empty room gets its full time again, and no creator
             self.lobby.add(room)
             if room.phase is Phase.PLAYING:
                 for seat in room.seats.values():
@@ -234,30 +250,48 @@ class GameServer:
         if self.server is not None:
             await self.server.wait_closed()
         self._janitor.cancel()
+        self._ticker.cancel()
         self.work.shutdown()
         self.store.close()
         log.event("server_stopped")
 
     async def janitor(self) -> None:
-        """Forget finished rooms after `finished_keep`, and lobby rooms nobody is in; now
-        and then, a full garbage collection."""
+        """Forget finished rooms after `finished_keep`, and close lobby rooms nobody has been
+        in for `lobby_room_timeout`; now and then, a full garbage collection."""
         collected = time.monotonic()
+        every = max(0.05, min(60.0, self.limits.lobby_room_timeout / 4))
         while True:
-            await asyncio.sleep(60)
+            await asyncio.sleep(every)
             if self.owns_process and time.monotonic() - collected >= FULL_COLLECTION_EVERY:
                 collected = time.monotonic()
                 self.full_collection()
-            now = time.time()
-            for room in list(self.lobby.rooms.values()):
-                finished = room.finished if room.phase is Phase.OVER else None
-                if finished is not None and now - finished > self.limits.finished_keep:
-                    self.drop_room(room, delete=False)
-                elif (
-                    room.phase is Phase.LOBBY
-                    and not room.audience()
-                    and (now - room.created > self.limits.finished_keep)
-                ):
+            self.sweep(time.time())
+
+    def sweep(self, now: float) -> None:
+        """Close rooms whose time is up, and forget the rate buckets of gone addresses."""
+        for room in list(self.lobby.rooms.values()):
+            finished = room.finished if room.phase is Phase.OVER else None
+            if finished is not None and now - finished > self.limits.finished_keep:
+                self.drop_room(room, delete=False)
+            elif room.phase is Phase.LOBBY:
+                if room.audience():
+                    room.attended = now
+                elif now - room.attended > self.limits.lobby_room_timeout:
                     self.drop_room(room, delete=True)
+        for buckets in (self.chat_buckets, self.answer_buckets):
+            for address in [a for a in buckets if a not in self.by_address]:
+                del buckets[address]
+
+    async def keep_time(self) -> None:
+        """Mark, every LOOP_TICK, that the event loop is free to read."""
+        while True:
+            self.free_at = time.monotonic()
+            await asyncio.sleep(LOOP_TICK)
+
+    def unread_since(self, now: float) -> float | None:
+        """When the event loop was last free, if it has been busy since: what arrives now may
+        have waited unread that long (rate buckets charge it at its arrival, not now)."""
+        return self.free_at if now - self.free_at > 2 * LOOP_TICK else None
 
     def full_collection(self) -> int:
         """Collect everything, what turns froze included, and freeze what is left; returns
@@ -274,6 +308,7 @@ class GameServer:
         self.room_changed(room)
         self.lobby.remove(room.id)
         self.bots.forget(room.id)
+        self.replays.forget(room.id)
         self.wakeups.pop(room.id, None)
         if delete:
             self.store.delete_room(room.id)
@@ -286,13 +321,22 @@ class GameServer:
             return self.health_response()
         if path == "/metrics" and self.metrics is not None:
             return self.metrics_response()
-        address = connection.remote_address[0] if connection.remote_address else None
+        remote = connection.remote_address[0] if connection.remote_address else None
+        forwarded = request.headers.get("X-Forwarded-For")
+        address = client_address(remote, forwarded, self.limits.trusted_proxies)
+        if isinstance(connection, Connection):
+            connection.address = address
         if self.admin.bans.has("address", address):
             log.event("refused_connection", logging.INFO, reason="banned", remote=address)
             return connection.respond(http.HTTPStatus.FORBIDDEN, "banned\n")
         if len(self.peers) >= self.limits.max_connections:
             log.event("refused_connection", logging.WARNING, reason="max_connections")
             return connection.respond(http.HTTPStatus.SERVICE_UNAVAILABLE, "server full\n")
+        if len(self.by_address.get(address, ())) >= self.limits.max_connections_per_address:
+            log.event("refused_connection", logging.WARNING, reason="max_connections_per_address")
+            return connection.respond(
+                http.HTTPStatus.TOO_MANY_REQUESTS, "too many connections from your address\n"
+            )
         if self.stopping:
             return connection.respond(http.HTTPStatus.SERVICE_UNAVAILABLE, "shutting down\n")
         return None
@@ -325,16 +369,18 @@ class GameServer:
         assert isinstance(ws, Connection)
         now = time.monotonic()
         lim = self.limits
+        address = ws.address
         peer = Peer(
             id=next(_conn_ids),
             ws=ws,
             bucket=RateBucket(lim.rate, lim.burst, now),
-            chat_bucket=RateBucket(lim.chat_rate, 5, now),
+            chat_bucket=RateBucket(lim.chat_rate, lim.chat_burst, now),
             heard=now,
+            address=address,
         )
         self.peers[peer.id] = peer
-        peer.address = ws.remote_address[0] if ws.remote_address else None
-        log.event("connected", logging.DEBUG, conn=peer.id, remote=peer.address)
+        self.by_address.setdefault(address, set()).add(peer)
+        log.event("connected", logging.DEBUG, conn=peer.id, remote=address)
         closed = asyncio.ensure_future(ws.wait_closed())
         try:
             ws.deliver(functools.partial(self.on_message, peer))
@@ -379,7 +425,8 @@ class GameServer:
         kind = "?"
         message: Message | None = None
         try:
-            if not peer.bucket.take(time.monotonic()):
+            now = time.monotonic()
+            if not peer.bucket.take(now, self.unread_since(now)):
                 raise LimitError(
                     f"more than {self.limits.rate:g} messages a second",
                     code=ErrorCode.RATE_LIMITED,
@@ -438,7 +485,15 @@ class GameServer:
     def disconnect(self, peer: Peer) -> None:
         self.peers.pop(peer.id, None)
         self.followers.forget(peer.id)
-        self.lobby.forget_creator(peer.id)
+        same = self.by_address.get(peer.address)
+        if same is not None:
+            same.discard(peer)
+            if not same:
+                del self.by_address[peer.address]
+        if peer.name is not None and self.names.get(folded(peer.name)) == peer.id:
+            del self.names[folded(peer.name)]
+        self.queued -= peer.queued
+        peer.queued = 0
         now = time.time()
         rooms = {room_id for room_id, _ in peer.seats} | peer.watching
         for room_id in rooms:
@@ -450,24 +505,58 @@ class GameServer:
                 log.event("seat_disconnected", room=room_id, seat=",".join(gone), conn=peer.id)
                 self.announce(room)
                 self.wake(room)
+            self.deserted(room)
 
     def send(self, peer: Peer, message: dict[str, Any]) -> None:
         self.send_bytes(peer, codec.encode(message))
 
     def send_bytes(self, peer: Peer, data: bytes) -> None:
-        """Write without waiting; a peer that does not read is cut off, never waited for."""
+        """Write without waiting; a peer that does not read is cut off, never waited for:
+        when its own backlog passes `send_buffer`, or when what every slow reader holds
+        together passes `send_buffer_total` and its backlog is among the largest."""
         ws = peer.ws
         if peer.closing:
             return
         transport = ws.transport
-        if transport is not None and transport.get_write_buffer_size() > self.limits.send_buffer:
+        backlog = transport.get_write_buffer_size() if transport is not None else 0
+        if backlog > self.limits.send_buffer:
             # The close frame queues behind the backlog; if the client does not read that far
             # within the close timeout, the connection is dropped.
             log.event("too_slow", logging.WARNING, conn=peer.id)
             peer.closing = True
             asyncio.get_running_loop().create_task(ws.close(CloseCode.TOO_SLOW, "too slow"))
             return
+        self.queued += backlog - peer.queued
+        peer.queued = backlog
+        if backlog and self.queued > self.limits.send_buffer_total:
+            self.relieve()
+            if peer.closing:
+                return
         broadcast((ws,), data)
+
+    def relieve(self) -> None:
+        """Count exactly what slow readers hold; while it is over `send_buffer_total`, drop
+        the connections with the largest backlogs (their memory is freed at once: a close
+        frame would only queue behind the backlog)."""
+        total = 0
+        for peer in self.peers.values():
+            transport = peer.ws.transport
+            peer.queued = transport.get_write_buffer_size() if transport is not None else 0
+            total += peer.queued
+        self.queued = total
+        if total <= self.limits.send_buffer_total:
+            return
+        target = self.limits.send_buffer_total * 3 // 4
+        for peer in sorted(self.peers.values(), key=lambda p: p.queued, reverse=True):
+            if total <= target or not peer.queued:
+                break
+            log.event("too_slow", logging.WARNING, conn=peer.id, held=peer.queued)
+            peer.closing = True
+            total -= peer.queued
+            self.queued -= peer.queued
+            peer.queued = 0
+            if peer.ws.transport is not None:
+                peer.ws.transport.abort()
 
     def announce(self, room: Room) -> None:
         """Send the room's `status` soon: changes within STATUS_DELAY go out as one message."""
@@ -555,7 +644,9 @@ class GameServer:
             )
         if self.admin.bans.has("name", m["name"]):
             raise BannedError("this name is banned from the server", close=CloseCode.ADMIN_CLOSED)
-        peer.name = m["name"]
+        name = unique_name(clean_name(m["name"]), self.names)
+        peer.name = name
+        self.names[folded(name)] = peer.id
         version = max(common)
         log.event("hello", conn=peer.id, version=version, client=m["client"])
         self.reply(
@@ -567,6 +658,7 @@ class GameServer:
                 "server": f"lunar-race/{__version__}",
                 "limits": self.limits.public(),
                 "time": time.time(),
+                "name": name,
             },
         )
         self.send(peer, self.lobby.history_message())
@@ -586,7 +678,7 @@ class GameServer:
         self.reply(peer, m, room.room_message())
 
     def on_create(self, peer: Peer, m: Message) -> None:
-        room, host_token, key = self.lobby.create(m.fields, peer.id, time.time())
+        room, host_token, key = self.lobby.create(m.fields, peer.address, time.time())
         self.store.save_room(room)
         self.room_changed(room)
         log.event(
@@ -659,7 +751,7 @@ class GameServer:
         self.wake(room)
 
     def on_leave(self, peer: Peer, m: Message) -> None:
-        room, seat = self.lobby.seat(m["room"], m["seat"], m["token"])
+        room, seat = self.lobby.seat(m["room"], m["seat"], m["token"], peer.id)
         self.lobby.release(room, seat.agency)
         peer.seats.discard((room.id, seat.agency))
         self.store.save_room(room)
@@ -667,9 +759,10 @@ class GameServer:
         self.reply(peer, m, {"t": ServerType.OK})
         self.to_room(room, room.room_message())
         self.wake(room)
+        self.deserted(room)
 
     def on_ready(self, peer: Peer, m: Message) -> None:
-        room, seat = self.lobby.seat(m["room"], m["seat"], m["token"])
+        room, seat = self.lobby.seat(m["room"], m["seat"], m["token"], peer.id)
         room.set_ready(seat.agency, m["ready"])
         self.store.save_room(room)
         self.reply(peer, m, {"t": ServerType.OK})
@@ -720,15 +813,26 @@ class GameServer:
             raise RoomError("this room does not allow spectators", code=ErrorCode.NO_SPECTATORS)
         if len(room.spectators) >= self.limits.max_spectators and peer.id not in room.spectators:
             raise RoomError("the room has as many spectators as it may", code=ErrorCode.CAPACITY)
+        watching = sum(len(p.watching) for p in self.by_address.get(peer.address, ()))
+        if room.id not in peer.watching and watching >= self.limits.max_watching_per_address:
+            raise LimitError(
+                f"one address may watch at most {self.limits.max_watching_per_address} rooms",
+                code=ErrorCode.CAPACITY,
+            )
+        # The room's chat history and its public view are a costly answer: charged by size.
+        history = room.history_bytes()
+        update = room.turn_message(None, time.time()) if room.phase is not Phase.LOBBY else b""
+        self.charge_answer(peer, len(history) + len(update))
         room.spectators.add(peer.id)
         peer.watching.add(room.id)
+        self.wake(room)  # a match nobody was in resumes
         log.event("spectating", room=room.id, conn=peer.id)
         self.reply(
             peer, m, {"t": ServerType.JOINED, "room": room.id, "info": room.summary(), "seat": None}
         )
-        self.send(peer, room.history_message())
-        if room.phase is not Phase.LOBBY:
-            self.send_turn(room, only=peer)
+        self.send_bytes(peer, history)
+        if update:
+            self.send_bytes(peer, update)
         if room.phase is Phase.OVER:
             self.send(peer, room.over_message())
 
@@ -738,13 +842,14 @@ class GameServer:
             raise RoomError("you are not watching this room", code=ErrorCode.NOT_IN_ROOM)
         room.spectators.discard(peer.id)
         peer.watching.discard(room.id)
+        self.deserted(room)
         self.reply(peer, m, {"t": ServerType.OK})
 
     def on_orders(self, peer: Peer, m: Message) -> None:
         """Check the orders now; commit and acknowledge them with the others of this moment
         (one transaction for every submission that arrived in the same loop iteration)."""
         sub = self.lobby.check_orders(
-            m["room"], m["seat"], m["token"], m["version"], m["orders"], m["final"]
+            m["room"], m["seat"], m["token"], m["version"], m["orders"], m["final"], peer.id
         )
         self.journal.append((peer, m.ref, sub, time.perf_counter()))
         if len(self.journal) == 1:
@@ -815,40 +920,79 @@ class GameServer:
                 code=ErrorCode.TOO_LONG,
             )
         if m["room"] is None:
-            self._chat_rate(peer)
+            # Lobby lines go to everyone: one address has one allowance, however many
+            # connections it opens.
+            self._chat_rate(peer, self.chat_bucket(peer.address))
+            # A lobby line goes to every connection: the lobby as a whole may deliver at most
+            # `lobby_chat_deliveries` lines a second, however many send them.
+            listeners = [other for other in self.peers.values() if other.name is not None]
+            if not self.lobby_chat.take(time.monotonic(), cost=float(len(listeners))):
+                raise LimitError(
+                    "the lobby chat is busy: it delivers at most "
+                    f"{self.limits.lobby_chat_deliveries} lines a second to everyone together; "
+                    "try again in a moment",
+                    code=ErrorCode.RATE_LIMITED,
+                )
             assert peer.name is not None
             line = self.lobby.add_chat(peer.name, text, time.time())
             self.store.append_chat(None, line)
             data = codec.encode(line)
-            for other in list(self.peers.values()):
-                if other.name is not None:
-                    self.send_bytes(other, data)
+            for other in listeners:
+                self.send_bytes(other, data)
             self.reply(peer, m, {"t": ServerType.OK})
             return
         if m["seat"] is None or m["token"] is None:
             raise ProtocolError("room chat needs the seat and its token")
-        room, seat = self.lobby.seat(m["room"], m["seat"], m["token"])
-        self._chat_rate(peer)
+        room, seat = self.lobby.seat(m["room"], m["seat"], m["token"], peer.id)
+        self._chat_rate(peer, peer.chat_bucket)
         line = room.add_chat(seat.player or seat.agency, seat.agency, text, time.time())
         self.store.append_chat(room.id, {k: line[k] for k in ("from", "seat", "text", "time")})
         self.to_room(room, line)
         self.reply(peer, m, {"t": ServerType.OK})
 
-    def _chat_rate(self, peer: Peer) -> None:
-        if not peer.chat_bucket.take(time.monotonic()):
+    def chat_bucket(self, address: str) -> RateBucket:
+        """The lobby chat allowance of a client address."""
+        bucket = self.chat_buckets.get(address)
+        if bucket is None:
+            lim = self.limits
+            bucket = RateBucket(lim.chat_rate, lim.chat_burst, time.monotonic())
+            self.chat_buckets[address] = bucket
+        return bucket
+
+    def _chat_rate(self, peer: Peer, bucket: RateBucket) -> None:
+        now = time.monotonic()
+        if not bucket.take(now, self.unread_since(now)):
             raise LimitError(
                 f"at most {self.limits.chat_rate:g} chat lines a second",
                 code=ErrorCode.RATE_LIMITED,
             )
 
     def on_replay(self, peer: Peer, m: Message) -> None:
+        """Send a finished match's replay, charged by its size to the sender's address. A
+        replay is built once, in a worker; requests meanwhile wait for the same build."""
         room = self.lobby.room(m["room"])
         room.check_key(m["key"])
         if room.phase is not Phase.OVER:
             raise RoomError(
                 "the match is not over; replays come at the end", code=ErrorCode.NOT_FINISHED
             )
-        data = replay_bytes(self.store, room)
+        self.charge_answer(peer, self.replays.cost(room))
+        data = self.replays.get(room)
+        if data is not None:
+            self._send_replay(peer, m, room, data)
+            return
+        build = self.replays.build(room, self.store, self.work.run)
+        build.add_done_callback(functools.partial(self._replay_built, peer, m, room))
+
+    def _replay_built(self, peer: Peer, m: Message, room: Room, build: asyncio.Task[bytes]) -> None:
+        if build.cancelled() or build.exception() is not None:
+            problem = "cancelled" if build.cancelled() else repr(build.exception())
+            log.event("replay_failed", logging.ERROR, room=room.id, error=problem)
+            self.send(peer, ServerError("the replay could not be built").to_wire(m.ref))
+            return
+        self._send_replay(peer, m, room, build.result())
+
+    def _send_replay(self, peer: Peer, m: Message, room: Room, data: bytes) -> None:
         log.event("replay_sent", room=room.id, conn=peer.id, size=len(data))
         self.reply(
             peer,
@@ -880,6 +1024,24 @@ class GameServer:
             self.send_bytes(peer, data)
         return len(heard)
 
+    def charge_answer(self, peer: Peer, size: int) -> None:
+        """Charge `size` bytes of a costly answer (a replay, a room's history and view for a
+        watcher) to the peer's address; LimitError (the connection stays) once the address
+        has asked for more than `answer_rate` bytes a second."""
+        lim = self.limits
+        now = time.monotonic()
+        bucket = self.answer_buckets.get(peer.address)
+        if bucket is None:
+            bucket = self.answer_buckets[peer.address] = RateBucket(
+                lim.answer_rate, lim.answer_burst, now
+            )
+        if not bucket.take(now, cost=float(size)):
+            raise LimitError(
+                f"one address may fetch at most {lim.answer_rate // 1024} KiB of replays and "
+                "rooms to watch a second; try again in a moment",
+                code=ErrorCode.RATE_LIMITED,
+            )
+
     # --- the turn clock ---------------------------------------------------------------
     def wake(self, room: Room) -> None:
         event = self.wakeups.get(room.id)
@@ -902,6 +1064,9 @@ class GameServer:
         try:
             while room.phase is Phase.PLAYING and not self.stopping:
                 event.clear()
+                if not room.audience():
+                    await self.pause(room, event)
+                    continue
                 now = time.time()
                 stand_ins = room.stand_ins_due(now, grace)
                 if stand_ins:
@@ -930,12 +1095,45 @@ class GameServer:
             )
             raise
 
-    async def play_ai(self, room: Room, agencies: list[str], *, final: bool) -> None:
-        """The AI writes orders for `agencies`, thinking in worker threads."""
+    async def pause(self, room: Room, event: asyncio.Event) -> None:
+        """Hold a match nobody is in - no player connected, nobody watching - until someone
+        is: it costs no turn work meanwhile, and its clocks stop while it waits."""
+        paused = time.time()
+        log.event("match_paused", room=room.id, turn=room.turn)
+        while not room.audience() and not self.stopping:
+            event.clear()
+            await event.wait()
+        held = time.time() - paused
+        if room.deadline is not None:
+            room.deadline += held
+        for seat in room.seats.values():
+            if seat.away_since is not None:
+                seat.away_since += held
+        log.event("match_resumed", room=room.id, turn=room.turn, paused=round(held, 1))
+
+    def share_of(self, room: Room) -> Share:
+        """How the room's turn work queues for the workers: behind the matches someone plays
+        in person if only bots play it, and among its creator's other rooms."""
+        in_person = any(seat.conn is not None for seat in room.seats.values())
+        return Share(owner=room.creator or room.id, bots_only=not in_person)
+
+    async def play_ai(self, room: Room, agencies: list[str], *, final: bool) -> bool:
+        """The AI writes orders for `agencies`, thinking in the workers. False if the room
+        was deserted meanwhile (see `deserted`): the thinking stopped, nothing was written."""
         turn = room.turn
-        results = await self.bots.decide_all(room, agencies)
+        thinking = asyncio.ensure_future(self.bots.decide_all(room, agencies, self.share_of(room)))
+        self.thinking[room.id] = thinking
+        try:
+            results = await thinking
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if thinking.cancelled() and task is not None and not task.cancelling():
+                return False
+            raise
+        finally:
+            self.thinking.pop(room.id, None)
         if room.turn != turn or room.resolving or room.phase is not Phase.PLAYING:
-            return
+            return True
         changed = False
         for agency, orders in results.items():
             seat = room.seats[agency]
@@ -947,20 +1145,32 @@ class GameServer:
             changed = True
         if changed and final:
             self.announce(room)
+        return True
+
+    def deserted(self, room: Room) -> None:
+        """Someone left the room: if nobody is left in a running match, the AI stops
+        thinking for it (jobs still waiting for a worker never start) and its clock pauses."""
+        if room.phase is Phase.PLAYING and not room.audience():
+            thinking = self.thinking.get(room.id)
+            if thinking is not None:
+                thinking.cancel()
+            self.wake(room)
 
     async def resolve(self, room: Room) -> None:
         """Resolve the turn: AI for seats with nothing on file, rules and rendering in a
         worker, commit, then each recipient's update."""
         missing = room.missing_at_deadline()
-        if missing:
-            await self.play_ai(room, missing, final=False)
+        if missing and not await self.play_ai(room, missing, final=False):
+            return
         plan = room.plan()
         started = time.perf_counter()
         # Updates are rendered for the seats with a connection to send them to (the AI
         # builds its own when it thinks).
         render = [seat.agency for seat in room.seats.values() if seat.conn is not None]
         try:
-            resolved = await self.work.run(turns.resolve, plan.snapshot, plan.orders, render)
+            resolved = await self.work.run(
+                turns.resolve, plan.snapshot, plan.orders, render, share=self.share_of(room)
+            )
             state = snapshot.decode_state(resolved.snapshot)
         except Exception as exc:
             room.resolving = False

@@ -56,7 +56,13 @@ class Config:
 
 
 def _convert(kind: type, value: Any, where: str) -> Any:
-    """`value` as `kind` (int, float, bool or str), from TOML or from an environment string."""
+    """`value` as `kind` (int, float, bool, str or a tuple of str), from TOML or from an
+    environment string (a tuple from commas)."""
+    if typing.get_origin(kind) is tuple:
+        items = value.split(",") if isinstance(value, str) else value
+        if not isinstance(items, list | tuple) or not all(isinstance(i, str) for i in items):
+            raise ConfigError(f"{where}: {value!r} is not a list of strings")
+        return tuple(i.strip() for i in items if i.strip())
     if isinstance(value, str) and kind is not str:
         text = value.strip()
         if kind is bool:
@@ -154,6 +160,8 @@ def to_toml(config: Config) -> str:
 
 
 def _toml(value: Any) -> str:
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):

@@ -31,6 +31,7 @@ class Connection(ServerConnection):
         self._early: list[bytes | str] = []  # whole messages that came before the handler
         self._parts: list[bytes] = []  # the fragments of a message still arriving
         self._text = False  # whether that message is a text message
+        self.address = "?"  # the client's address, set when its handshake is checked
 
     def deliver(self, handler: Handler) -> None:
         """Send every message, from now on and any already waiting, to `handler`."""

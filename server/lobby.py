@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import secrets
-from collections import Counter, deque
+from collections import deque
 from typing import Any
 
 from game import rules
@@ -51,7 +51,6 @@ class Lobby:
         self.rooms: dict[str, Room] = {}
         self.tokens: dict[str, tuple[str, str]] = {}  # token digest -> (room id, agency)
         self.chat: deque[dict[str, Any]] = deque(maxlen=limits.chat_history)
-        self.created_by: Counter[int] = Counter()  # live rooms each connection created
 
     # --- rooms ------------------------------------------------------------------------
     def _new_room_id(self) -> str:
@@ -84,6 +83,8 @@ class Lobby:
         deadline = float(fields["deadline"])
         first = fields["first_deadline"]
         seed = fields["seed"]
+        # The seed is no secret (a host who chose it may share it): the match's secret that
+        # keys intel noise and appropriations is drawn by the room when the match starts.
         return RoomSettings(
             name=fields["name"],
             scenario=scenario,
@@ -97,25 +98,33 @@ class Lobby:
             spectators=fields["spectators"],
             seed=seed if seed is not None else secrets.randbits(62),
             ai_levels=per_seat,
+            seed_chosen=seed is not None,
         )
 
-    def create(self, fields: dict[str, Any], conn: int, now: float) -> tuple[Room, str, str | None]:
-        """Open a room for a `create` request; returns it with the host token and room key."""
+    def create(
+        self, fields: dict[str, Any], address: str, now: float
+    ) -> tuple[Room, str, str | None]:
+        """Open a room for a `create` request from `address`; returns it with the host token
+        and room key. Rooms count against the address that created them until they are over
+        or closed, however often it reconnects."""
         live = sum(1 for r in self.rooms.values() if r.phase is not Phase.OVER)
         if live >= self.limits.max_rooms:
             raise RoomError("the server holds as many rooms as it may", code=ErrorCode.CAPACITY)
-        if self.created_by[conn] >= self.limits.max_rooms_per_connection:
+        mine = sum(
+            1 for r in self.rooms.values() if r.creator == address and r.phase is not Phase.OVER
+        )
+        if mine >= self.limits.max_rooms_per_address:
             raise LimitError(
-                f"one connection may create at most {self.limits.max_rooms_per_connection} "
-                "rooms at a time",
+                f"one address may have at most {self.limits.max_rooms_per_address} rooms "
+                "open at a time",
                 code=ErrorCode.CAPACITY,
             )
         settings = self.settings_from(fields)
         room, host_token, key = Room.open(
             self._new_room_id(), settings, now, self.limits.chat_history
         )
+        room.creator = address
         self.rooms[room.id] = room
-        self.created_by[conn] += 1
         return room, host_token, key
 
     def add(self, room: Room) -> None:
@@ -132,9 +141,6 @@ class Lobby:
         for seat in room.seats.values():
             if seat.token_hash is not None:
                 self.tokens.pop(seat.token_hash, None)
-
-    def forget_creator(self, conn: int) -> None:
-        self.created_by.pop(conn, None)
 
     def room(self, room_id: str) -> Room:
         room = self.rooms.get(room_id)
@@ -163,8 +169,12 @@ class Lobby:
         self.tokens[seat.token_hash] = (room.id, seat.agency)
         return room, seat, token
 
-    def seat(self, room_id: str, agency: str, token: str) -> tuple[Room, Seat]:
-        """Check a seat token, then that its room still exists."""
+    def seat(
+        self, room_id: str, agency: str, token: str, conn: int | None = None
+    ) -> tuple[Room, Seat]:
+        """Check a seat token, then that its room still exists; with `conn`, also that this
+        connection is the one speaking for the seat (a connection replaced by a `rejoin`
+        keeps the token but not the seat)."""
         held = self.tokens.get(digest(token))
         if held is None or held != (room_id, agency):
             raise AuthError(f"the seat token is not valid for seat {agency} of room {room_id}")
@@ -172,6 +182,10 @@ class Lobby:
         seat = room.seat_for(agency)
         if seat.token_hash is None or seat.control is not Control.HUMAN:
             raise AuthError("the seat token was revoked")
+        if conn is not None and seat.conn != conn:
+            raise AuthError(
+                f"this connection does not hold seat {agency}; send `rejoin` to take it back"
+            )
         return room, seat
 
     def release(self, room: Room, agency: str) -> None:
@@ -181,10 +195,17 @@ class Lobby:
             self.tokens.pop(revoked, None)
 
     def check_orders(
-        self, room_id: str, agency: str, token: str, version: int, orders: list[Any], final: bool
+        self,
+        room_id: str,
+        agency: str,
+        token: str,
+        version: int,
+        orders: list[Any],
+        final: bool,
+        conn: int | None = None,
     ) -> Submission:
         """Every check an `orders` message passes after its schema, in protocol order."""
-        room, _seat = self.seat(room_id, agency, token)
+        room, _seat = self.seat(room_id, agency, token, conn)
         return room.check_orders(agency, version, orders, final)
 
     def add_chat(self, sender: str, text: str, now: float) -> dict[str, Any]:

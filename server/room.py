@@ -27,6 +27,7 @@ from game.protocol.codec import encode, encode_with
 from game.protocol.errors import AuthError, ErrorCode, MatchError, RoomError
 from game.protocol.messages import Control, Phase, ServerType, Visibility
 from game.rules import Command, orders_to_wire
+from server.names import folded, unique_name
 from server.snapshot import encode_state
 from server.turns import Resolved, legal_key, render_legal, render_view, view_key
 
@@ -64,6 +65,7 @@ class RoomSettings:
     spectators: bool
     seed: int
     ai_levels: dict[str, str] = field(default_factory=dict)  # seats the AI plays otherwise
+    seed_chosen: bool = False  # the host picked the seed (so anyone may know it)
 
     def level_for(self, agency: str) -> str:
         """The level the AI plays this seat at, whenever it plays it."""
@@ -83,6 +85,7 @@ class RoomSettings:
             "spectators": self.spectators,
             "seed": self.seed,
             "ai_levels": dict(self.ai_levels),
+            "seed_chosen": self.seed_chosen,
         }
 
     @classmethod
@@ -100,6 +103,7 @@ class RoomSettings:
             spectators=bool(data["spectators"]),
             seed=int(data["seed"]),
             ai_levels=dict(data.get("ai_levels") or {}),  # rooms stored before it existed
+            seed_chosen=bool(data.get("seed_chosen", False)),
         )
 
 
@@ -176,6 +180,9 @@ class Room:
     # This turn's checks of single commands: players re-send a whole draft on every change.
     _checked: dict[tuple[str, Command, bool], rules.CommandCheck] = field(default_factory=dict)
     _version: int = 0  # per-turn views and legal lists
+    creator: str | None = None  # the address that created it (not kept across restarts)
+    attended: float = 0.0  # the last time someone was in the room, for closing empty ones
+    _history: bytes | None = None  # the chat history, encoded
 
     # --- seats ------------------------------------------------------------------------
     @classmethod
@@ -196,6 +203,7 @@ class Room:
             key_hash=digest(key) if key else None,
             created=now,
             chat=deque(maxlen=chat_history),
+            attended=now,
         )
         for agency in settings.seats:
             control = Control.AI if agency in settings.ai_seats else Control.OPEN
@@ -236,7 +244,8 @@ class Room:
                 raise RoomError(f"seat {agency} is taken", code=ErrorCode.SEAT_TAKEN)
         token = new_secret()
         seat.control = Control.HUMAN
-        seat.player = player
+        others = {folded(s.player) for s in self.seats.values() if s.player}
+        seat.player = unique_name(player, others)
         seat.token_hash = digest(token)
         seat.ready = False
         seat.conn = conn
@@ -509,6 +518,7 @@ class Room:
             "watching": len(self.spectators),
             "ai_level": s.ai_level,
             "turns": s.turns,
+            "seed_chosen": s.seed_chosen,
             "deadline": s.deadline,
             "first_deadline": s.first_deadline,
             "seats": [self.seat_summary(seat) for seat in self.seats.values()],
@@ -566,10 +576,17 @@ class Room:
     def add_chat(self, sender: str, seat: str | None, text: str, now: float) -> dict[str, Any]:
         line = {"from": sender, "seat": seat, "text": text, "time": now}
         self.chat.append(line)
+        self._history = None
         return {"t": ServerType.CHAT, "room": self.id, **line}
 
     def history_message(self) -> dict[str, Any]:
         return {"t": ServerType.HISTORY, "room": self.id, "messages": list(self.chat)}
+
+    def history_bytes(self) -> bytes:
+        """The history message, encoded once until the next chat line."""
+        if self._history is None:
+            self._history = encode(self.history_message())
+        return self._history
 
     def audience(self) -> list[tuple[int, str | None]]:
         """Every connection in the room with the agency it speaks for (None: spectator)."""

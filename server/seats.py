@@ -17,7 +17,7 @@ from game.ai import Bot, create_bot, seat_seed
 from game.rules import Command
 from server import log
 from server.turns import think
-from server.work import Workers
+from server.work import URGENT, Share, Workers
 
 
 class SeatBots:
@@ -40,24 +40,38 @@ class SeatBots:
         for key in [k for k in self.bots if k[0] == room_id]:
             del self.bots[key]
 
-    async def decide_all(self, room: Any, agencies: list[str]) -> dict[str, list[Command]]:
-        """Orders for each agency, thought out in the workers from the current snapshot."""
+    async def decide_all(
+        self, room: Any, agencies: list[str], share: Share = URGENT
+    ) -> dict[str, list[Command]]:
+        """Orders for each agency, thought out in the workers from the current snapshot. The
+        time limit runs from the moment the room's turn in the workers comes."""
         jobs = {
             agency: asyncio.ensure_future(
-                self.work.run(think, self.bot(room, agency), room.snapshot, agency)
+                self.work.run(
+                    think,
+                    self.bot(room, agency),
+                    room.snapshot,
+                    agency,
+                    share=share,
+                    timeout=self.timeout,
+                )
             )
             for agency in agencies
         }
-        _done, late = await asyncio.wait(jobs.values(), timeout=self.timeout)
+        try:
+            await asyncio.wait(jobs.values())
+        except asyncio.CancelledError:
+            for job in jobs.values():
+                job.cancel()  # a job still waiting for a worker never starts
+            raise
         results: dict[str, list[Command]] = {}
         for agency, job in jobs.items():
-            if job in late:
-                job.cancel()
+            try:
+                orders, problem, bot = job.result()
+            except TimeoutError:
                 log.event("ai_timeout", logging.WARNING, room=room.id, seat=agency)
                 results[agency] = []
                 continue
-            try:
-                orders, problem, bot = job.result()
             except Exception as exc:  # the worker itself failed, not the bot
                 orders, problem, bot = [], f"{type(exc).__name__}: {exc}", None
             if problem:

@@ -289,12 +289,16 @@ class Store:
 
     def first_state(self, room_id: str) -> Any:
         """The state the match started from (its turn-0 snapshot)."""
+        return decode_state(self.first_snapshot(room_id))
+
+    def first_snapshot(self, room_id: str) -> bytes:
+        """The snapshot the match started from, as stored."""
         row = self.db.execute(
             "SELECT state FROM snapshots WHERE room=? ORDER BY turn LIMIT 1", (room_id,)
         ).fetchone()
         if row is None:
             raise LookupError(f"room {room_id} has no snapshot")
-        return decode_state(row[0])
+        return bytes(row[0])
 
     def chat_lines(self, room_id: str | None, limit: int) -> list[dict[str, Any]]:
         rows = self.db.execute(

@@ -10,7 +10,11 @@ and results).
 Server, clients and echo all run on the same event loop (uvloop where installed); the
 server's CPU time and memory include its worker processes.
 
-Sizes: the default run (about a minute with `make bench`) uses 200 clients in 40 rooms;
+The matches are played twice, each time on a fresh server: alone, and beside an attacker
+(`benchmarks.server_load.attacker`: one address asking for a replay and saying lobby chat
+lines as fast as its limits let it).
+
+Sizes: the default run (about two minutes with `make bench`) uses 200 clients in 40 rooms;
 the full run - 1,000 clients in 200 rooms, the size the goals are stated for - is chosen
 with `LUNAR_RACE_BENCH_FULL=1 make bench` or `python -m benchmarks.server_load --full`.
 """
@@ -154,54 +158,90 @@ def measure(size: Size) -> dict[str, Any]:
             )
         finally:
             stop(echo, 30)
-        server = subprocess.Popen(
-            serve_command(
-                folder / "data",
-                folder / "server.port",
-                "--log-level",
-                "warning",
-                "--rate",
-                "10000",
-                "--burst",
-                "10000",
-                "--max-connections",
-                str(size.clients + 100),
-                "--max-rooms",
-                str(size.rooms + 10),
-            ),
-            stdout=subprocess.DEVNULL,
-        )
-        try:
-            port = wait_for_port(folder / "server.port", server, 60)
-            with Probe(f"ws://127.0.0.1:{port}") as probe:
-                played = _drive(
-                    [
-                        "game",
-                        "--server-pid",
-                        str(server.pid),
-                        "--url",
-                        f"ws://127.0.0.1:{port}",
-                        "--clients",
-                        str(size.clients),
-                        "--rooms",
-                        str(size.rooms),
-                        "--turns",
-                        str(size.turns),
-                        "--drafts",
-                        str(size.drafts),
-                        "--storm",
-                        str(size.storm),
-                        "--think",
-                        str(size.think),
-                    ],
-                    timeout=1800,
-                )
-            played["probe"] = probe.between(played["paced_from"], played["paced_to"])
-            tree = process_tree(server.pid)
-            memory = _peak_rss_mib(tree[:1]), _peak_rss_mib(tree[1:])
-        finally:
-            stop(server, 30)
-    return {"size": size, "echo": ceiling, "game": played, "server_peak_rss_mib": memory}
+        played, memory = _play(size, folder / "plain", attack=False)
+        attacked, _memory = _play(size, folder / "attacked", attack=True)
+    return {
+        "size": size,
+        "echo": ceiling,
+        "game": played,
+        "server_peak_rss_mib": memory,
+        "attacked": attacked,
+    }
+
+
+def _play(size: Size, folder: Path, *, attack: bool) -> tuple[dict[str, Any], tuple[float, float]]:
+    """The real matches on a fresh server, with or without an attacker beside them (one
+    address replaying a finished match and chatting in the lobby at its limits, through
+    the trusted proxy); the game's numbers and the server's peak memory."""
+    folder.mkdir(parents=True)
+    server = subprocess.Popen(
+        serve_command(
+            folder / "data",
+            folder / "server.port",
+            "--log-level",
+            "warning",
+            "--rate",
+            "10000",
+            "--burst",
+            "10000",
+            "--max-connections",
+            str(size.clients + 100),
+            "--max-rooms",
+            str(size.rooms + 10),
+            # The load's clients all come from one address; the attacker from another.
+            "--limit",
+            f"max_connections_per_address={size.clients + 100}",
+            "--limit",
+            f"max_rooms_per_address={size.rooms + 10}",
+            "--limit",
+            "trusted_proxies=127.0.0.1",
+        ),
+        stdout=subprocess.DEVNULL,
+    )
+    raider: subprocess.Popen[bytes] | None = None
+    try:
+        port = wait_for_port(folder / "server.port", server, 60)
+        url = f"ws://127.0.0.1:{port}"
+        if attack:
+            raider = subprocess.Popen(
+                [sys.executable, "-m", "benchmarks.server_load.attacker", "--url", url],
+                stdout=subprocess.PIPE,
+            )
+        with Probe(url) as probe:
+            played = _drive(
+                [
+                    "game",
+                    "--server-pid",
+                    str(server.pid),
+                    "--url",
+                    url,
+                    "--clients",
+                    str(size.clients),
+                    "--rooms",
+                    str(size.rooms),
+                    "--turns",
+                    str(size.turns),
+                    "--drafts",
+                    str(size.drafts),
+                    "--storm",
+                    str(size.storm),
+                    "--think",
+                    str(size.think),
+                ],
+                timeout=1800,
+            )
+        played["probe"] = probe.between(played["paced_from"], played["paced_to"])
+        if raider is not None:
+            stop(raider, 30)
+            out = raider.stdout.read() if raider.stdout is not None else b""
+            played["attacker"] = json.loads(out or b"{}").get("tally", {})
+        tree = process_tree(server.pid)
+        memory = _peak_rss_mib(tree[:1]), _peak_rss_mib(tree[1:])
+    finally:
+        if raider is not None and raider.poll() is None:
+            stop(raider, 30)
+        stop(server, 30)
+    return played, memory
 
 
 def results(raw: dict[str, Any]) -> list[Result]:
@@ -278,6 +318,40 @@ def results(raw: dict[str, Any]) -> list[Result]:
             f"its worker processes {raw['server_peak_rss_mib'][1]:.0f} MiB",
         ),
         Result("matches wall time", game["seconds"], "s", note=f"{size.turns} turns a match"),
+        *_attacked(raw["attacked"], goal_note),
+    ]
+
+
+def _attacked(game: dict[str, Any], goal_note: str) -> list[Result]:
+    """The same load on a fresh server while one address replays and chats at its limits."""
+    acks = [a * 1000 for a in game["acks"]]
+    probe = [x * 1000 for x in game["probe"]]
+    storm = [a * 1000 for a in game["storm_acks"]]
+    p99 = percentile(acks, 0.99)
+    tally = ", ".join(f"{k} {v}" for k, v in sorted(game.get("attacker", {}).items()))
+    refused = ", ".join(f"{k} {v}" for k, v in sorted(game["refused"].items()))
+    return [
+        Result(
+            "order throughput, attacked",
+            game["storm_orders"] / game["storm_seconds"],
+            "orders/s",
+            note=f"p99 {percentile(storm, 0.99):.1f} ms; the attacker: {tally or 'nothing'}",
+        ),
+        Result(
+            "order ack p99, attacked",
+            p99,
+            "ms",
+            f"<= {ACK_GOAL_MS:.0f} ms",
+            p99 <= ACK_GOAL_MS,
+            f"same load, one address replaying and chatting at its limits; {len(acks)} paced "
+            f"orders, refused: {refused or 'none'}; {goal_note}".rstrip("; "),
+        ),
+        Result(
+            "server answer p99, attacked",
+            percentile(probe, 0.99),
+            "ms",
+            note=f"p50 {percentile(probe, 0.5):.1f} ms, {len(probe)} requests",
+        ),
     ]
 
 

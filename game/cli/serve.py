@@ -83,6 +83,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "than the one answering players (default 1; 0: a thread of the server process)",
     )
     parser.add_argument(
+        "--limit",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="set any server limit (see docs/hosting.md), e.g. --limit max_rooms_per_address=4; "
+        "repeat for more; a list takes commas (--limit trusted_proxies=10.0.0.1,10.0.0.2)",
+    )
+    parser.add_argument(
         "--quarantine-damaged",
         action="store_true",
         help="start even if the store is damaged: keep it as it is in the data folder's "
@@ -127,6 +135,10 @@ def settings(args: argparse.Namespace) -> tuple[HostSettings, Limits]:
     }
     limits = loaded.limits.scaled(args.time_scale)
     limits = replace(limits, **{k: v for k, v in overrides.items() if v is not None})
+    try:
+        limits = limits.with_settings(args.limit)
+    except ValueError as exc:
+        raise config.ConfigError(str(exc)) from exc
     return host, limits
 
 

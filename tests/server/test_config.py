@@ -34,7 +34,14 @@ def _other_value(value: object) -> object:
         return not value
     if isinstance(value, (int, float)):
         return value * 2 + 1
+    if isinstance(value, tuple):
+        return (*value, "10.0.0.1", "10.0.0.2")
     return f"{value}-other"
+
+
+def _env_text(value: object) -> str:
+    """`value` as an environment variable writes it (a list with commas)."""
+    return ",".join(value) if isinstance(value, tuple) else str(value)
 
 
 def test_every_limit_can_be_set_in_the_file_and_in_the_environment(tmp_path: Path) -> None:
@@ -43,7 +50,7 @@ def test_every_limit_can_be_set_in_the_file_and_in_the_environment(tmp_path: Pat
         value = _other_value(getattr(defaults, field.name))
         path = _write(tmp_path, f"[limits]\n{field.name} = {config._toml(value)}\n")
         assert getattr(config.load(path, env={}).limits, field.name) == value, field.name
-        from_env = config.load(None, env={env_name(field.name): str(value)})
+        from_env = config.load(None, env={env_name(field.name): _env_text(value)})
         assert getattr(from_env.limits, field.name) == value, field.name
 
 

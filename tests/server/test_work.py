@@ -10,6 +10,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import threading
 import time
 import weakref
 from pathlib import Path
@@ -172,3 +173,38 @@ def test_a_full_collection_frees_cycles_that_turns_froze(tmp_path: Path) -> None
     finally:
         gc.unfreeze()
         server.store.close()
+
+
+def _note(order: list[str], name: str) -> str:
+    order.append(name)
+    return name
+
+
+def test_the_next_job_is_a_played_match_then_the_creator_served_longest_ago() -> None:
+    """One worker, busy: a played match's job goes first, then bot matches' creators by
+    turns, and a job whose caller gave up never runs and holds no worker."""
+
+    async def body() -> list[str]:
+        workers = work.Workers(0)
+        order: list[str] = []
+        gate = threading.Event()
+        try:
+            busy = asyncio.ensure_future(workers.run(gate.wait, 5.0))
+            await asyncio.sleep(0.05)
+            x, y = work.Share("x", bots_only=True), work.Share("y", bots_only=True)
+            jobs = [
+                asyncio.ensure_future(workers.run(_note, order, name, share=share))
+                for name, share in (("x1", x), ("x2", x), ("gone", y), ("y1", y))
+            ]
+            jobs.append(asyncio.ensure_future(workers.run(_note, order, "played")))
+            await asyncio.sleep(0.05)
+            jobs[2].cancel()
+            gate.set()
+            await busy
+            await asyncio.wait(jobs)
+            assert sum(workers.busy.values()) == 0  # every worker given back
+            return order
+        finally:
+            workers.shutdown()
+
+    assert asyncio.run(body()) == ["played", "x1", "y1", "x2"]
