@@ -255,7 +255,14 @@ def _server_messages() -> dict[str, JsonSchema]:
     rule_error = _record({"code": _STR, "message": _STR, "index": _INT})
     messages: dict[ServerType, tuple[dict[str, JsonSchema], tuple[str, ...]]] = {
         ServerType.WELCOME: (
-            {"ref": _REF, "version": _INT, "server": _STR, "limits": limits, "time": _TIME},
+            {
+                "ref": _REF,
+                "version": _INT,
+                "server": _STR,
+                "limits": limits,
+                "time": _TIME,
+                "name": _STR,
+            },
             ("ref",),
         ),
         ServerType.ERROR: (
@@ -370,6 +377,7 @@ def _room_records() -> dict[str, JsonSchema]:
                 "seats": {"type": "array", "items": ref("seat_summary")},
                 "turn": _INT,
                 "version": _INT,
+                "seed_chosen": _BOOL,
             },
             description="A room's public description: settings, seats, phase.",
         ),

@@ -5,6 +5,7 @@ same game in PettingZoo's turn-by-turn (AEC) form. Needs the `rl` extra (petting
 gymnasium, numpy). The action space and the observation are described in `game.rl.env`.
 """
 
+from game.rl import pettingzoo_import  # noqa: F401  (before env: keeps the audio driver)
 from game.rl.env import END_TURN, LunarRaceEnv, aec_env
 
 __all__ = ["END_TURN", "LunarRaceEnv", "aec_env"]
