@@ -18,6 +18,7 @@ a game's number and seed come from the plan alone, so shards never collide.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import multiprocessing
 import random
@@ -259,8 +260,11 @@ def run_tournament(
             if on_game is not None:
                 on_game(record, finished, total)
 
-        for record in _played(jobs, workers, executor):
-            keep(record)
+        # Closed here, not whenever the generator is collected: an interrupted run stops its
+        # workers before the interruption goes on.
+        with contextlib.closing(_played(jobs, workers, executor)) as played:
+            for record in played:
+                keep(record)
         return TournamentRun(
             total=total,
             played_now=len(jobs),
