@@ -24,7 +24,7 @@ import multiprocessing
 import random
 import signal
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import Executor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -184,7 +184,9 @@ def plan_jobs(
     ]
 
 
-def _played(jobs: list[GameJob], workers: int, executor: Executor | None) -> Iterator[GameRecord]:
+def _played(
+    jobs: list[GameJob], workers: int, executor: Executor | None
+) -> Generator[GameRecord, None, None]:
     """The records of the jobs' games as they finish."""
     if executor is not None:
         futures = [executor.submit(play_game, job) for job in jobs]
