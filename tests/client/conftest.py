@@ -21,6 +21,7 @@ import pygame
 import pytest
 
 from game.client.app import App
+from game.client.lobby import BrowserScene
 from server.local import LocalServer
 
 SHOTS = Path(os.environ.get("LUNAR_RACE_SHOTS", "/tmp/lr-shots"))
@@ -34,6 +35,15 @@ def own_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"
     monkeypatch.setenv("LUNAR_RACE_HOME", str(home))
     return home
+
+
+@pytest.fixture
+def server() -> Iterator[LocalServer]:
+    """A real server on 127.0.0.1, for the tests that go online."""
+    local = LocalServer()
+    local.start()
+    yield local
+    local.stop()
 
 
 @pytest.fixture
@@ -157,3 +167,23 @@ def scroll_into_view(app: App, element, area: pygame.Rect, most: int = 200) -> N
         )
         frames(app, 2)
     raise AssertionError(f"{element} never came into view")
+
+
+def browse(app: App, server: LocalServer, name: str = "Ada") -> BrowserScene:
+    """Open the lobby of `server` as the player `name`, and wait for its room list."""
+    browser = BrowserScene(app, url=server.url, name=name, auto_connect=True)
+    app.show(browser)
+    wait_until(app, lambda: browser.stage == "rooms")
+    return browser
+
+
+def open_room(app: App, server: LocalServer, seat: str) -> tuple[BrowserScene, str]:
+    """Create a room from the lobby with the mouse and take `seat` in it; the lobby scene
+    and the room's id."""
+    browser = browse(app, server)
+    click(app, find(app, "#create"))
+    click(app, find(app, "#create_go"))
+    wait_until(app, lambda: browser.stage == "room")
+    click(app, find(app, f"#take_{seat}"))
+    wait_until(app, lambda: browser.seat is not None)
+    return browser, browser.room["id"]

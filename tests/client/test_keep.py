@@ -24,7 +24,17 @@ from game.client.settings import Settings
 from game.client.settings_screen import SettingsScene
 from game.client.title import TitleScene
 from server.local import LocalServer
-from tests.client.conftest import click, end_turn, find, frames, press, shot, wait_until
+from tests.client.conftest import (
+    browse,
+    click,
+    end_turn,
+    find,
+    frames,
+    open_room,
+    press,
+    shot,
+    wait_until,
+)
 from tests.timing import scaled
 
 
@@ -45,14 +55,6 @@ def type_into(app: App, widget, text: str, *, enter: bool = True) -> None:
     frames(app, 2)
     if enter:
         press(app, pygame.K_RETURN, settle=2)
-
-
-@pytest.fixture
-def server():
-    local = LocalServer()
-    local.start()
-    yield local
-    local.stop()
 
 
 def state_hash_served(session) -> str:
@@ -216,15 +218,7 @@ def test_a_finished_local_game_keeps_its_result_and_replay_and_opens_it(app):
 
 # -- seats that survive -------------------------------------------------------------------------
 def test_a_client_killed_during_an_online_match_gets_its_seat_back_from_the_lobby(app, server):
-    browser = BrowserScene(app, url=server.url, name="Ada", auto_connect=True)
-    app.show(browser)
-    wait_until(app, lambda: browser.stage == "rooms")
-    click(app, find(app, "#create"))
-    click(app, find(app, "#create_go"))
-    wait_until(app, lambda: browser.stage == "room")
-    room_id = browser.room["id"]
-    click(app, find(app, "#take_nasa"))
-    wait_until(app, lambda: browser.seat is not None)
+    browser, room_id = open_room(app, server, "nasa")
     click(app, find(app, "#ready"))
     wait_until(app, lambda: any(s.get("ready") for s in browser.room["seats"]))
     click(app, find(app, "#start"))
@@ -251,15 +245,7 @@ def test_a_client_killed_during_an_online_match_gets_its_seat_back_from_the_lobb
 
 
 def test_a_seat_given_up_is_crossed_out_of_the_book(app, server):
-    browser = BrowserScene(app, url=server.url, name="Ada", auto_connect=True)
-    app.show(browser)
-    wait_until(app, lambda: browser.stage == "rooms")
-    click(app, find(app, "#create"))
-    click(app, find(app, "#create_go"))
-    wait_until(app, lambda: browser.stage == "room")
-    room_id = browser.room["id"]
-    click(app, find(app, "#take_esa"))
-    wait_until(app, lambda: browser.seat is not None)
+    _, room_id = open_room(app, server, "esa")
     held = SeatBook().get(server.url, room_id)
     assert held is not None and held.seat is not None and held.host_token
     click(app, button_with_text(app, "Leave seat"), settle=2)
@@ -269,9 +255,7 @@ def test_a_seat_given_up_is_crossed_out_of_the_book(app, server):
 
 # -- a lobby that stays current ---------------------------------------------------------------
 def test_one_client_sees_another_take_a_seat_without_doing_anything(app, server):
-    browser = BrowserScene(app, url=server.url, name="Ada", auto_connect=True)
-    app.show(browser)
-    wait_until(app, lambda: browser.stage == "rooms")
+    browser = browse(app, server)
     other = NetLink(server.url, "Grace")
     other.open()
     try:
@@ -329,9 +313,7 @@ def test_an_unlisted_room_is_opened_by_its_id_and_a_private_one_with_its_key(app
 
 
 def test_the_visibility_choice_says_who_can_join(app, server):
-    browser = BrowserScene(app, url=server.url, name="Ada", auto_connect=True)
-    app.show(browser)
-    wait_until(app, lambda: browser.stage == "rooms")
+    browser = browse(app, server)
     click(app, find(app, "#create"))
     click(app, find(app, "#visibility_private"))
     frames(app)

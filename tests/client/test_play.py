@@ -15,12 +15,12 @@ from game.client.net_link import NetLink
 from game.client.new_game import NewGameScene
 from game.client.session import MatchSession
 from game.rules import load_content
-from server.local import LocalServer
 from tests.client.conftest import (
     click,
     end_turn,
     find,
     frames,
+    open_room,
     press,
     scroll_into_view,
     shot,
@@ -88,24 +88,8 @@ def test_local_match_played_through_the_ui_to_the_end_screen(app):
     shot(app, "local_game_end")
 
 
-@pytest.fixture
-def server():
-    local = LocalServer()
-    local.start()
-    yield local
-    local.stop()
-
-
 def test_two_clients_meet_in_an_online_room_and_survive_a_drop(app, server):
-    browser = BrowserScene(app, url=server.url, name="Ada", auto_connect=True)
-    app.show(browser)
-    wait_until(app, lambda: browser.stage == "rooms")
-    click(app, find(app, "#create"))
-    click(app, find(app, "#create_go"))
-    wait_until(app, lambda: browser.stage == "room")
-    room_id = browser.room["id"]
-    click(app, find(app, "#take_nasa"))
-    wait_until(app, lambda: browser.seat is not None)
+    browser, room_id = open_room(app, server, "nasa")
 
     other = NetLink(server.url, "Grace")
     other.open()
