@@ -186,4 +186,5 @@ def open_room(app: App, server: LocalServer, seat: str) -> tuple[BrowserScene, s
     wait_until(app, lambda: browser.stage == "room")
     click(app, find(app, f"#take_{seat}"))
     wait_until(app, lambda: browser.seat is not None)
+    assert browser.room is not None
     return browser, browser.room["id"]
