@@ -22,10 +22,9 @@ import pygame_gui
 
 from game.client import theme
 from game.client.net_link import ONLINE, LinkError, NetLink
-from game.client.scene import Scene
+from game.client.scene import MenuScene
 from game.client.seat_book import HeldRoom, SeatBook
 from game.client.widgets import (
-    Backdrop,
     back_and_go,
     button,
     choices,
@@ -33,7 +32,6 @@ from game.client.widgets import (
     escape,
     hex_colour,
     label,
-    panel_rect,
     text_box,
 )
 from game.net.client import SeatKey
@@ -59,10 +57,11 @@ POLL_ROOMS = 2.0  # seconds between room lists, for a server that cannot be foll
 SHOWN_HELD = 3  # rooms held shown on the list page
 
 
-class BrowserScene(Scene):
+class BrowserScene(MenuScene):
     """Server address -> room list -> room lobby -> the game."""
 
     title = "Lunar Race - online"
+    moon_x = 0.9
 
     def __init__(
         self,
@@ -99,8 +98,6 @@ class BrowserScene(Scene):
         self._poll_timer = POLL_ROOMS
         self.room_id_entry: pygame_gui.elements.UITextEntryLine | None = None
         self.key_entry: pygame_gui.elements.UITextEntryLine | None = None
-        self.backdrop = Backdrop()
-        self._dt = 0.0
         self._pending_turn: dict[str, Any] | None = None
         self._handed_over = False
         self.url_entry: pygame_gui.elements.UITextEntryLine | None = None
@@ -814,7 +811,7 @@ class BrowserScene(Scene):
         return False
 
     def update(self, dt: float) -> None:
-        self._dt = dt
+        super().update(dt)
         if self.link is None or self._handed_over:
             return
         changed = False
@@ -892,5 +889,4 @@ class BrowserScene(Scene):
         self.app.router.online_game(self.link, model, self.seat, self.host_token)
 
     def draw(self, surface: pygame.Surface) -> None:
-        self.backdrop.draw(surface, self._dt, centre_x=0.9)
-        panel_rect(surface, self.panel)
+        super().draw(surface)

@@ -12,16 +12,14 @@ import pygame
 import pygame_gui
 
 from game.client import theme
-from game.client.scene import Scene
+from game.client.scene import MenuScene
 from game.client.widgets import (
-    Backdrop,
     back_and_go,
     button,
     choices,
     entry_field,
     escape,
     label,
-    panel_rect,
     text_box,
 )
 
@@ -62,10 +60,11 @@ class GameSetup:
         return self.levels.get(rival, self.ai_level)
 
 
-class NewGameScene(Scene):
+class NewGameScene(MenuScene):
     """The setup screen before a local game; Enter starts, Esc goes back."""
 
     title = "Lunar Race - new game"
+    moon_x = 0.85
 
     def __init__(self, app: App, setup: GameSetup | None = None) -> None:
         super().__init__(app)
@@ -76,8 +75,6 @@ class NewGameScene(Scene):
         self.setup = setup or GameSetup(
             rivals=[a for a in agencies if a != "nasa"], name=app.settings.name
         )
-        self.backdrop = Backdrop()
-        self._dt = 0.0
         self.seed_entry: pygame_gui.elements.UITextEntryLine | None = None
         self.error = ""
 
@@ -284,22 +281,13 @@ class NewGameScene(Scene):
             self.app.rebuild()
 
     def handle_event(self, event: pygame.event.Event) -> bool:
-        if event.type != pygame.KEYDOWN:
-            return False
-        if event.key == pygame.K_ESCAPE:
-            self.back()
-            return True
-        if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+        if event.type == pygame.KEYDOWN and event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
             self.start()
             return True
-        return False
-
-    def update(self, dt: float) -> None:
-        self._dt = dt
+        return super().handle_event(event)
 
     def draw(self, surface: pygame.Surface) -> None:
-        self.backdrop.draw(surface, self._dt, centre_x=0.85)
-        panel_rect(surface, self.panel)
+        super().draw(surface)
         colour = theme.agency_colour(self.setup.agency)
         pygame.draw.rect(
             surface, colour, (self.panel.x, self.panel.y, self.px(4), self.panel.height)

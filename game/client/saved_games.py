@@ -14,8 +14,8 @@ import pygame
 
 from game.client import theme
 from game.client.saves import SavedGame, saved_games
-from game.client.scene import Scene
-from game.client.widgets import Backdrop, button, escape, hex_colour, label, panel_rect, text_box
+from game.client.scene import MenuScene
+from game.client.widgets import button, escape, hex_colour, label, text_box
 
 if TYPE_CHECKING:
     from game.client.app import App
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 SHOWN = 8  # games listed in each section
 
 
-class SavedGamesScene(Scene):
+class SavedGamesScene(MenuScene):
     """Games in progress, then finished ones, newest first."""
 
     title = "Lunar Race - your games"
@@ -34,8 +34,6 @@ class SavedGamesScene(Scene):
 
         self.content = load_content("2021")
         self.games = saved_games()
-        self.backdrop = Backdrop()
-        self._dt = 0.0
         self.deleting: str | None = None  # the game whose Delete was pressed once
 
     def build(self) -> None:
@@ -128,16 +126,3 @@ class SavedGamesScene(Scene):
 
     def back(self) -> None:
         self.app.router.title()
-
-    def handle_event(self, event: pygame.event.Event) -> bool:
-        if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
-            self.back()
-            return True
-        return False
-
-    def update(self, dt: float) -> None:
-        self._dt = dt
-
-    def draw(self, surface: pygame.Surface) -> None:
-        self.backdrop.draw(surface, self._dt, centre_x=0.92)
-        panel_rect(surface, self.panel)

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 import pygame
 import pygame_gui
 
+from game.client.widgets import Backdrop, panel_rect
+
 if TYPE_CHECKING:
     from game.client.app import App
 
@@ -72,3 +74,36 @@ class Scene:
     def draw(self, surface: pygame.Surface) -> None:
         """Draw everything that is not a widget."""
         surface.fill((9, 13, 26))
+
+
+class MenuScene(Scene):
+    """A menu screen: the Moon turning behind a panel of widgets, Esc to go `back`. The
+    Moon's look changes only every `Backdrop.STEP`, so the app sleeps in between."""
+
+    #: Where the Moon's centre sits, as a share of the window's width.
+    moon_x = 0.92
+
+    def __init__(self, app: App) -> None:
+        super().__init__(app)
+        self.backdrop = Backdrop()
+        self.panel = pygame.Rect(0, 0, 0, 0)  # set by `build`; an empty one is not drawn
+
+    def back(self) -> None:
+        """Leave this screen for the one before it (Esc)."""
+
+    def handle_event(self, event: pygame.event.Event) -> bool:
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
+            self.back()
+            return True
+        return False
+
+    def update(self, dt: float) -> None:
+        self.backdrop.advance(dt)
+
+    def next_frame(self) -> float | None:
+        return Backdrop.STEP
+
+    def draw(self, surface: pygame.Surface) -> None:
+        self.backdrop.draw(surface, centre_x=self.moon_x)
+        if self.panel.width:
+            panel_rect(surface, self.panel)

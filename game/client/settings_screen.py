@@ -17,9 +17,9 @@ import pygame_gui
 from game.client import settings as settings_file
 from game.client import theme
 from game.client.charts import MARKERS, draw_marker
-from game.client.scene import Scene
+from game.client.scene import MenuScene
 from game.client.settings import UI_SCALES, WINDOW_SIZES, Settings
-from game.client.widgets import Backdrop, button, choices, entry_field, label, panel_rect
+from game.client.widgets import button, choices, entry_field, label
 
 if TYPE_CHECKING:
     from game.client.app import App
@@ -28,7 +28,7 @@ VOLUMES = (0.0, 0.25, 0.5, 0.75, 1.0)
 SAMPLE_AGENCIES = ("nasa", "roscosmos", "cnsa", "esa", "jaxa", "csa")
 
 
-class SettingsScene(Scene):
+class SettingsScene(MenuScene):
     """One row a setting; `back` returns to the screen this one was opened from."""
 
     title = "Lunar Race - settings"
@@ -36,8 +36,6 @@ class SettingsScene(Scene):
     def __init__(self, app: App, back: Callable[[], None]) -> None:
         super().__init__(app)
         self.back_to = back
-        self.backdrop = Backdrop()
-        self._dt = 0.0
         self.name_entry: pygame_gui.elements.UITextEntryLine | None = None
         self.swatches: pygame.Rect | None = None
 
@@ -179,18 +177,8 @@ class SettingsScene(Scene):
             self._read_name()
             self.commit()
 
-    def handle_event(self, event: pygame.event.Event) -> bool:
-        if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
-            self.back()
-            return True
-        return False
-
-    def update(self, dt: float) -> None:
-        self._dt = dt
-
     def draw(self, surface: pygame.Surface) -> None:
-        self.backdrop.draw(surface, self._dt, centre_x=0.92)
-        panel_rect(surface, self.panel)
+        super().draw(surface)
         if self.swatches is None:
             return
         # The agencies as the charts and the map will draw them.

@@ -11,8 +11,8 @@ import pygame_gui
 
 from game.client import theme
 from game.client.saves import SavedGame, latest_in_progress
-from game.client.scene import Scene
-from game.client.widgets import Backdrop, button, label
+from game.client.scene import MenuScene
+from game.client.widgets import button, label
 
 if TYPE_CHECKING:
     from game.client.app import App
@@ -23,16 +23,15 @@ if TYPE_CHECKING:
 REPLAY_FILES = "Open a replay (.json.gz or .jsonl.gz)"
 
 
-class TitleScene(Scene):
+class TitleScene(MenuScene):
     """The first screen: each choice with a key (C, N, L, J, R, S, Q)."""
 
     title = "Lunar Race"
+    moon_x = 0.72
 
     def __init__(self, app: App) -> None:
         super().__init__(app)
-        self.backdrop = Backdrop()
         self._dialog: pygame_gui.windows.UIFileDialog | None = None
-        self._dt = 0.0
         self.last_game: SavedGame | None = latest_in_progress()
 
     def build(self) -> None:
@@ -169,11 +168,8 @@ class TitleScene(Scene):
         action()
         return True
 
-    def update(self, dt: float) -> None:
-        self._dt = dt
-
     def draw(self, surface: pygame.Surface) -> None:
-        self.backdrop.draw(surface, self._dt)
+        super().draw(surface)
         w, h = surface.get_size()
         img = self.app.fonts.render(
             "Artemis and the ILRS race for the lunar south pole.", 14, theme.MUTED

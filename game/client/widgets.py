@@ -166,7 +166,14 @@ class Backdrop:
         self._turn = 0.0
         self._converted: tuple[pygame.Surface, pygame.Surface] | None = None
 
-    def draw(self, surface: pygame.Surface, dt: float, *, centre_x: float = 0.72) -> None:
+    #: Seconds between two looks of the Moon that differ (a quarter degree of its turn).
+    STEP = 0.125
+
+    def advance(self, dt: float) -> None:
+        """Turn the Moon by `dt` seconds' worth."""
+        self._turn += dt * 2.0
+
+    def draw(self, surface: pygame.Surface, *, centre_x: float = 0.72) -> None:
         size = surface.get_size()
         if self._sky is None or self._sky.get_size() != size:
             self._sky = starfield(size).convert()
@@ -176,7 +183,6 @@ class Backdrop:
             self._globe = MoonGlobe((side, side), Camera(lat=12.0, lon=-20.0))
         self._globe.resize((side, side))
         # A quarter degree step keeps the cached render valid for several frames.
-        self._turn += dt * 2.0
         self._globe.camera.lon = (round((-20.0 + self._turn) * 4) / 4 + 180) % 360 - 180
         image = self._globe.render()
         if self._converted is None or self._converted[0] is not image:

@@ -11,6 +11,7 @@ from game.client.end_screen import EndScene
 from game.client.game_screen import GameScene
 from game.client.new_game import GameSetup
 from game.client.replay_viewer import ReplayFrames, ReplaySession
+from game.client.widgets import Backdrop
 from game.rules import PRESTIGE_CATEGORIES
 from tests.client.conftest import click, find, frames, hover, press, shot, type_text, wait_until
 
@@ -252,3 +253,18 @@ def test_an_idle_game_screen_stops_drawing(app, played, monkeypatch):
     assert flips and flips[0] - start < 1.0, "the frame after the mouse moved was not drawn"
     settled = [t for t in flips if t - start > 3.0]
     assert len(settled) <= 2, f"{len(settled)} frames drawn in the last second of idling"
+
+
+def test_a_menu_screen_draws_only_when_its_moon_has_turned(app, monkeypatch):
+    import time
+
+    flips: list[float] = []
+    flip = pygame.display.flip
+    monkeypatch.setattr(pygame.display, "flip", lambda: flips.append(time.monotonic()) or flip())
+    app.router.title()
+    start = time.monotonic()
+    app.run(seconds=3.0)
+    last_second = [t for t in flips if t - start > 2.0]
+    # The Moon behind the menu steps every Backdrop.STEP seconds: about 8 frames a second,
+    # not the 60 of a frame loop that never sleeps; and it still turns.
+    assert 3 <= len(last_second) <= 2 / Backdrop.STEP, f"{len(last_second)} frames in a second"
