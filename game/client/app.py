@@ -28,7 +28,7 @@ from game.client import theme
 from game.client.local_host import LocalHostFactory
 from game.client.router import Router
 from game.client.scene import Scene
-from game.client.settings import Settings
+from game.client.settings import MIN_WINDOW, Settings
 from game.client.sound import SoundBoard
 from game.client.theme import Fonts
 
@@ -217,11 +217,13 @@ class App:
             return
         if event.type == pygame.VIDEORESIZE:
             self.rebuild()
+            self._keep_window()
             return
         if event.type == pygame.KEYDOWN:
             if event.key == pygame.K_F11:
                 pygame.display.toggle_fullscreen()
                 self.rebuild()
+                self._keep_window()
                 return
             if event.key == pygame.K_F12:
                 self.save_screenshot()
@@ -238,6 +240,19 @@ class App:
             return
         if not consumed and not self.scene.handle_event(event) and event.type == pygame.KEYDOWN:
             self._mute_key(event, ctrl=False)
+
+    def _keep_window(self) -> None:
+        """Remember the window as the player left it (dragged to a size, or F11), so the
+        next start opens it the same way."""
+        fullscreen = bool(self.window.get_flags() & pygame.FULLSCREEN)
+        size = self.window.get_size()
+        window = self.settings.window if fullscreen else size
+        if (window, fullscreen) == (self.settings.window, self.settings.fullscreen):
+            return
+        if min(window[0] - MIN_WINDOW[0], window[1] - MIN_WINDOW[1]) < 0:
+            return  # smaller than a window the settings keep
+        self.settings.window, self.settings.fullscreen = window, fullscreen
+        self.settings.save()
 
     def _mute_key(self, event: pygame.event.Event, *, ctrl: bool) -> bool:
         """M mutes and unmutes where the screen gives M no other use, Ctrl+M everywhere;

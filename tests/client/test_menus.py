@@ -5,6 +5,7 @@ from __future__ import annotations
 import pygame
 
 from game.client.new_game import NewGameScene
+from game.client.settings import Settings
 from game.client.title import TitleScene
 from tests.client.conftest import click, find, frames, press, shot
 
@@ -50,6 +51,8 @@ def test_window_resize_rescales_the_layout(app):
     assert app.scale == 1.75
     assert find(app, "#title_0").rect.width > small * 1.5
     shot(app, "title_2560")
+    # The next start opens the window at the size the player dragged it to.
+    assert Settings.load().window == (2560, 1440)
 
 
 def test_title_r_opens_the_replay_picker(app):
